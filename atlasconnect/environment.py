@@ -1,0 +1,199 @@
+"""Is this Python able to reach MongoDB Atlas safely? Checked before connecting.
+
+Each check reads the documented standard-library flag it is about
+(``ssl.HAS_SNI``, ``ssl.HAS_TLSv1_2``, ``ssl.OPENSSL_VERSION_INFO``...) at call
+time, and raises a typed error that names the fix. The checks are the ones on
+the Atlas page of the PyMongo documentation, plus the CA bundle and the
+packages atlasconnect relies on.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import ssl
+import sys
+import threading
+
+import certifi
+import pymongo
+
+from . import _pymongo_internals, connection_string, tls
+from .exceptions import (
+    CABundleError,
+    MissingDependencyError,
+    SNIUnsupportedError,
+    TLSVersionUnsupportedError,
+)
+
+OLDEST_PYMONGO = (4, 13)
+"""The oldest pymongo supported: the first with the stable async API."""
+
+OLDEST_OPENSSL = (1, 0, 1)
+"""The first OpenSSL release with TLS 1.1 and 1.2."""
+
+_OLD_PYTHON_FIX = (
+    "use a Python linked to a current OpenSSL: on macOS older than 10.13 the system "
+    "Python cannot do this, install Python from python.org, Homebrew or MacPorts; on "
+    "Linux use your distribution's current python3 package. Check with: "
+)
+
+_passed: set[tuple[ssl.TLSVersion, str, bool]] = set()
+_passed_lock = threading.Lock()
+
+
+def check_environment(
+    uri: str | None = None, *, min_tls_version: ssl.TLSVersion = tls.DEFAULT_MIN_TLS_VERSION
+) -> None:
+    """Run every environment check now and raise the first problem found.
+
+    ``uri`` (or, when it is None, the ``MONGODB_URI`` environment variable if
+    set) decides which CA file is checked and whether dnspython is needed.
+    Nothing is cached: each call checks again.
+
+    .. versionadded:: 0.1.0
+    """
+    floor = tls.validate_min_tls_version(min_tls_version)
+    ca_file, is_srv = certifi.where(), False
+    uri = uri if uri is not None else os.environ.get(connection_string.ENVIRONMENT_VARIABLE)
+    if uri:
+        parsed = connection_string.parse(uri)
+        ca_file, is_srv = tls.choose_ca_file(parsed.options, {}), parsed.is_srv
+    run_checks(floor, ca_file, is_srv=is_srv)
+
+
+def ensure_fit(floor: ssl.TLSVersion, ca_file: str, *, is_srv: bool) -> None:
+    """Like :func:`run_checks`, but remember a passing result for this process."""
+    key = (floor, ca_file, is_srv)
+    if key in _passed:
+        return
+    run_checks(floor, ca_file, is_srv=is_srv)
+    with _passed_lock:
+        _passed.add(key)
+
+
+def run_checks(floor: ssl.TLSVersion, ca_file: str, *, is_srv: bool) -> None:
+    """Run the checks in the order a person would fix them; raise the first problem."""
+    check_pymongo()
+    check_sni()
+    check_openssl()
+    check_tls_versions(floor)
+    tls.check_ca_file(ca_file)
+    if is_srv:
+        check_dnspython()
+
+
+def check_pymongo() -> None:
+    """pymongo must be new enough, and still have the internal atlasconnect hooks."""
+    if tuple(pymongo.version_tuple[:2]) < OLDEST_PYMONGO:
+        oldest = ".".join(map(str, OLDEST_PYMONGO))
+        raise MissingDependencyError(
+            f"pymongo {pymongo.__version__} is installed; atlasconnect needs {oldest} or newer.",
+            why="older pymongo releases lack the async client and the TLS handling "
+            "atlasconnect builds on.",
+            fix=f"{sys.executable} -m pip install --upgrade 'pymongo>={oldest},<5'",
+            package="pymongo",
+            installed_version=pymongo.__version__,
+        )
+    _pymongo_internals.check_tls_floor_hook()
+
+
+def check_sni() -> None:
+    """The TLS library must send Server Name Indication."""
+    if not getattr(ssl, "HAS_SNI", False):
+        raise SNIUnsupportedError(
+            f"This Python's TLS library ({ssl.OPENSSL_VERSION}) cannot send Server Name "
+            "Indication (SNI): ssl.HAS_SNI is False.",
+            why="Atlas routes each connection by the host name sent in SNI; shared and free "
+            "tier clusters refuse clients without it (code 8000, 'no SNI name sent').",
+            fix=_OLD_PYTHON_FIX + 'python -c "import ssl; print(ssl.HAS_SNI)" must print True.',
+        )
+
+
+def check_openssl() -> None:
+    """OpenSSL must be 1.0.1 or newer: older releases have no TLS 1.1 or 1.2."""
+    if tuple(ssl.OPENSSL_VERSION_INFO[:3]) < OLDEST_OPENSSL:
+        raise TLSVersionUnsupportedError(
+            f"This Python is linked to {ssl.OPENSSL_VERSION}, older than OpenSSL 1.0.1.",
+            why="OpenSSL before 1.0.1 speaks no TLS 1.1 or 1.2, and Atlas accepts nothing older.",
+            fix=_OLD_PYTHON_FIX + "`openssl version` and "
+            'python -c "import ssl; print(ssl.OPENSSL_VERSION)".',
+            min_tls_version=tls.LOWEST_MIN_TLS_VERSION,
+            available=available_tls_versions(),
+        )
+
+
+def check_tls_versions(floor: ssl.TLSVersion) -> None:
+    """Some TLS version at or above ``floor`` must be available."""
+    available = available_tls_versions()
+    if not any(version >= floor for version in available):
+        offered = ", ".join(map(tls.version_name, available)) or "none of TLS 1.1-1.3"
+        raise TLSVersionUnsupportedError(
+            f"The TLS floor is {tls.version_name(floor)}, but this Python's TLS library "
+            f"({ssl.OPENSSL_VERSION}) offers only: {offered}.",
+            why="every connection must use the floor or newer, so no connection could be "
+            "made; Atlas itself requires TLS 1.2 or newer.",
+            fix=_OLD_PYTHON_FIX
+            + f'python -c "import ssl; print(ssl.HAS_{floor.name})" must print True.',
+            min_tls_version=floor,
+            available=available,
+        )
+
+
+def available_tls_versions() -> tuple[ssl.TLSVersion, ...]:
+    """The versions from TLS 1.1 up that this Python's TLS library offers."""
+    return tuple(
+        version
+        for version in tls.ALLOWED_MIN_TLS_VERSIONS
+        if getattr(ssl, f"HAS_{version.name}", False)
+    )
+
+
+def check_dnspython() -> None:
+    """``mongodb+srv://`` needs dnspython to look up the cluster's hosts."""
+    try:
+        import dns.resolver  # noqa: F401
+    except ImportError:
+        raise MissingDependencyError(
+            "The connection string starts with mongodb+srv://, but dnspython cannot be imported.",
+            why="a mongodb+srv:// address is a DNS name whose SRV records list the cluster's "
+            "hosts; pymongo needs dnspython to look them up.",
+            fix=f"{sys.executable} -m pip install dnspython",
+            package="dnspython",
+            installed_version=None,
+        ) from None
+
+
+def dnspython_version() -> str | None:
+    """dnspython's version, or None when it cannot be imported."""
+    try:
+        import dns.version
+    except ImportError:
+        return None
+    return str(dns.version.version)
+
+
+def report(floor: ssl.TLSVersion) -> list[tuple[str, str]]:
+    """Facts about this environment, as (label, value) lines for people to read."""
+    ca_file = certifi.where()
+    try:
+        ca_summary = f"{ca_file} ({tls.check_ca_file(ca_file)} certificates, from certifi)"
+    except CABundleError as exc:
+        ca_summary = f"{ca_file} ({exc.reason})"
+    available = available_tls_versions()
+    return [
+        ("Python", f"{platform.python_version()} ({sys.executable})"),
+        ("OpenSSL", ssl.OPENSSL_VERSION),
+        ("TLS backend", _pymongo_internals.tls_backend()),
+        ("SNI", "supported" if getattr(ssl, "HAS_SNI", False) else "NOT supported"),
+        ("TLS versions", ", ".join(map(tls.version_name, available)) or "none"),
+        (
+            "TLS floor",
+            f"{tls.version_name(tls.effective_min_tls_version(floor))} (requested "
+            f"{tls.version_name(floor)}, platform default "
+            f"{tls.version_name(tls.platform_min_tls_version())})",
+        ),
+        ("CA bundle", ca_summary),
+        ("pymongo", pymongo.__version__),
+        ("dnspython", dnspython_version() or "not installed"),
+    ]

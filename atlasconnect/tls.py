@@ -1,0 +1,173 @@
+"""atlasconnect's TLS policy, in one place.
+
+- TLS is always on; options that switch it or certificate checks off are refused.
+- Certificates are verified against certifi's CA bundle unless the caller names
+  a CA file of their own (``tlsCAFile``, for a corporate or test CA).
+- The minimum TLS version of every connection is at least ``min_tls_version``
+  (TLS 1.2 by default, TLS 1.1 at the lowest, as MongoDB's Atlas guidance allows).
+  The floor only ever raises the platform's own minimum, never lowers it.
+"""
+
+from __future__ import annotations
+
+import ssl
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+import certifi
+
+from .exceptions import CABundleError, InsecureConfigurationError
+
+DEFAULT_MIN_TLS_VERSION = ssl.TLSVersion.TLSv1_2
+"""The TLS floor when the caller does not choose one: what Atlas itself accepts."""
+
+LOWEST_MIN_TLS_VERSION = ssl.TLSVersion.TLSv1_1
+"""The lowest floor a caller may ask for (MongoDB's guidance: TLS 1.1 or newer)."""
+
+ALLOWED_MIN_TLS_VERSIONS = (
+    ssl.TLSVersion.TLSv1_1,
+    ssl.TLSVersion.TLSv1_2,
+    ssl.TLSVersion.TLSv1_3,
+)
+
+# Options that must never be true, and options that must never be false.
+# Keys are lower case: pymongo matches option names case-insensitively.
+_INSECURE_WHEN_TRUE = ("tlsinsecure", "tlsallowinvalidcertificates", "tlsallowinvalidhostnames")
+_INSECURE_WHEN_FALSE = ("tls", "ssl")
+
+_ALWAYS_TLS_FIX = (
+    "remove {option} from {place}. atlasconnect always uses TLS with certificate and "
+    "host name verification; there is no switch to turn that off. If the server's "
+    "certificate is signed by your own CA (a corporate proxy or a test server), pass "
+    "that CA instead: connect(uri, tlsCAFile='/path/to/ca.pem')."
+)
+
+
+def version_name(version: ssl.TLSVersion) -> str:
+    """``TLSVersion.TLSv1_2`` -> ``"TLS 1.2"``, the way people write it."""
+    return version.name.replace("TLSv", "TLS ").replace("_", ".")
+
+
+def validate_min_tls_version(value: object) -> ssl.TLSVersion:
+    """Return ``value`` when it is an allowed floor; refuse anything lower.
+
+    Raises :class:`InsecureConfigurationError` for a floor below TLS 1.1, and
+    :class:`TypeError` or :class:`ValueError` for something that is not a
+    usable TLS version at all.
+    """
+    if not isinstance(value, ssl.TLSVersion):
+        raise TypeError(
+            f"min_tls_version must be an ssl.TLSVersion such as ssl.TLSVersion.TLSv1_2, "
+            f"not {type(value).__name__}"
+        )
+    if value in ALLOWED_MIN_TLS_VERSIONS:
+        return value
+    if value != ssl.TLSVersion.MAXIMUM_SUPPORTED and value < LOWEST_MIN_TLS_VERSION:
+        raise InsecureConfigurationError(
+            f"min_tls_version={value.name} asks for a TLS floor below "
+            f"{version_name(LOWEST_MIN_TLS_VERSION)}.",
+            why=(
+                "SSL 3.0 and TLS 1.0 have known attacks; MongoDB Atlas refuses them and "
+                "industry practice requires TLS 1.1 or newer."
+            ),
+            fix="leave min_tls_version at its default (TLS 1.2) or pass ssl.TLSVersion.TLSv1_3.",
+            setting=f"min_tls_version={value.name}",
+        )
+    raise ValueError(
+        f"min_tls_version={value.name} is not a concrete TLS version; pass one of "
+        + ", ".join(f"ssl.TLSVersion.{v.name}" for v in ALLOWED_MIN_TLS_VERSIONS)
+    )
+
+
+def platform_min_tls_version() -> ssl.TLSVersion:
+    """The minimum TLS version this Python's client contexts have by default."""
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).minimum_version
+
+
+def effective_min_tls_version(requested: ssl.TLSVersion) -> ssl.TLSVersion:
+    """The floor to enforce: the higher of the platform's own and the requested one."""
+    return max(platform_min_tls_version(), requested)
+
+
+def raise_floor(context: ssl.SSLContext, floor: ssl.TLSVersion) -> None:
+    """Make ``context`` refuse any TLS version below ``floor`` without lowering it."""
+    context.minimum_version = max(context.minimum_version, floor)
+
+
+def refuse_insecure_options(uri_options: Mapping[str, Any], keywords: Mapping[str, Any]) -> None:
+    """Raise :class:`InsecureConfigurationError` for the first option that weakens TLS.
+
+    Option names and ``"true"``/``"false"`` values match in any letter case:
+    the intent is clear even where pymongo would reject the spelling.
+    """
+    for place, options in (("the connection string", uri_options), ("the keywords", keywords)):
+        for name, value in options.items():
+            key, flag = name.lower(), _as_bool(value)
+            switches_off_tls = key in _INSECURE_WHEN_FALSE and flag is False
+            if switches_off_tls or (key in _INSECURE_WHEN_TRUE and flag is True):
+                setting = f"{name}={str(value).lower()}"
+                raise InsecureConfigurationError(
+                    f"{setting} in {place} would switch off "
+                    + ("TLS." if switches_off_tls else "certificate verification."),
+                    why=(
+                        "MongoDB Atlas accepts only TLS connections, and without certificate "
+                        "verification anyone on the network path can read the password and "
+                        "the data."
+                    ),
+                    fix=_ALWAYS_TLS_FIX.format(option=setting, place=place),
+                    setting=setting,
+                )
+
+
+def _as_bool(value: object) -> bool | None:
+    if isinstance(value, str):
+        return {"true": True, "false": False}.get(value.lower())
+    return value if isinstance(value, bool) else None
+
+
+def choose_ca_file(uri_options: Mapping[str, Any], keywords: Mapping[str, Any]) -> str:
+    """The CA file to trust: the caller's ``tlsCAFile`` (a keyword wins), else certifi's."""
+    for options in (keywords, uri_options):
+        for name, value in options.items():
+            if name.lower() == "tlscafile" and value:
+                return str(value)
+    return certifi.where()
+
+
+def check_ca_file(path: str) -> int:
+    """The CA file must exist, be readable and hold certificates; return how many."""
+    try:
+        with open(path, "rb") as file:
+            pem = file.read()
+    except FileNotFoundError:
+        raise ca_file_error(path, "missing", "does not exist") from None
+    except OSError as exc:
+        raise ca_file_error(path, "unreadable", f"cannot be read ({exc.strerror})") from None
+    if b"-----BEGIN CERTIFICATE-----" not in pem:
+        raise ca_file_error(path, "empty", "holds no PEM certificates")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    try:
+        context.load_verify_locations(cadata=pem.decode("latin-1"))
+    except ssl.SSLError:
+        raise ca_file_error(path, "invalid", "is not a valid PEM file of certificates") from None
+    return int(context.cert_store_stats()["x509"])
+
+
+def ca_file_error(path: str, reason: str, detail: str) -> CABundleError:
+    """The explained error for a CA file that cannot be used (``reason``: see CABundleError)."""
+    from_certifi = path == certifi.where()
+    fix = (
+        f"reinstall certifi: {sys.executable} -m pip install --force-reinstall certifi"
+        if from_certifi
+        else "pass tlsCAFile the path of a readable PEM file that holds your CA's certificate, "
+        "or leave tlsCAFile out to use certifi's bundle"
+    )
+    source = "certifi's CA bundle" if from_certifi else "The CA file given as tlsCAFile"
+    return CABundleError(
+        f"{source} at {path} {detail}.",
+        why="without trusted CA certificates no Atlas server certificate can be verified.",
+        fix=fix,
+        path=path,
+        reason=reason,
+    )

@@ -1,0 +1,59 @@
+"""Property: connect() returns a client or an AtlasConnectError, and no secret leaks."""
+
+from __future__ import annotations
+
+import traceback
+import warnings
+from urllib.parse import quote_plus
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import atlasconnect
+from atlasconnect import AtlasConnectError
+
+# Every character class that matters to a URI parser: delimiters, '%', '+', space, non-ASCII.
+PASSWORD_ALPHABET = st.sampled_from(list("aZ09@:/?#[]%+ =&;,.!$'\"\\é"))
+HOSTS = st.sampled_from(
+    ["db.example.test", "db.example.test:27018", "a.example.test,b.example.test:1", "host:99999"]
+)
+TAILS = st.sampled_from(
+    ["", "/", "/app", "/?retryWrites=true", "/app?authSource=admin", "/?bogus=1", "/?w=majority"]
+)
+
+
+@st.composite
+def uris(draw: st.DrawFn) -> tuple[str, str]:
+    """A URI with credentials, and the password it holds (as the user meant it)."""
+    password = "Pw9" + draw(st.text(PASSWORD_ALPHABET, min_size=7, max_size=16))
+    escaped = draw(st.booleans())
+    written = quote_plus(password) if escaped else password
+    scheme = draw(st.sampled_from(["mongodb://", "mongodb+srv://"]))
+    host = "cluster0.example.test" if scheme == "mongodb+srv://" else draw(HOSTS)
+    return f"{scheme}app:{written}@{host}{draw(TAILS)}", password
+
+
+def leaks(password: str, text: str) -> bool:
+    """Whether ``text`` shows the password, escaped or not, or any 8 characters of it."""
+    forms = {password, quote_plus(password)}
+    return any(form[i : i + 8] in text for form in forms for i in range(len(form) - 7))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(uris())
+def test_connect_returns_a_client_or_a_safe_error(case: tuple[str, str]) -> None:
+    uri, password = case
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            client = atlasconnect.connect(uri, connect=False)
+        except AtlasConnectError as error:
+            printed = "".join(traceback.format_exception(error)) + repr(error)
+            assert not leaks(password, printed)
+        else:
+            # A client must not have taken part of the password for a host or database.
+            seen = repr(client) + str(client.topology_description)
+            seen += client.get_default_database(default="-").name
+            client.close()
+            assert not leaks(password, seen)
+    assert not any(leaks(password, str(w.message)) for w in caught)
