@@ -31,6 +31,7 @@ from typing import Any
 import certifi
 import pymongo
 import pymongo.client_options
+import pymongo.errors
 import pymongo.ssl_support
 
 from .exceptions import MissingDependencyError
@@ -50,6 +51,12 @@ class FlooredCAFile(str):
 
 _install_lock = threading.Lock()
 _hook_verified = False
+
+
+def is_monitor_cancellation(error: BaseException) -> bool:
+    """Whether a heartbeat "failed" only because its client was closed."""
+    cancelled = getattr(pymongo.errors, "_OperationCancelled", None)
+    return cancelled is not None and isinstance(error, cancelled)
 
 
 def tls_backend() -> str:

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pymongo import AsyncMongoClient, MongoClient
-from pymongo.errors import PyMongoError
+from pymongo.errors import ConfigurationError, PyMongoError
 
-from . import _pymongo_internals, connection_string, environment, tls
+from . import _pymongo_internals, connection_string, diagnosis, environment, tls, verification
 from ._pymongo_internals import FlooredCAFile
 from .exceptions import AtlasConnectError
 
@@ -19,18 +19,19 @@ _Client = TypeVar("_Client", MongoClient[Any], AsyncMongoClient[Any])
 
 @dataclass(frozen=True)
 class _ClientArguments:
-    """What to hand to the pymongo client, and the secrets to keep out of errors."""
+    """What to hand to the pymongo client, and what to explain its failures with."""
 
     uri: str = field(repr=False)
-    redacted_uri: str
     keywords: dict[str, Any] = field(repr=False)
-    secrets: tuple[str, ...] = field(repr=False)
+    profile: diagnosis.ConnectionProfile
+    watcher: verification.HeartbeatWatcher
 
 
 def connect(
     uri: str | None = None,
     *,
     min_tls_version: ssl.TLSVersion = tls.DEFAULT_MIN_TLS_VERSION,
+    verify: bool = False,
     **kwargs: Any,
 ) -> MongoClient[Any]:
     """Return a :class:`pymongo.MongoClient` for ``uri`` that always uses TLS.
@@ -46,53 +47,102 @@ def connect(
     of floor, CA file and URI scheme). Options that switch TLS or certificate
     verification off are refused with :class:`InsecureConfigurationError`.
 
+    With ``verify=True`` the client connects now (whatever ``connect`` says),
+    authenticates and runs ``ping`` before it is returned; a failure closes it
+    and raises the typed error, within seconds for failures that waiting will
+    not cure, and within ``serverSelectionTimeoutMS`` otherwise. Without
+    ``verify``, the client connects as pymongo does, and the cause of a
+    failure on every server is logged once as a WARNING on the ``atlasconnect``
+    logger.
+
     .. versionadded:: 0.1.0
     """
-    arguments = _prepare(uri, min_tls_version, kwargs)
-    return _construct(MongoClient, arguments)
+    arguments = _prepare(uri, min_tls_version, kwargs, verify=verify, connect_now=verify)
+    client = _construct(MongoClient, arguments)
+    if verify:
+        try:
+            verification.verify(client, arguments.watcher)
+        except BaseException:
+            client.close()
+            raise
+    return client
 
 
 async def connect_async(
     uri: str | None = None,
     *,
     min_tls_version: ssl.TLSVersion = tls.DEFAULT_MIN_TLS_VERSION,
+    verify: bool = False,
     **kwargs: Any,
 ) -> AsyncMongoClient[Any]:
     """Return a :class:`pymongo.AsyncMongoClient`; arguments and guarantees as for :func:`connect`.
 
     .. versionadded:: 0.1.0
     """
-    arguments = _prepare(uri, min_tls_version, kwargs)
-    return _construct(AsyncMongoClient, arguments)
+    # The async client connects in verify_async(), with aconnect().
+    arguments = _prepare(uri, min_tls_version, kwargs, verify=verify, connect_now=False)
+    client = _construct(AsyncMongoClient, arguments)
+    if verify:
+        try:
+            await verification.verify_async(client, arguments.watcher)
+        except BaseException:
+            await client.close()
+            raise
+    return client
 
 
 def _prepare(
-    uri: str | None, min_tls_version: ssl.TLSVersion, keywords: Mapping[str, Any]
+    uri: str | None,
+    min_tls_version: ssl.TLSVersion,
+    keywords: Mapping[str, Any],
+    *,
+    verify: bool,
+    connect_now: bool,
 ) -> _ClientArguments:
     floor = tls.validate_min_tls_version(min_tls_version)
     parsed = connection_string.parse(connection_string.resolve(uri))
-    secrets = parsed.secrets + connection_string.keyword_secrets(keywords)
     tls.refuse_insecure_options(parsed.options, keywords)
     ca_file = tls.choose_ca_file(parsed.options, keywords)
     environment.ensure_fit(floor, ca_file, is_srv=parsed.is_srv)
     _pymongo_internals.check_tls_floor_hook()
     connection_string.validate_options(parsed)
-    client_keywords = {k: v for k, v in keywords.items() if k.lower() != "tlscafile"}
+    profile = diagnosis.ConnectionProfile(
+        redacted_uri=parsed.redacted,
+        secrets=parsed.secrets + connection_string.keyword_secrets(keywords),
+        ca_file=ca_file,
+        min_tls_version=floor,
+        srv_host=parsed.srv_host,
+    )
+    watcher = verification.HeartbeatWatcher(profile, verifying=verify)
+    replaced = ("tlscafile", "event_listeners")
+    client_keywords = {k: v for k, v in keywords.items() if k.lower() not in replaced}
     client_keywords["tlsCAFile"] = FlooredCAFile(ca_file, floor)
     if not any(k.lower() in ("tls", "ssl") for k in keywords):
         client_keywords["tls"] = True
-    return _ClientArguments(parsed.uri, parsed.redacted, client_keywords, secrets)
+    listeners = [v for k, v in keywords.items() if k.lower() == "event_listeners"]
+    client_keywords["event_listeners"] = [*(listeners[0] if listeners else ()), watcher]
+    if connect_now:
+        client_keywords["connect"] = True
+    return _ClientArguments(parsed.uri, client_keywords, profile, watcher)
 
 
 def _construct(client_class: type[_Client], arguments: _ClientArguments) -> _Client:
+    error: AtlasConnectError | None
     try:
-        return client_class(arguments.uri, **arguments.keywords)
+        client = client_class(arguments.uri, **arguments.keywords)
     except AtlasConnectError:
         raise
     except (PyMongoError, ValueError, TypeError) as exc:
-        error = connection_string.invalid_option_error(
-            exc, arguments.secrets, arguments.redacted_uri
+        # A mongodb+srv:// client connected at once looks its hosts up right here.
+        error = None
+        if isinstance(exc, ConfigurationError):
+            error = diagnosis.explain_dns_failure(exc, arguments.profile)
+        error = error or connection_string.invalid_option_error(
+            exc, arguments.profile.secrets, arguments.profile.redacted_uri
         )
+    else:
+        diagnosis.remember(client, arguments.profile)
+        return client
     # Raised outside the except block: pymongo's exception may hold a secret
     # and must not be chained (__context__) to the error people print.
     raise error

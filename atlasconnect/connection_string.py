@@ -58,6 +58,8 @@ class ConnectionString:
     secrets: tuple[str, ...] = field(repr=False)
     """Every secret the URI holds, in every form it may be echoed (raw and unescaped)."""
     redacted: str
+    srv_host: str | None
+    """The DNS name of a ``mongodb+srv://`` URI, looked up for SRV and TXT records."""
 
     def __str__(self) -> str:
         return self.redacted
@@ -114,6 +116,9 @@ def parse(uri: str) -> ConnectionString:
         options=options,
         secrets=secrets,
         redacted=redacted,
+        srv_host=unquote_plus(re.split("[/?]", rest, maxsplit=1)[0])
+        if scheme == SRV_SCHEME
+        else None,
     )
 
 

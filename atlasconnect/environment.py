@@ -32,7 +32,7 @@ OLDEST_PYMONGO = (4, 13)
 OLDEST_OPENSSL = (1, 0, 1)
 """The first OpenSSL release with TLS 1.1 and 1.2."""
 
-_OLD_PYTHON_FIX = (
+OLD_PYTHON_FIX = (
     "use a Python linked to a current OpenSSL: on macOS older than 10.13 the system "
     "Python cannot do this, install Python from python.org, Homebrew or MacPorts; on "
     "Linux use your distribution's current python3 package. Check with: "
@@ -106,7 +106,7 @@ def check_sni() -> None:
             "Indication (SNI): ssl.HAS_SNI is False.",
             why="Atlas routes each connection by the host name sent in SNI; shared and free "
             "tier clusters refuse clients without it (code 8000, 'no SNI name sent').",
-            fix=_OLD_PYTHON_FIX + 'python -c "import ssl; print(ssl.HAS_SNI)" must print True.',
+            fix=OLD_PYTHON_FIX + 'python -c "import ssl; print(ssl.HAS_SNI)" must print True.',
         )
 
 
@@ -116,7 +116,7 @@ def check_openssl() -> None:
         raise TLSVersionUnsupportedError(
             f"This Python is linked to {ssl.OPENSSL_VERSION}, older than OpenSSL 1.0.1.",
             why="OpenSSL before 1.0.1 speaks no TLS 1.1 or 1.2, and Atlas accepts nothing older.",
-            fix=_OLD_PYTHON_FIX + "`openssl version` and "
+            fix=OLD_PYTHON_FIX + "`openssl version` and "
             'python -c "import ssl; print(ssl.OPENSSL_VERSION)".',
             min_tls_version=tls.LOWEST_MIN_TLS_VERSION,
             available=available_tls_versions(),
@@ -133,7 +133,7 @@ def check_tls_versions(floor: ssl.TLSVersion) -> None:
             f"({ssl.OPENSSL_VERSION}) offers only: {offered}.",
             why="every connection must use the floor or newer, so no connection could be "
             "made; Atlas itself requires TLS 1.2 or newer.",
-            fix=_OLD_PYTHON_FIX
+            fix=OLD_PYTHON_FIX
             + f'python -c "import ssl; print(ssl.HAS_{floor.name})" must print True.',
             min_tls_version=floor,
             available=available,

@@ -18,16 +18,29 @@ before they are stored here, and the pymongo exception is never chained.
 from __future__ import annotations
 
 import ssl
+from typing import Any
 
-from pymongo.errors import ConfigurationError, InvalidURI
+from pymongo.errors import (
+    ConfigurationError,
+    InvalidURI,
+    OperationFailure,
+    ServerSelectionTimeoutError,
+)
 
 __all__ = [
     "AtlasConnectError",
+    "AuthenticationError",
     "CABundleError",
+    "CertificateVerificationError",
     "ConnectionStringError",
+    "DNSResolutionError",
     "InsecureConfigurationError",
     "MissingDependencyError",
+    "NetworkAccessError",
+    "SNIRefusedError",
     "SNIUnsupportedError",
+    "ServerUnreachableError",
+    "TLSVersionRefusedError",
     "TLSVersionUnsupportedError",
 ]
 
@@ -45,11 +58,14 @@ class AtlasConnectError(Exception):
     fix: str
     """What to do about it."""
 
-    def __init__(self, found: str, *, why: str, fix: str) -> None:
+    def __init__(self, found: str, *, why: str, fix: str, **driver_arguments: Any) -> None:
+        # driver_arguments reach the pymongo base class, e.g. OperationFailure's code.
         self.found = found
         self.why = why
         self.fix = fix
-        super().__init__(f"{found}\n  Why it matters: {why}\n  How to fix it: {fix}")
+        super().__init__(
+            f"{found}\n  Why it matters: {why}\n  How to fix it: {fix}", **driver_arguments
+        )
 
 
 class SNIUnsupportedError(AtlasConnectError, ConfigurationError):
@@ -160,3 +176,121 @@ class ConnectionStringError(AtlasConnectError, InvalidURI, ValueError):
     def __init__(self, found: str, *, why: str, fix: str, redacted_uri: str | None) -> None:
         self.redacted_uri = redacted_uri
         super().__init__(found, why=why, fix=fix)
+
+
+# Errors found on the network, once a client exists.
+
+
+class ServerErrors:
+    """Mixin for errors diagnosed from what each server answered."""
+
+    server_errors: dict[str, str]
+    """What each server answered, ``"host:port"`` -> pymongo's error text (redacted)."""
+
+    def __init__(self, found: str, *, server_errors: dict[str, str], **details: Any) -> None:
+        self.server_errors = server_errors
+        # Cooperative: the next class in the subclass's MRO takes the rest.
+        super().__init__(found, **details)  # type: ignore[call-arg]
+
+    @property
+    def hosts(self) -> list[str]:
+        """The ``"host:port"`` of every server involved."""
+        return list(self.server_errors)
+
+
+class NetworkAccessError(ServerErrors, AtlasConnectError, ServerSelectionTimeoutError):
+    """Every host of an Atlas cluster refused this machine during the TLS handshake.
+
+    Atlas answers a client whose public IP address is not on the project's IP
+    access list with TLS alert 80 (``TLSV1_ALERT_INTERNAL_ERROR``) or by closing
+    the connection.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class CertificateVerificationError(ServerErrors, AtlasConnectError, ServerSelectionTimeoutError):
+    """The server's certificate could not be verified.
+
+    .. versionadded:: 0.1.0
+    """
+
+    reason: str
+    """``"untrusted"`` (unknown CA: a TLS-intercepting proxy or a stale bundle),
+    ``"expired"`` (or not yet valid: the clock or the bundle), ``"hostname_mismatch"``,
+    or ``"unverified"`` when the TLS library does not say which."""
+    ca_file: str | None
+    """The CA file certificates were checked against; None for the system store."""
+
+    def __init__(
+        self,
+        found: str,
+        *,
+        why: str,
+        fix: str,
+        server_errors: dict[str, str],
+        reason: str,
+        ca_file: str | None,
+    ) -> None:
+        self.reason = reason
+        self.ca_file = ca_file
+        super().__init__(found, why=why, fix=fix, server_errors=server_errors)
+
+
+class ServerUnreachableError(ServerErrors, AtlasConnectError, ServerSelectionTimeoutError):
+    """No server could be reached: refused, timed out, unknown host, or closed.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class TLSVersionRefusedError(ServerErrors, TLSVersionUnsupportedError, ServerSelectionTimeoutError):
+    """A server refused the TLS handshake with ``alert protocol version``.
+
+    The run-time form of :class:`TLSVersionUnsupportedError`: catch that class
+    to handle both.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class DNSResolutionError(AtlasConnectError, ConfigurationError):
+    """The ``mongodb+srv://`` name could not be resolved.
+
+    .. versionadded:: 0.1.0
+    """
+
+    host: str
+    """The DNS name that was looked up."""
+    reason: str
+    """``"name_not_found"`` (NXDOMAIN: a typo or a deleted cluster), ``"no_srv_record"``
+    (the name exists but has no SRV record), or ``"resolver_failed"`` (timeout,
+    SERVFAIL: the resolver cannot answer SRV queries)."""
+
+    def __init__(self, found: str, *, why: str, fix: str, host: str, reason: str) -> None:
+        self.host = host
+        self.reason = reason
+        super().__init__(found, why=why, fix=fix)
+
+
+class AuthenticationError(AtlasConnectError, OperationFailure):
+    """The server refused the user name or password (codes 18 and 8000).
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, found: str, *, why: str, fix: str, code: int | None) -> None:
+        super().__init__(found, why=why, fix=fix, code=code)
+
+
+class SNIRefusedError(SNIUnsupportedError, OperationFailure):
+    """Atlas refused the connection because no SNI name was sent (code 8000).
+
+    The run-time form of :class:`SNIUnsupportedError`: catch that class to
+    handle both.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, found: str, *, why: str, fix: str, code: int | None) -> None:
+        super().__init__(found, why=why, fix=fix, code=code)

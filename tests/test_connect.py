@@ -160,3 +160,26 @@ def test_floor_holds_async(tls_1_2_server: str, ca_file: str, lazy: bool) -> Non
         await async_round_trip(plain, "floor_plain_async")
 
     asyncio.run(main())
+
+
+def test_verify_returns_a_working_client(mongo: MongoServer, ca_file: str) -> None:
+    round_trip(atlasconnect.connect(mongo.uri(), tlsCAFile=ca_file, verify=True), "verify")
+
+
+def test_verify_connects_a_lazy_client_now(srv_cluster: SrvClusterFactory, ca_file: str) -> None:
+    cluster = srv_cluster(nodes=3)
+    client = atlasconnect.connect(cluster.uri(), tlsCAFile=ca_file, connect=False, verify=True)
+    assert client.topology_description.has_writable_server()
+    round_trip(client, "verify_lazy")
+
+
+def test_verify_async_returns_a_working_client(
+    srv_cluster: SrvClusterFactory, ca_file: str
+) -> None:
+    cluster = srv_cluster(nodes=3)
+
+    async def main() -> None:
+        client = await atlasconnect.connect_async(cluster.uri(), tlsCAFile=ca_file, verify=True)
+        await async_round_trip(client, "verify_async")
+
+    asyncio.run(main())

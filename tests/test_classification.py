@@ -1,0 +1,64 @@
+"""Sorting per-server errors: both TLS backends' texts, and all hosts versus some."""
+
+from __future__ import annotations
+
+import ssl
+
+import pytest
+
+from atlasconnect import NetworkAccessError, ServerUnreachableError
+from atlasconnect.diagnosis import ConnectionProfile, Kind, diagnose, kind_of
+
+PROFILE = ConnectionProfile(
+    "mongodb+srv://app:****@c.mongodb.net/", (), None, ssl.TLSVersion.TLSv1_2, None
+)
+ALERT = "SSL handshake failed: {}: [SSL: TLSV1_ALERT_INTERNAL_ERROR] tlsv1 alert internal error"
+TIMEOUT = "{}: timed out (configured timeouts: connectTimeoutMS: 1000.0ms)"
+HOSTS = [f"shard-00-0{i}.c.mongodb.net:27017" for i in range(3)]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # stdlib ssl
+        (
+            "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local "
+            "issuer certificate (_ssl.c:1006)",
+            Kind.CERTIFICATE_UNTRUSTED,
+        ),
+        ("certificate verify failed: certificate has expired", Kind.CERTIFICATE_EXPIRED),
+        ("Hostname mismatch, certificate is not valid for 'x'.", Kind.HOSTNAME_MISMATCH),
+        ("[SSL: TLSV1_ALERT_PROTOCOL_VERSION] tlsv1 alert protocol version", Kind.PROTOCOL_VERSION),
+        (ALERT.format("h:1"), Kind.ALERT_INTERNAL_ERROR),
+        ("h:1: [Errno 111] Connection refused", Kind.REFUSED),
+        ("h:1: [Errno -2] Name or service not known", Kind.UNKNOWN_HOST),
+        ("h:1: The handshake operation timed out", Kind.TIMED_OUT),
+        ("h:1: [SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred", Kind.CLOSED),
+        # pyOpenSSL, as pymongo[ocsp] reports them
+        ("h:1: [('SSL routines', '', 'certificate verify failed')]", Kind.CERTIFICATE_UNVERIFIED),
+        ("h:1: [('SSL routines', '', 'tlsv1 alert internal error')]", Kind.ALERT_INTERNAL_ERROR),
+        (
+            "VerificationError(errors=[DNSMismatch(mismatched_id=DNS_ID(hostname=b'x'))])",
+            Kind.HOSTNAME_MISMATCH,
+        ),
+        ("h:1: (104, 'ECONNRESET')", Kind.CLOSED),
+        ("operation cancelled", Kind.OTHER),
+    ],
+)
+def test_kinds(text: str, kind: Kind) -> None:
+    assert kind_of(text) is kind
+
+
+def test_access_list_needs_every_atlas_host_to_refuse() -> None:
+    every = {host: ALERT.format(host) for host in HOSTS}
+    assert isinstance(diagnose(every, PROFILE, final=False), NetworkAccessError)
+    mixed = {**every, HOSTS[2]: TIMEOUT.format(HOSTS[2])}
+    # One host still only timing out: not yet definitive, and in the end not an access-list verdict.
+    assert diagnose(mixed, PROFILE, final=False) is None
+    assert isinstance(diagnose(mixed, PROFILE, final=True), ServerUnreachableError)
+
+
+def test_alert_80_outside_atlas_is_unreachable_not_access_list() -> None:
+    errors = {"db.example.test:27017": ALERT.format("db.example.test:27017")}
+    assert diagnose(errors, PROFILE, final=False) is None
+    assert isinstance(diagnose(errors, PROFILE, final=True), ServerUnreachableError)
