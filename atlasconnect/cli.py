@@ -1,20 +1,61 @@
-"""The ``atlasconnect`` command: ``python -m atlasconnect`` prints an environment report.
+"""The ``atlasconnect`` command.
 
-Exit status: 0 when the environment is fit for Atlas; :data:`EXIT_ENVIRONMENT`
-when it is not, with the explanation on standard error.
+- ``atlasconnect`` (or ``python -m atlasconnect``): the environment report.
+- ``atlasconnect doctor [URI] [--json] [--timeout SECONDS]``: every layer from
+  this machine to the cluster, and which one is broken.
+
+Exit status: 0 when all is well, 2 for a usage error, otherwise the code of
+the failure's family (:data:`EXIT_CODES`).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import logging
+import os
 import sys
+import threading
+import time
+from typing import Any, TextIO
 
-from . import __version__, environment, tls
-from .exceptions import AtlasConnectError
+from . import __version__, doctor, environment, tls
+from .exceptions import (
+    AtlasConnectError,
+    AuthenticationError,
+    CertificateVerificationError,
+    ConnectionStringError,
+    DNSResolutionError,
+    InsecureConfigurationError,
+    NetworkAccessError,
+    ServerUnreachableError,
+    TLSVersionRefusedError,
+)
 
 EXIT_OK = 0
 EXIT_ENVIRONMENT = 10
 """The environment cannot reach Atlas safely (SNI, TLS versions, CA bundle, packages)."""
+
+# Most specific class first: TLSVersionRefusedError is also a TLSVersionUnsupportedError.
+EXIT_CODES: list[tuple[type[AtlasConnectError], str, int]] = [
+    (TLSVersionRefusedError, "tls_version", 15),
+    (NetworkAccessError, "network_access", 13),
+    (CertificateVerificationError, "certificate", 14),
+    (ServerUnreachableError, "unreachable", 16),
+    (DNSResolutionError, "dns", 12),
+    (AuthenticationError, "authentication", 17),
+    (ConnectionStringError, "configuration", 11),
+    (InsecureConfigurationError, "configuration", 11),
+    (AtlasConnectError, "environment", EXIT_ENVIRONMENT),
+]
+"""(error class, family, exit status) for every failure family, checked in order."""
+
+SCHEMA_VERSION = 1
+
+
+def family_of(error: AtlasConnectError) -> tuple[str, int]:
+    """The failure family of ``error`` and its exit status."""
+    return next((name, code) for cls, name, code in EXIT_CODES if isinstance(error, cls))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,8 +65,39 @@ def main(argv: list[str] | None = None) -> int:
         description="Check that this Python can connect to MongoDB Atlas safely.",
     )
     parser.add_argument("--version", action="version", version=f"atlasconnect {__version__}")
-    parser.parse_args(argv)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    doctor_parser = commands.add_parser(
+        "doctor",
+        help="check every layer from this machine to a cluster",
+        description="Check every layer from this machine to a MongoDB cluster and say which "
+        "one is broken: environment, connection string, DNS, then for every host at once "
+        "TCP, TLS, hello, authentication and ping.",
+    )
+    doctor_parser.add_argument(
+        "uri", nargs="?", help="the connection string (default: $MONGODB_URI)"
+    )
+    doctor_parser.add_argument("--json", action="store_true", help="print one JSON document")
+    doctor_parser.add_argument(
+        "--timeout",
+        type=_positive_seconds,
+        default=doctor.DEFAULT_TIMEOUT,
+        help=f"seconds each network step may take (default {doctor.DEFAULT_TIMEOUT:g})",
+    )
+    args = parser.parse_args(argv)
+    if args.command == "doctor":
+        uri = args.uri or os.environ.get("MONGODB_URI") or None
+        return _doctor(uri, as_json=args.json, timeout=args.timeout)
     return _environment_report()
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, not {text!r}")
+    return seconds
 
 
 def _environment_report() -> int:
@@ -43,3 +115,193 @@ def _environment_report() -> int:
         return EXIT_ENVIRONMENT
     print("\nThis environment is fit for MongoDB Atlas.")
     return EXIT_OK
+
+
+def _doctor(uri: str | None, *, as_json: bool, timeout: float) -> int:
+    # The doctor reports every failure itself; the per-client warnings would repeat them.
+    logging.getLogger("atlasconnect").addHandler(logging.NullHandler())
+    if as_json:
+        report = doctor.run(uri, timeout=timeout)
+        print(json.dumps(_document(report), indent=2, default=str))
+    else:
+        printer = _TextPrinter(sys.stdout, timeout)
+        printer.header(uri)
+        with printer.waiting():
+            report = doctor.run(uri, timeout=timeout, progress=printer.progress)
+        printer.verdict(report)
+    return family_of(report.error)[1] if report.error else EXIT_OK
+
+
+# JSON
+
+
+def _document(report: doctor.Report) -> dict[str, Any]:
+    exit_code = family_of(report.error)[1] if report.error else EXIT_OK
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "atlasconnect_version": __version__,
+        "uri": report.uri,
+        "healthy": report.error is None,
+        "exit_code": exit_code,
+        "layers": [_layer(layer) for layer in report.layers],
+        "hosts": [
+            {"address": host.address, "layers": [_layer(layer) for layer in host.layers]}
+            for host in report.hosts
+        ],
+        "verdict": {"summary": report.summary, "error": _error(report.error)},
+    }
+
+
+def _layer(layer: doctor.Layer) -> dict[str, Any]:
+    return {
+        "name": layer.name,
+        "status": layer.status,
+        "duration_ms": round(layer.seconds * 1000, 1),
+        "details": layer.details,
+        "error": _error(layer.error),
+    }
+
+
+def _error(error: AtlasConnectError | None) -> dict[str, Any] | None:
+    if error is None:
+        return None
+    family, exit_code = family_of(error)
+    return {
+        "type": type(error).__name__,
+        "family": family,
+        "exit_code": exit_code,
+        "found": error.found,
+        "why": error.why,
+        "fix": error.fix,
+    }
+
+
+# Text
+
+
+_LABELS = {
+    "environment": "environment",
+    "connection_string": "connection string",
+    "dns": "DNS",
+    "tcp": "TCP connect",
+    "tls": "TLS handshake",
+    "hello": "MongoDB hello",
+    "authentication": "authentication",
+    "ping": "ping",
+}
+_STATUS = {"ok": ("  ok", "32"), "failed": ("FAIL", "31"), "skipped": ("skip", "33")}
+
+
+class _TextPrinter:
+    """Prints each layer as it completes; on a terminal, also what it is still waiting for."""
+
+    def __init__(self, stream: TextIO, timeout: float) -> None:
+        self.stream = stream
+        self.timeout = timeout
+        self.live = stream.isatty()
+        self.color = (
+            self.live and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+        )
+        self._lock = threading.Lock()
+        self._running: dict[tuple[str | None, str], float] = {}
+        self._done = threading.Event()
+
+    def write(self, text: str) -> None:
+        with self._lock:
+            print(text, file=self.stream, flush=True)
+
+    def header(self, uri: str | None) -> None:
+        target = "the environment only (no URI given, MONGODB_URI unset)" if uri is None else ""
+        self.write(f"atlasconnect {__version__} doctor {target}".rstrip())
+
+    def progress(self, host: str | None, layer: doctor.Layer) -> None:
+        key = (host, layer.name)
+        if layer.status == "running":
+            with self._lock:
+                self._running[key] = time.monotonic()
+            return
+        with self._lock:
+            self._running.pop(key, None)
+        label = _LABELS.get(layer.name, layer.name)
+        status, color = _STATUS.get(layer.status, (layer.status, "0"))
+        if self.color:
+            status = f"\033[{color}m{status}\033[0m"
+        where = f"{label:<17} {host}" if host else label
+        self.write(f"[{status}] {where}  ({layer.seconds * 1000:.1f} ms)  {_summary(layer)}")
+
+    def waiting(self) -> _Ticker:
+        return _Ticker(self)
+
+    def tick(self) -> None:
+        now = time.monotonic()
+        with self._lock:
+            slow = [(key, now - start) for key, start in self._running.items() if now - start >= 1]
+        for (host, name), elapsed in slow:
+            where = f"{host} {_LABELS.get(name, name)}" if host else _LABELS.get(name, name)
+            self.write(f"  ... waiting for {where}: {elapsed:.0f} s of at most {self.timeout:g} s")
+
+    def verdict(self, report: doctor.Report) -> None:
+        if report.error is None:
+            self.write(f"\nVerdict: healthy. {report.summary}")
+            return
+        family, code = family_of(report.error)
+        self.write(f"\nVerdict: {type(report.error).__name__} ({family}, exit status {code})")
+        self.write(f"  {report.error}")
+
+
+class _Ticker:
+    """While the doctor runs on a terminal, say every second what is still pending."""
+
+    def __init__(self, printer: _TextPrinter) -> None:
+        self.printer = printer
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> _Ticker:
+        if self.printer.live:
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop.set()
+        if self.thread.is_alive():
+            self.thread.join()
+
+    def _run(self) -> None:
+        while not self.stop.wait(1.0):
+            self.printer.tick()
+
+
+def _summary(layer: doctor.Layer) -> str:
+    if layer.error is not None:
+        return f"{type(layer.error).__name__}: {layer.error.found}"
+    d = layer.details
+    summaries = {
+        "environment": lambda: ", ".join(
+            f"{k.replace('_', ' ')} {d[k]}" for k in ("openssl", "tls_floor", "ca_bundle") if k in d
+        ),
+        "connection_string": lambda: f"{d.get('uri')} -> {', '.join(map(str, d.get('hosts', [])))}",
+        "dns": lambda: (
+            f"SRV {d.get('srv_name')}: {', '.join(d.get('targets', []))}; TXT {d.get('txt')}"
+            if "srv_name" in d
+            else str(d.get("reason", ""))
+        ),
+        "tcp": lambda: f"connected to {d.get('peer')}",
+        "tls": lambda: (
+            f"{d.get('version')} {d.get('cipher')}, SNI {d.get('sni')}, subject {d.get('subject')}"
+            f", issuer {d.get('issuer')}, expires {d.get('expires')}, verified against "
+            f"{d.get('ca_file')}"
+        ),
+        "hello": lambda: (
+            f"{d.get('role')}"
+            + (f" of replica set {d['replica_set']}" if d.get("replica_set") else "")
+            + f", wire version {d.get('max_wire_version')}"
+        ),
+        "authentication": lambda: f"user {d.get('user')}, authSource {d.get('auth_source')}",
+        "ping": lambda: (
+            f"MongoDB {d.get('server_version')}, round trip "
+            f"{float(d.get('round_trip_seconds') or 0) * 1000:.1f} ms"
+        ),
+    }
+    summary = summaries.get(layer.name)
+    return summary() if summary else ""

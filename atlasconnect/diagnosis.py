@@ -315,7 +315,8 @@ def explain_operation_failure(
     exc: OperationFailure, profile: ConnectionProfile
 ) -> AtlasConnectError | None:
     """Authentication failures (codes 18 and 8000) and Atlas's 'no SNI name sent'."""
-    message = connection_string.redact(str(exc), profile.secrets)
+    server_said = (exc.details or {}).get("errmsg") or str(exc)
+    message = connection_string.redact(str(server_said), profile.secrets)
     if exc.code == 8000 and "sni" in message.lower():
         return SNIRefusedError(
             f"Atlas refused the connection: {message}",

@@ -95,29 +95,41 @@ def raise_floor(context: ssl.SSLContext, floor: ssl.TLSVersion) -> None:
     context.minimum_version = max(context.minimum_version, floor)
 
 
-def refuse_insecure_options(uri_options: Mapping[str, Any], keywords: Mapping[str, Any]) -> None:
-    """Raise :class:`InsecureConfigurationError` for the first option that weakens TLS.
+def insecure_settings(
+    uri_options: Mapping[str, Any], keywords: Mapping[str, Any]
+) -> list[InsecureConfigurationError]:
+    """One explained error for each option that weakens TLS, URI options first.
 
     Option names and ``"true"``/``"false"`` values match in any letter case:
     the intent is clear even where pymongo would reject the spelling.
     """
+    found = []
     for place, options in (("the connection string", uri_options), ("the keywords", keywords)):
         for name, value in options.items():
             key, flag = name.lower(), _as_bool(value)
             switches_off_tls = key in _INSECURE_WHEN_FALSE and flag is False
             if switches_off_tls or (key in _INSECURE_WHEN_TRUE and flag is True):
                 setting = f"{name}={str(value).lower()}"
-                raise InsecureConfigurationError(
-                    f"{setting} in {place} would switch off "
-                    + ("TLS." if switches_off_tls else "certificate verification."),
-                    why=(
-                        "MongoDB Atlas accepts only TLS connections, and without certificate "
-                        "verification anyone on the network path can read the password and "
-                        "the data."
-                    ),
-                    fix=_ALWAYS_TLS_FIX.format(option=setting, place=place),
-                    setting=setting,
+                found.append(
+                    InsecureConfigurationError(
+                        f"{setting} in {place} would switch off "
+                        + ("TLS." if switches_off_tls else "certificate verification."),
+                        why=(
+                            "MongoDB Atlas accepts only TLS connections, and without "
+                            "certificate verification anyone on the network path can read "
+                            "the password and the data."
+                        ),
+                        fix=_ALWAYS_TLS_FIX.format(option=setting, place=place),
+                        setting=setting,
+                    )
                 )
+    return found
+
+
+def refuse_insecure_options(uri_options: Mapping[str, Any], keywords: Mapping[str, Any]) -> None:
+    """Raise the first of :func:`insecure_settings`, if any."""
+    for error in insecure_settings(uri_options, keywords):
+        raise error
 
 
 def _as_bool(value: object) -> bool | None:
