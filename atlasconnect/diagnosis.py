@@ -21,8 +21,8 @@ from typing import Any
 
 from pymongo.errors import (
     ConfigurationError,
-    ConnectionFailure,
     OperationFailure,
+    ServerSelectionTimeoutError,
 )
 
 from . import connection_string, tls
@@ -133,7 +133,9 @@ def explain(exc: BaseException, client: Any = None) -> AtlasConnectError | None:
         return explain_operation_failure(exc, profile)
     if isinstance(exc, ConfigurationError):
         return explain_dns_failure(exc, profile)
-    if isinstance(exc, ConnectionFailure):
+    if isinstance(exc, ServerSelectionTimeoutError):
+        # Only this one means "no server at all"; an AutoReconnect in the middle of an
+        # operation (a failover, a dropped connection) is pymongo's to retry, not ours.
         errors = server_errors_of(client) if client is not None else {}
         return diagnose(errors or _split_message(str(exc)), profile, final=True)
     return None
@@ -281,9 +283,12 @@ def _tls_version_error(
 
 
 def _network_access_error(errors: dict[str, str]) -> NetworkAccessError:
+    hosts = f"Every host of the Atlas cluster ({_hosts(errors)})"
+    if len(errors) == 1:
+        hosts = f"The Atlas host {_hosts(errors)}"
     return NetworkAccessError(
-        f"Every host of the Atlas cluster ({_hosts(errors)}) ended the TLS handshake at once "
-        "(TLS alert 80 'internal error', or a closed connection).",
+        f"{hosts} ended the TLS handshake at once (TLS alert 80 'internal error', or a "
+        "closed connection).",
         why="this is how Atlas answers a machine whose public IP address is not on the "
         "project's IP access list.",
         fix="in Atlas, open Security > Network Access > IP Access List and add this machine's "

@@ -74,12 +74,12 @@ class HeartbeatWatcher(ServerHeartbeatListener):
         if everyone_failed and not self.verifying:
             self._log_once(failures)
 
-    def failures_of(self, addresses: set[str]) -> dict[str, str] | None:
-        """The failures of ``addresses`` if every one of them has failed, else None."""
+    def failures_of(self, addresses: set[str], *, every: bool) -> dict[str, str]:
+        """The latest failures of ``addresses``; with ``every``, none unless all failed."""
         with self._lock:
-            if addresses and addresses <= self._failures.keys():
-                return {address: self._failures[address] for address in addresses}
-        return None
+            if every and not (addresses and addresses <= self._failures.keys()):
+                return {}
+            return {a: self._failures[a] for a in addresses if a in self._failures}
 
     def _log_once(self, failures: dict[str, str]) -> None:
         error = diagnosis.diagnose(failures, self.profile, final=True)
@@ -93,41 +93,39 @@ class HeartbeatWatcher(ServerHeartbeatListener):
         logger.warning("%s: %s", type(error).__name__, error)
 
 
-class Verdict:
-    """One look at a client that is being verified."""
+class _Wait:
+    """Waiting for a verified client's first usable server, up to serverSelectionTimeoutMS."""
 
-    def __init__(self, client: MongoClient[Any] | AsyncMongoClient[Any], deadline: float) -> None:
+    def __init__(
+        self, client: MongoClient[Any] | AsyncMongoClient[Any], watcher: HeartbeatWatcher
+    ) -> None:
         self.client = client
-        self.deadline = deadline
+        self.watcher = watcher
+        self.deadline = time.monotonic() + client.options.server_selection_timeout
 
-    def check(self, watcher: HeartbeatWatcher) -> AtlasConnectError | None:
-        """None to keep waiting or to go on; an error to raise now."""
+    def over(self) -> bool:
+        """True once a server can be used; raises the typed error if none will be."""
         description = self.client.topology_description
         if description.has_writable_server():
-            return None
+            return True
         addresses = {f"{host}:{port}" for host, port in description.server_descriptions()}
         final = time.monotonic() >= self.deadline
-        failures = watcher.failures_of(addresses)
-        if failures is None:
-            return diagnosis.diagnose({}, watcher.profile, final=True) if final else None
-        return diagnosis.diagnose(failures, watcher.profile, final=final)
+        failures = self.watcher.failures_of(addresses, every=not final)
+        error = diagnosis.diagnose(failures, self.watcher.profile, final=final)
+        if error is not None:
+            raise error
+        return False
 
-    def ready(self) -> bool:
-        return self.client.topology_description.has_writable_server()
-
-    def remaining(self) -> float:
-        return max(0.0, self.deadline - time.monotonic())
+    def pause(self) -> float:
+        return min(_POLL_SECONDS, max(0.0, self.deadline - time.monotonic()))
 
 
 def verify(client: MongoClient[Any], watcher: HeartbeatWatcher) -> None:
     """Wait until a server can be used, then ping; raise the typed error on failure."""
-    verdict = Verdict(client, time.monotonic() + client.options.server_selection_timeout)
+    wait = _Wait(client, watcher)
     try:
-        while not verdict.ready():
-            error = verdict.check(watcher)
-            if error is not None:
-                raise error
-            watcher.changed.wait(min(_POLL_SECONDS, verdict.remaining()))
+        while not wait.over():
+            watcher.changed.wait(wait.pause())
             watcher.changed.clear()
     finally:
         watcher.verifying = False
@@ -143,17 +141,15 @@ def verify(client: MongoClient[Any], watcher: HeartbeatWatcher) -> None:
 
 
 async def verify_async(client: AsyncMongoClient[Any], watcher: HeartbeatWatcher) -> None:
-    """:func:`verify` for the async client."""
-    verdict = Verdict(client, time.monotonic() + client.options.server_selection_timeout)
+    """:func:`verify` for the async client, which connects (and looks up SRV) here."""
+    wait = _Wait(client, watcher)
     try:
-        # Opens the topology; a mongodb+srv:// name is looked up here.
-        await client.aconnect()
-        while not verdict.ready():
-            error = verdict.check(watcher)
-            if error is not None:
-                raise error
-            await asyncio.sleep(min(_POLL_SECONDS, verdict.remaining()))
-        watcher.verifying = False
+        try:
+            await client.aconnect()
+            while not wait.over():
+                await asyncio.sleep(wait.pause())
+        finally:
+            watcher.verifying = False
         await client.admin.command("ping")
     except PyMongoError as exc:
         if isinstance(exc, AtlasConnectError):

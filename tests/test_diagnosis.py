@@ -21,6 +21,7 @@ import trustme
 from conftest import PASSWORD
 from pymongo import MongoClient
 from pymongo.errors import (
+    AutoReconnect,
     ConfigurationError,
     DuplicateKeyError,
     OperationFailure,
@@ -276,6 +277,11 @@ def test_explain_leaves_other_errors_alone() -> None:
     assert atlasconnect.explain(DuplicateKeyError("E11000 duplicate key")) is None
     assert atlasconnect.explain(ValueError("nothing to do with MongoDB")) is None
     assert atlasconnect.explain(OperationFailure("unauthorized", code=13)) is None
+    # A connection dropped mid-operation (a failover) is for pymongo to retry.
+    assert (
+        atlasconnect.explain(AutoReconnect("shard-00-00.c.mongodb.net:27017: connection closed"))
+        is None
+    )
 
 
 def raise_explained(exc: PyMongoError, client: MongoClient[Any]) -> None:
