@@ -5,8 +5,16 @@ from __future__ import annotations
 import ssl
 
 import pytest
+from pymongo.errors import OperationFailure
 
-from atlasconnect import NetworkAccessError, ServerUnreachableError
+from atlasconnect import (
+    AuthenticationError,
+    NetworkAccessError,
+    ServerUnreachableError,
+    SNIRefusedError,
+    SNIUnsupportedError,
+    explain,
+)
 from atlasconnect.diagnosis import ConnectionProfile, Kind, diagnose, kind_of
 
 PROFILE = ConnectionProfile(
@@ -62,3 +70,20 @@ def test_alert_80_outside_atlas_is_unreachable_not_access_list() -> None:
     errors = {"db.example.test:27017": ALERT.format("db.example.test:27017")}
     assert diagnose(errors, PROFILE, final=False) is None
     assert isinstance(diagnose(errors, PROFILE, final=True), ServerUnreachableError)
+
+
+def test_atlas_bad_auth_code_8000_is_an_authentication_error() -> None:
+    error = explain(OperationFailure("bad auth : authentication failed", code=8000))
+    assert isinstance(error, AuthenticationError)
+    assert isinstance(error, OperationFailure)
+    assert error.code == 8000
+    assert "Database Access" in error.fix
+
+
+def test_atlas_no_sni_is_the_runtime_sni_error() -> None:
+    error = explain(OperationFailure("no SNI name sent", code=8000))
+    assert isinstance(error, SNIRefusedError)
+    assert isinstance(error, SNIUnsupportedError)
+    assert isinstance(error, OperationFailure)
+    assert 'print(ssl.HAS_SNI)"' in error.fix
+    assert "not IP address" in error.fix

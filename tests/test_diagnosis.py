@@ -199,6 +199,15 @@ def test_name_without_srv_record(dns_env: FakeDNS, ca_file: str) -> None:
     assert error.reason == "no_srv_record"
 
 
+def test_resolver_that_fails(dns_env: FakeDNS, ca_file: str) -> None:
+    dns_env.set_servfail("_mongodb._tcp.broken.example.test")
+    error, elapsed = connect_both_ways("mongodb+srv://broken.example.test/", tlsCAFile=ca_file)
+    assert isinstance(error, DNSResolutionError)
+    assert (error.host, error.reason) == ("broken.example.test", "resolver_failed")
+    assert "8.8.8.8" in error.fix
+    assert elapsed < DEFINITIVE_SECONDS
+
+
 @pytest.fixture
 def silent_dns() -> Iterator[None]:
     with SilentDNS() as server, use_fake_dns(server.port):
