@@ -201,22 +201,36 @@ def validate_options(parsed: ConnectionString) -> None:
     try:
         split_options(query, validate=True, warn=False, normalize=False)
     except (PyMongoError, ValueError, TypeError, OSError) as exc:
-        error = invalid_option_error(exc, parsed.secrets, parsed.redacted)
+        error = invalid_option_error(exc, parsed.secrets, parsed.redacted, _refused_option(query))
     else:
         return
     raise error
 
 
+def _refused_option(query: str) -> str | None:
+    """The first option pymongo refuses on its own; its messages do not always name it."""
+    for pair in re.split("[&;]", query):
+        try:
+            split_options(pair, validate=True, warn=False, normalize=False)
+        except (PyMongoError, ValueError, TypeError, OSError):
+            return pair.partition("=")[0]
+    return None
+
+
 def invalid_option_error(
-    exc: BaseException, secrets: Iterable[str], redacted_uri: str | None
+    exc: BaseException,
+    secrets: Iterable[str],
+    redacted_uri: str | None,
+    option: str | None = None,
 ) -> ConnectionStringError:
     """Turn pymongo's complaint about a URI or an option into a redacted, explained error.
 
     Raise the result outside the ``except`` block that caught ``exc``, so that
     pymongo's unredacted exception is not chained to it.
     """
+    refused = f"the option {option!r}" if option else "the connection string or a client option"
     return ConnectionStringError(
-        f"pymongo refused the connection string or a client option: {redact(str(exc), secrets)}",
+        f"pymongo refused {refused}: {redact(str(exc), secrets)}",
         why=_URI_WHY,
         fix=(
             "correct the part named above; connection string options and their values are "

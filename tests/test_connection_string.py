@@ -95,6 +95,11 @@ def test_pymongo_complaints_are_typed_and_redacted(uri: str, pymongo_text: str) 
     assert "app:****@" in error.redacted_uri
 
 
+def test_the_refused_option_is_named() -> None:
+    error = assert_refused(f"mongodb://app:{SECRET}@host/?appName=x&retryWrite=true")
+    assert "pymongo refused the option 'retryWrite': Unknown option" in error.found
+
+
 def test_bad_keyword_is_typed_and_redacted() -> None:
     error = assert_refused("mongodb://db.example.test/", password=SECRET, notAnOption=1)
     assert "Unknown option" in error.found

@@ -1,0 +1,273 @@
+"""Sphinx extension: the error reference must cover every error atlasconnect exports.
+
+``.. error-reference:: NetworkAccessError`` opens the section of one error in
+``errors.rst``. It renders the facts that can be read from the class itself, so
+that they cannot drift from the code: the classes it can be caught as
+(atlasconnect's own, pymongo's, Python's) and its attributes with their
+docstrings.
+
+When all documents have been read, the build warns (and ``-W`` fails it) for
+
+- an exception class in ``atlasconnect.__all__`` that no ``error-reference``
+  names, and a name given to ``error-reference`` twice or that is not such a
+  class;
+- a name in ``atlasconnect.__all__`` that no page documents (autodoc entries
+  in ``api.rst``).
+
+``tests/test_docs.py`` makes the first check without Sphinx, in the test suite.
+
+References to pymongo's and Python's classes, which cannot be resolved without
+intersphinx (the docs build offline), become links to their documentation.
+"""
+
+from __future__ import annotations
+
+import builtins
+import inspect
+from typing import Any
+
+from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.pycode import ModuleAnalyzer
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+import atlasconnect
+
+logger = logging.getLogger(__name__)
+
+PACKAGE = "atlasconnect"
+EXCEPTIONS_MODULE = "atlasconnect.exceptions"
+PYMONGO_DOCS = "https://pymongo.readthedocs.io/en/stable/api/pymongo/"
+PYTHON_DOCS = "https://docs.python.org/3/library/"
+COMMON_ATTRIBUTES = ("found", "why", "fix")
+
+
+def exported_errors() -> dict[str, type[BaseException]]:
+    """Every exception class in ``atlasconnect.__all__``, by name."""
+    exported = {name: getattr(atlasconnect, name) for name in atlasconnect.__all__}
+    return {
+        name: value
+        for name, value in exported.items()
+        if inspect.isclass(value) and issubclass(value, BaseException)
+    }
+
+
+def _sections(env: BuildEnvironment) -> dict[str, tuple[str, int]]:
+    """Error name -> (document, line) of its ``error-reference`` directive."""
+    sections: dict[str, tuple[str, int]] | None = getattr(env, "atlasconnect_errors", None)
+    if sections is None:
+        sections = {}
+        env.atlasconnect_errors = sections  # type: ignore[attr-defined]
+    return sections
+
+
+def pymongo_link(name: str) -> str | None:
+    """The URL of a pymongo class in pymongo's API reference, if known."""
+    short = name.rsplit(".", 1)[-1]
+    if name.startswith("pymongo.errors."):
+        return f"{PYMONGO_DOCS}errors.html#pymongo.errors.{short}"
+    if short == "MongoClient":
+        return f"{PYMONGO_DOCS}mongo_client.html#pymongo.mongo_client.MongoClient"
+    if short == "AsyncMongoClient":
+        module = "pymongo.asynchronous.mongo_client"
+        return f"{PYMONGO_DOCS}asynchronous/mongo_client.html#{module}.AsyncMongoClient"
+    return None
+
+
+def python_link(name: str) -> str | None:
+    """The URL of a standard-library name in Python's documentation, if known."""
+    module, _, short = name.rpartition(".")
+    if module in ("ssl", "typing", "logging", "os"):
+        return f"{PYTHON_DOCS}{module}.html#{name}"
+    if module or not hasattr(builtins, short):
+        return None
+    value = getattr(builtins, short)
+    if inspect.isclass(value) and issubclass(value, BaseException):
+        return f"{PYTHON_DOCS}exceptions.html#{short}"
+    if value is None:
+        return f"{PYTHON_DOCS}constants.html#None"
+    if short in ("str", "bytes", "list", "tuple", "dict", "set", "frozenset"):
+        return f"{PYTHON_DOCS}stdtypes.html#{short}"
+    return f"{PYTHON_DOCS}functions.html#{short}"
+
+
+def _class_reference(cls: type) -> str:
+    """reST for a link to ``cls``: atlasconnect's own, pymongo's or Python's."""
+    if cls.__module__.startswith(PACKAGE) and hasattr(atlasconnect, cls.__name__):
+        return f":exc:`~{PACKAGE}.{cls.__name__}`"
+    if cls.__module__.startswith("pymongo"):
+        return f"`{cls.__name__} <{pymongo_link(f'pymongo.errors.{cls.__name__}')}>`__ (pymongo)"
+    return f"`{cls.__name__} <{python_link(cls.__name__)}>`__"
+
+
+def catchable_as(cls: type[BaseException]) -> tuple[list[type], list[type]]:
+    """atlasconnect's ancestors of ``cls``, and the nearest foreign ones.
+
+    Foreign means pymongo's or Python's: the direct bases that atlasconnect
+    classes take from outside the package (``ConfigurationError``,
+    ``ValueError``), not all of their own ancestors.
+    """
+    own = [
+        base
+        for base in cls.__mro__[1:]
+        if base.__module__.startswith(PACKAGE) and hasattr(atlasconnect, base.__name__)
+    ]
+    foreign: list[type] = []
+    for klass in cls.__mro__:
+        if not klass.__module__.startswith(PACKAGE):
+            continue
+        for base in klass.__bases__:
+            if base.__module__.startswith(PACKAGE) or base in (object, Exception):
+                continue
+            if base not in foreign:
+                foreign.append(base)
+    return own, foreign
+
+
+def attribute_lines(cls: type[BaseException]) -> list[str]:
+    """reST bullet lines: each attribute atlasconnect defines on ``cls``, with its docstring."""
+    analyzer = ModuleAnalyzer.for_module(EXCEPTIONS_MODULE)
+    docs = analyzer.find_attr_docs()
+    lines = [
+        "- " + ", ".join(f"``{name}``" for name in COMMON_ATTRIBUTES) + ": what was found, why "
+        "it matters, how to fix it (every atlasconnect error; ``str(error)`` joins them)."
+    ]
+    seen: set[str] = set(COMMON_ATTRIBUTES)
+    for klass in reversed(cls.__mro__):
+        if klass.__module__ != EXCEPTIONS_MODULE:
+            continue
+        annotations = inspect.get_annotations(klass)
+        names = list(annotations)
+        names += [n for n, v in vars(klass).items() if isinstance(v, property)]
+        for name in names:
+            if name in seen:
+                continue
+            seen.add(name)
+            value = klass.__dict__.get(name)
+            if isinstance(value, property):
+                text = inspect.cleandoc(value.__doc__ or "")
+            else:
+                text = " ".join(line.strip() for line in docs.get((klass.__name__, name), []))
+            kind = annotations.get(name)
+            if isinstance(value, property) and value.fget is not None:
+                kind = inspect.get_annotations(value.fget).get("return")
+            typed = f" (``{kind}``)" if kind else ""
+            lines.append(f"- ``{name}``{typed}: {' '.join(text.split())}")
+    if any(base.__name__ == "OperationFailure" for base in cls.__mro__):
+        lines.append(
+            "- ``code`` (``int | None``): the server's error code, from pymongo's "
+            "``OperationFailure``."
+        )
+    return lines
+
+
+class ErrorReference(SphinxDirective):
+    """``.. error-reference:: ClassName``: the facts of one exported error."""
+
+    required_arguments = 1
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        name = self.arguments[0]
+        errors = exported_errors()
+        sections = _sections(self.env)
+        location = self.get_location()
+        if name not in errors:
+            logger.warning(
+                "error-reference: %s is not an exception class in atlasconnect.__all__",
+                name,
+                location=location,
+                type="errorref",
+            )
+            return []
+        if name in sections:  # entries of a page are purged before it is read again
+            document, line = sections[name]
+            logger.warning(
+                "error-reference: %s already has a section (%s, line %s)",
+                name,
+                document,
+                line,
+                location=location,
+                type="errorref",
+            )
+            return []
+        sections[name] = (self.env.docname, self.lineno)
+        cls = errors[name]
+        # Read this page again when the class's source changes, as autodoc does.
+        source_file = inspect.getsourcefile(cls)
+        if source_file:
+            self.env.note_dependency(source_file)
+        own, foreign = catchable_as(cls)
+        source = [f":API: :exc:`{PACKAGE}.{name}`"]
+        if own:
+            source.append(":Subclass of: " + ", ".join(_class_reference(c) for c in own))
+        if foreign:
+            source.append(":Also a: " + ", ".join(_class_reference(c) for c in foreign))
+        source.append(":Attributes:")
+        source.append("")
+        source += ["   " + line for line in attribute_lines(cls)]
+        container = nodes.container(classes=["error-reference"])
+        self.state.nested_parse(StringList(source, source=location), self.content_offset, container)
+        return [container]
+
+
+def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    sections = _sections(env)
+    for name, (document, _) in list(sections.items()):
+        if document == docname:
+            del sections[name]
+
+
+def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    _sections(env).update(_sections(other))
+
+
+def _check(app: Sphinx, env: BuildEnvironment) -> None:
+    sections = _sections(env)
+    for name in sorted(exported_errors()):
+        if name not in sections:
+            logger.warning(
+                "atlasconnect.%s has no section in the error reference: add a section with "
+                "'.. error-reference:: %s' to docs/errors.rst",
+                name,
+                name,
+                location="errors",
+                type="errorref",
+            )
+    documented = env.get_domain("py").objects
+    for name in atlasconnect.__all__:
+        if f"{PACKAGE}.{name}" not in documented:
+            logger.warning(
+                "atlasconnect.%s is public (in __all__) but documented nowhere: add it to "
+                "docs/api.rst",
+                name,
+                location="api",
+                type="errorref",
+            )
+
+
+def _external_reference(
+    app: Sphinx, env: BuildEnvironment, node: Any, contnode: nodes.Element
+) -> nodes.reference | None:
+    """Link pymongo's and Python's names, which have no local target, to their docs."""
+    if node.get("refdomain") != "py":
+        return None
+    target = str(node.get("reftarget", ""))
+    url = pymongo_link(target) if target.startswith("pymongo") else python_link(target)
+    if url is None:
+        return None
+    reference = nodes.reference("", "", internal=False, refuri=url, reftitle=target)
+    reference.append(contnode)
+    return reference
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_directive("error-reference", ErrorReference)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("env-check-consistency", _check)
+    app.connect("missing-reference", _external_reference)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,247 @@
+"""The documentation cannot fall behind the package, checked without Sphinx.
+
+- Every exception class in ``atlasconnect.__all__`` has its section in
+  ``docs/errors.rst`` (an ``.. error-reference::`` directive); the docs build
+  makes the same check with Sphinx (``docs/_ext/errorref.py``).
+- Every public name is in the API reference.
+- Every ``.. code-block:: python`` in ``docs/`` and ``README.rst`` compiles and
+  names only public atlasconnect names. (The ``>>>`` examples run as doctests
+  in ``tox -e docs``.)
+- The error messages pasted into ``docs/errors.rst`` from real runs still say
+  what the code says.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from pymongo.errors import ConfigurationError, OperationFailure, ServerSelectionTimeoutError
+
+import atlasconnect
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+ERROR_REFERENCE = DOCS / "errors.rst"
+API_REFERENCE = DOCS / "api.rst"
+ERROR_SECTION = re.compile(r"^\.\. error-reference::[ \t]*(\S+)[ \t]*$", re.MULTILINE)
+AUTODOC_ENTRY = re.compile(
+    r"^\.\. auto(?:function|exception|class|data)::[ \t]*(\S+)[ \t]*$", re.MULTILINE
+)
+# The directive may start a list item or a table cell ("* - .. code-block:: python").
+CODE_BLOCK = re.compile(r"^(?P<indent>[ \t]*(?:[-*][ \t]+)*)\.\. code-block::[ \t]*python3?[ \t]*$")
+PUBLIC_EXTRAS = {"__version__"}
+
+
+def exported_errors() -> set[str]:
+    """The names of the exception classes in ``atlasconnect.__all__``."""
+    errors = set()
+    for name in atlasconnect.__all__:
+        value = getattr(atlasconnect, name)
+        if inspect.isclass(value) and issubclass(value, BaseException):
+            errors.add(name)
+    return errors
+
+
+def test_every_exported_error_has_one_section() -> None:
+    sections = Counter(ERROR_SECTION.findall(ERROR_REFERENCE.read_text(encoding="utf-8")))
+    missing = exported_errors() - sections.keys()
+    assert not missing, (
+        f"no section in docs/errors.rst for {sorted(missing)}: add one with "
+        "'.. error-reference:: ClassName' (what it means, when it is raised, the fix)"
+    )
+    unknown = sections.keys() - exported_errors()
+    assert not unknown, f"docs/errors.rst has sections for unknown errors: {sorted(unknown)}"
+    repeated = [name for name, count in sections.items() if count > 1]
+    assert not repeated, f"docs/errors.rst has more than one section for {repeated}"
+
+
+def test_the_check_sees_every_error_class() -> None:
+    # The base class and at least one error of each family are found as exceptions.
+    assert {"AtlasConnectError", "CABundleError", "NetworkAccessError"} <= exported_errors()
+    assert "connect" not in exported_errors()
+
+
+def test_every_public_name_is_in_the_api_reference() -> None:
+    entries = AUTODOC_ENTRY.findall(API_REFERENCE.read_text(encoding="utf-8"))
+    documented = {entry.removeprefix("atlasconnect.") for entry in entries}
+    missing = set(atlasconnect.__all__) - documented
+    assert not missing, f"public names missing from docs/api.rst: {sorted(missing)}"
+
+
+@dataclass(frozen=True)
+class Example:
+    path: Path
+    line: int
+    source: str
+
+    def __str__(self) -> str:
+        return f"{self.path.relative_to(ROOT)}:{self.line}"
+
+
+def python_blocks(path: Path) -> list[Example]:
+    """The content of every ``.. code-block:: python`` directive in an rST file."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    examples = []
+    for number, line in enumerate(lines):
+        match = CODE_BLOCK.match(line)
+        if match is None:
+            continue
+        indent = len(match["indent"])
+        body: list[str] = []
+        start = number + 1
+        for following in lines[number + 1 :]:
+            stripped = following.strip()
+            if stripped and len(following) - len(following.lstrip()) <= indent:
+                break
+            if not body and (not stripped or stripped.startswith(":")):
+                start += 1  # the directive's options and the blank line after them
+                continue
+            body.append(following)
+        while body and not body[-1].strip():
+            body.pop()
+        examples.append(Example(path, start + 1, _dedent(body)))
+    return examples
+
+
+def _dedent(lines: list[str]) -> str:
+    margin = min(len(line) - len(line.lstrip()) for line in lines if line.strip())
+    return "\n".join(line[margin:] for line in lines) + "\n"
+
+
+DOCUMENTS = [ROOT / "README.rst", *sorted(DOCS.glob("*.rst"))]
+EXAMPLES = [example for document in DOCUMENTS for example in python_blocks(document)]
+
+
+def test_examples_are_found() -> None:
+    assert len(EXAMPLES) >= 20
+    assert any(example.path.name == "README.rst" for example in EXAMPLES)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=str)
+def test_code_example_compiles(example: Example) -> None:
+    try:
+        compile(example.source, str(example), "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    except SyntaxError as exc:
+        pytest.fail(f"{example}: {exc}\n{example.source}")
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=str)
+def test_code_example_names_only_public_api(example: Example) -> None:
+    tree = ast.parse(example.source, str(example), feature_version=(3, 10))
+    public = set(atlasconnect.__all__) | PUBLIC_EXTRAS
+    used = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            if node.value.id == "atlasconnect":
+                used.add(node.attr)
+        elif isinstance(node, ast.ImportFrom) and node.module == "atlasconnect":
+            used.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            assert not (node.module or "").startswith("atlasconnect."), (
+                f"{example}: imports from a private module, {node.module}"
+            )
+        elif isinstance(node, ast.Import):
+            private = [a.name for a in node.names if a.name.startswith("atlasconnect.")]
+            assert not private, f"{example}: imports a private module, {private}"
+    unknown = used - public
+    assert not unknown, f"{example}: atlasconnect has no public {sorted(unknown)}"
+
+
+# The messages in docs/errors.rst that come from runs against the loopback
+# servers are pasted text, not doctests. Their "Why it matters" and "How to fix
+# it" parts must still be what the code says: each must match an error that
+# explain() makes today from the same kind of pymongo error.
+
+HOST = "shard-00-00.cluster0.abcde.mongodb.net:27017"
+PYMONGO_ERRORS: list[Exception] = [
+    *(
+        ServerSelectionTimeoutError(f"{HOST}: {text}, Timeout: 30s, Topology Description: <>")
+        for text in (
+            "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local "
+            "issuer certificate (_ssl.c:1006)",
+            "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: certificate has "
+            "expired (_ssl.c:1006)",
+            "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, "
+            "certificate is not valid for 'localhost'. (_ssl.c:1006)",
+            "[SSL: TLSV1_ALERT_PROTOCOL_VERSION] tlsv1 alert protocol version (_ssl.c:1006)",
+            "[SSL: TLSV1_ALERT_INTERNAL_ERROR] tlsv1 alert internal error (_ssl.c:1006)",
+            "_ssl.c:989: The handshake operation timed out",
+        )
+    ),
+    ConfigurationError("The DNS query name does not exist: _mongodb._tcp.c.mongodb.net."),
+    ConfigurationError(
+        "The DNS response does not contain an answer to the question: "
+        "_mongodb._tcp.c.mongodb.net. IN SRV"
+    ),
+    ConfigurationError("The resolution lifetime expired after 1.102 seconds"),
+    OperationFailure("authentication failed", 18),
+]
+TEXT_BLOCK = re.compile(r"^(?P<indent>[ \t]*)\.\. code-block::[ \t]*text[ \t]*$")
+PASTED_MESSAGE = re.compile(
+    r"^atlasconnect\.exceptions\.(?P<name>\w+):\s.*?"
+    r"\bWhy it matters: (?P<why>.*?)\bHow to fix it: (?P<fix>.*)$",
+    re.DOTALL,
+)
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def pasted_messages() -> list[tuple[Example, str, str, str]]:
+    """(example, class name, why, fix) of every message shown as text in errors.rst."""
+    messages = []
+    lines = ERROR_REFERENCE.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines):
+        match = TEXT_BLOCK.match(line)
+        if match is None:
+            continue
+        body = []
+        for following in lines[number + 2 :]:
+            if following.strip() and len(following) - len(following.lstrip()) <= len(
+                match["indent"]
+            ):
+                break
+            body.append(following)
+        message = PASTED_MESSAGE.match(_dedent(body).strip())
+        if message is not None:
+            example = Example(ERROR_REFERENCE, number + 3, message.group(0))
+            messages.append(
+                (example, message["name"], _words(message["why"]), _words(message["fix"]))
+            )
+    return messages
+
+
+def explanations() -> dict[str, set[tuple[str, str]]]:
+    """Class name -> the (why, fix) pairs explain() gives for the errors above."""
+    found: dict[str, set[tuple[str, str]]] = {}
+    for exc in PYMONGO_ERRORS:
+        error = atlasconnect.explain(exc)
+        assert error is not None, exc
+        found.setdefault(type(error).__name__, set()).add((_words(error.why), _words(error.fix)))
+    return found
+
+
+def test_pasted_messages_are_found() -> None:
+    names = {name for _, name, _, _ in pasted_messages()}
+    assert names >= {"NetworkAccessError", "CertificateVerificationError", "DNSResolutionError"}
+
+
+@pytest.mark.parametrize(
+    ("example", "name", "why", "fix"),
+    [pytest.param(*message, id=f"{message[0]}-{message[1]}") for message in pasted_messages()],
+)
+def test_pasted_message_is_what_the_code_says(
+    example: Example, name: str, why: str, fix: str
+) -> None:
+    known = explanations().get(name, set())
+    assert (why, fix) in known, (
+        f"{example}: the example message of {name} no longer matches the code; run the "
+        f"failure again and paste the new message. The code says one of: {sorted(known)}"
+    )
