@@ -12,12 +12,14 @@ import datetime
 import ssl
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import trustme
 from servers import (
     FakeDNS,
     MongoServer,
+    ProxiedUri,
     SniHook,
     SrvCluster,
     SrvClusterFactory,
@@ -149,6 +151,17 @@ def tls_proxy() -> Iterator[TLSProxyFactory]:
     yield start
     for proxy in proxies:
         proxy.stop()
+
+
+@pytest.fixture
+def proxied_uri(plain_mongo: MongoServer, tls_proxy: TLSProxyFactory) -> ProxiedUri:
+    """`proxied_uri(ctx, **options)`: a URI of `plain_mongo` behind a TLS proxy speaking `ctx`."""
+
+    def uri(ctx: ssl.SSLContext, **options: Any) -> str:
+        proxy = tls_proxy(ctx, (plain_mongo.host, plain_mongo.port))
+        return plain_mongo.uri("localhost", proxy.port, **options)
+
+    return uri
 
 
 @pytest.fixture

@@ -636,4 +636,5 @@ def start_srv_cluster(
 
 # Types of the factory fixtures in conftest.py, for test annotations.
 TLSProxyFactory = Callable[..., TLSProxy]
+ProxiedUri = Callable[..., str]
 SrvClusterFactory = Callable[..., SrvCluster]

@@ -11,7 +11,7 @@ import pytest
 import trustme
 from pymongo import AsyncMongoClient, MongoClient
 from pymongo.errors import ServerSelectionTimeoutError
-from servers import MongoServer, SrvClusterFactory, TLSProxyFactory, server_context
+from servers import MongoServer, ProxiedUri, SrvClusterFactory, TLSProxyFactory, server_context
 
 import atlasconnect
 
@@ -100,10 +100,8 @@ def tls_1_2_server(request: pytest.FixtureRequest, leaf: trustme.LeafCert) -> st
     if request.param == "mongodb+srv":
         srv_cluster: SrvClusterFactory = request.getfixturevalue("srv_cluster")
         return srv_cluster(nodes=3, contexts=[tls_1_2_only(leaf) for _ in range(3)]).uri()
-    plain_mongo: MongoServer = request.getfixturevalue("plain_mongo")
-    tls_proxy: TLSProxyFactory = request.getfixturevalue("tls_proxy")
-    proxy = tls_proxy(tls_1_2_only(leaf), (plain_mongo.host, plain_mongo.port))
-    return plain_mongo.uri("localhost", proxy.port)
+    proxied_uri: ProxiedUri = request.getfixturevalue("proxied_uri")
+    return proxied_uri(tls_1_2_only(leaf))
 
 
 def assert_floor_refuses(client: MongoClient[Any], *, in_thread: bool = False) -> None:

@@ -31,10 +31,10 @@ from pymongo.errors import (
 from servers import (
     FakeDNS,
     MongoServer,
+    ProxiedUri,
     SilentDNS,
     SilentServer,
     SrvClusterFactory,
-    TLSProxyFactory,
     refused_port,
     server_context,
     use_fake_dns,
@@ -98,13 +98,10 @@ def test_untrusted_ca(mongo: MongoServer, other_ca_file: str) -> None:
 
 
 def test_expired_certificate(
-    plain_mongo: MongoServer,
-    tls_proxy: TLSProxyFactory,
-    expired_leaf: trustme.LeafCert,
-    ca_file: str,
+    proxied_uri: ProxiedUri, expired_leaf: trustme.LeafCert, ca_file: str
 ) -> None:
-    proxy = tls_proxy(server_context(expired_leaf), (plain_mongo.host, plain_mongo.port))
-    error, elapsed = connect_both_ways(plain_mongo.uri("localhost", proxy.port), tlsCAFile=ca_file)
+    uri = proxied_uri(server_context(expired_leaf))
+    error, elapsed = connect_both_ways(uri, tlsCAFile=ca_file)
     assert isinstance(error, CertificateVerificationError)
     assert isinstance(error, ServerSelectionTimeoutError)
     assert error.reason in ("expired", "unverified")
@@ -113,12 +110,9 @@ def test_expired_certificate(
     assert elapsed < DEFINITIVE_SECONDS
 
 
-def test_wrong_host_name(
-    plain_mongo: MongoServer, tls_proxy: TLSProxyFactory, ca: trustme.CA, ca_file: str
-) -> None:
-    elsewhere = server_context(ca.issue_cert("elsewhere.example.test"))
-    proxy = tls_proxy(elsewhere, (plain_mongo.host, plain_mongo.port))
-    error, elapsed = connect_both_ways(plain_mongo.uri("localhost", proxy.port), tlsCAFile=ca_file)
+def test_wrong_host_name(proxied_uri: ProxiedUri, ca: trustme.CA, ca_file: str) -> None:
+    uri = proxied_uri(server_context(ca.issue_cert("elsewhere.example.test")))
+    error, elapsed = connect_both_ways(uri, tlsCAFile=ca_file)
     assert isinstance(error, CertificateVerificationError)
     assert error.reason == "hostname_mismatch"
     assert "not valid for the host name" in error.found
@@ -127,12 +121,9 @@ def test_wrong_host_name(
     assert elapsed < DEFINITIVE_SECONDS
 
 
-def test_tls_1_1_only_server(
-    plain_mongo: MongoServer, tls_proxy: TLSProxyFactory, leaf: trustme.LeafCert, ca_file: str
-) -> None:
+def test_tls_1_1_only_server(proxied_uri: ProxiedUri, leaf: trustme.LeafCert, ca_file: str) -> None:
     old = server_context(leaf, minimum=ssl.TLSVersion.TLSv1, maximum=ssl.TLSVersion.TLSv1_1)
-    proxy = tls_proxy(old, (plain_mongo.host, plain_mongo.port))
-    error, elapsed = connect_both_ways(plain_mongo.uri("localhost", proxy.port), tlsCAFile=ca_file)
+    error, elapsed = connect_both_ways(proxied_uri(old), tlsCAFile=ca_file)
     assert isinstance(error, TLSVersionUnsupportedError)
     assert isinstance(error, ServerSelectionTimeoutError)
     assert error.min_tls_version >= ssl.TLSVersion.TLSv1_2

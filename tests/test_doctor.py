@@ -19,6 +19,7 @@ from conftest import PASSWORD
 from servers import (
     FakeDNS,
     MongoServer,
+    ProxiedUri,
     SilentServer,
     SrvClusterFactory,
     TLSProxyFactory,
@@ -109,25 +110,18 @@ def test_untrusted_certificate(mongo: MongoServer, other_ca_file: str) -> None:
 
 
 def test_expired_certificate(
-    plain_mongo: MongoServer,
-    tls_proxy: TLSProxyFactory,
-    expired_leaf: trustme.LeafCert,
-    ca_file: str,
+    proxied_uri: ProxiedUri, expired_leaf: trustme.LeafCert, ca_file: str
 ) -> None:
-    proxy = tls_proxy(server_context(expired_leaf), (plain_mongo.host, plain_mongo.port))
-    code, document = doctor_json(plain_mongo.uri("localhost", proxy.port, tlsCAFile=ca_file))
+    code, document = doctor_json(proxied_uri(server_context(expired_leaf), tlsCAFile=ca_file))
     assert code == 14
     error = document["verdict"]["error"]
     assert (error["type"], error["family"]) == ("CertificateVerificationError", "certificate")
     assert "date -u" in error["fix"]
 
 
-def test_tls_1_1_only_host(
-    plain_mongo: MongoServer, tls_proxy: TLSProxyFactory, leaf: trustme.LeafCert, ca_file: str
-) -> None:
+def test_tls_1_1_only_host(proxied_uri: ProxiedUri, leaf: trustme.LeafCert, ca_file: str) -> None:
     old = server_context(leaf, minimum=ssl.TLSVersion.TLSv1, maximum=ssl.TLSVersion.TLSv1_1)
-    proxy = tls_proxy(old, (plain_mongo.host, plain_mongo.port))
-    result = doctor(plain_mongo.uri("localhost", proxy.port, tlsCAFile=ca_file))
+    result = doctor(proxied_uri(old, tlsCAFile=ca_file))
     assert result.returncode == 15
     assert "TLSVersionRefusedError" in result.stdout
     assert "min_tls_version" in result.stdout
