@@ -120,7 +120,7 @@ def _prepare(
     if not any(k.lower() in ("tls", "ssl") for k in keywords):
         client_keywords["tls"] = True
     listeners = [v for k, v in keywords.items() if k.lower() == "event_listeners"]
-    client_keywords["event_listeners"] = [*(listeners[0] if listeners else ()), watcher]
+    client_keywords["event_listeners"] = [*((listeners or [None])[0] or ()), watcher]
     if connect_now:
         client_keywords["connect"] = True
     return _ClientArguments(parsed.uri, client_keywords, profile, watcher)
@@ -132,8 +132,9 @@ def _construct(client_class: type[_Client], arguments: _ClientArguments) -> _Cli
         client = client_class(arguments.uri, **arguments.keywords)
     except AtlasConnectError:
         raise
-    except (PyMongoError, ValueError, TypeError) as exc:
-        # A mongodb+srv:// client connected at once looks its hosts up right here.
+    except (PyMongoError, ValueError, TypeError, OSError) as exc:
+        # OSError: pymongo opens the files tls* keywords name. And a mongodb+srv://
+        # client that connects at once looks its hosts up right here.
         error = None
         if isinstance(exc, ConfigurationError):
             error = diagnosis.explain_dns_failure(exc, arguments.profile)

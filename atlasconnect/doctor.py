@@ -185,7 +185,7 @@ def _hosts_and_credentials(
     error: AtlasConnectError | None
     try:
         result = parse_uri(parsed.uri, connect_timeout=timeout)
-    except (PyMongoError, ValueError) as exc:
+    except (PyMongoError, ValueError, TypeError, OSError) as exc:
         profile = _profile(parsed, None)
         error = None
         if isinstance(exc, ConfigurationError):

@@ -105,6 +105,19 @@ def test_bad_keyword_is_typed_and_redacted() -> None:
     assert "Unknown option" in error.found
 
 
+def test_unreadable_key_file_keyword_is_typed() -> None:
+    error = assert_refused(
+        "mongodb://db.example.test/",
+        tlsCertificateKeyFile="/nonexistent/client.pem",
+        tlsCertificateKeyFilePassword=SECRET,
+    )
+    assert "No such file or directory: '/nonexistent/client.pem'" in error.found
+
+
+def test_event_listeners_keyword_may_be_none() -> None:
+    atlasconnect.connect("mongodb://db.example.test/", connect=False, event_listeners=None).close()
+
+
 def test_key_file_password_is_redacted() -> None:
     uri = f"mongodb://db.example.test/?tlsCertificateKeyFilePassword={SECRET}"
     error = assert_refused(uri + "&bogus=1")
