@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pymongo import AsyncMongoClient, MongoClient
-from pymongo.errors import ConfigurationError, PyMongoError
+from pymongo.errors import PyMongoError
 
 from . import _pymongo_internals, connection_string, diagnosis, environment, tls, verification
 from ._pymongo_internals import FlooredCAFile
@@ -127,20 +127,13 @@ def _prepare(
 
 
 def _construct(client_class: type[_Client], arguments: _ClientArguments) -> _Client:
-    error: AtlasConnectError | None
     try:
         client = client_class(arguments.uri, **arguments.keywords)
     except AtlasConnectError:
         raise
     except (PyMongoError, ValueError, TypeError, OSError) as exc:
-        # OSError: pymongo opens the files tls* keywords name. And a mongodb+srv://
-        # client that connects at once looks its hosts up right here.
-        error = None
-        if isinstance(exc, ConfigurationError):
-            error = diagnosis.explain_dns_failure(exc, arguments.profile)
-        error = error or connection_string.invalid_option_error(
-            exc, arguments.profile.secrets, arguments.profile.redacted_uri
-        )
+        # OSError: pymongo opens the files tls* keywords name.
+        error = diagnosis.explain_construction_error(exc, arguments.profile)
     else:
         diagnosis.remember(client, arguments.profile)
         return client

@@ -390,6 +390,18 @@ def explain_dns_failure(
     return DNSResolutionError(found, why=why, fix=fix, host=host, reason=reason)
 
 
+def explain_construction_error(exc: BaseException, profile: ConnectionProfile) -> AtlasConnectError:
+    """What pymongo raised while reading a URI or building a client: DNS, or a bad option.
+
+    A ``mongodb+srv://`` URI is looked up while pymongo reads it, so a DNS
+    failure can surface here; anything else is the URI's or an option's fault.
+    """
+    error = explain_dns_failure(exc, profile) if isinstance(exc, ConfigurationError) else None
+    return error or connection_string.invalid_option_error(
+        exc, profile.secrets, profile.redacted_uri
+    )
+
+
 def _srv_name(message: str) -> str:
     match = re.search(r"_mongodb\._tcp\.([A-Za-z0-9.-]+?)\.?(?:\s|$|,)", message)
     return match.group(1) if match else "(the mongodb+srv:// host)"

@@ -112,7 +112,10 @@ class _Target:
 
     @property
     def profile(self) -> diagnosis.ConnectionProfile:
-        return _profile(self.parsed, self.ca_file)
+        parsed = self.parsed
+        return diagnosis.ConnectionProfile(
+            parsed.redacted, parsed.secrets, self.ca_file, self.floor, parsed.srv_host
+        )
 
 
 def run(
@@ -171,28 +174,24 @@ def _check_connection_string(
         connection_string.validate_options(parsed)
         if parsed.is_srv:
             environment.check_dnspython()
-        hosts, credentials = ([], {}) if parsed.is_srv else _hosts_and_credentials(parsed, None)
-        layer.details["hosts"] = [_address(*host) for host in hosts] or [parsed.srv_host]
-        target = _Target(parsed, ca_file, floor, hosts, credentials)
+        target = _Target(parsed, ca_file, floor, [], {})
+        if not parsed.is_srv:
+            target.hosts, target.credentials = _hosts_and_credentials(parsed, target.profile, None)
+        layer.details["hosts"] = [_address(*host) for host in target.hosts] or [parsed.srv_host]
     report.error = layer.error
     return target if layer.status == "ok" else None
 
 
 def _hosts_and_credentials(
-    parsed: connection_string.ConnectionString, timeout: float | None
+    parsed: connection_string.ConnectionString,
+    profile: diagnosis.ConnectionProfile,
+    timeout: float | None,
 ) -> tuple[list[tuple[str, int]], dict[str, Any]]:
     """Hosts and login as pymongo reads them (for SRV: after its own DNS lookup)."""
-    error: AtlasConnectError | None
     try:
         result = parse_uri(parsed.uri, connect_timeout=timeout)
     except (PyMongoError, ValueError, TypeError, OSError) as exc:
-        profile = _profile(parsed, None)
-        error = None
-        if isinstance(exc, ConfigurationError):
-            error = diagnosis.explain_dns_failure(exc, profile)
-        error = error or connection_string.invalid_option_error(
-            exc, parsed.secrets, parsed.redacted
-        )
+        error = diagnosis.explain_construction_error(exc, profile)
     else:
         options = result["options"]
         credentials = {
@@ -221,9 +220,7 @@ def _check_dns(report: Report, target: _Target, timeout: float, progress: Progre
         try:
             answers = dns.resolver.resolve(name, "SRV", lifetime=timeout)
         except dns.exception.DNSException as exc:
-            error = diagnosis.explain_dns_failure(
-                ConfigurationError(str(exc)), _profile(target.parsed, target.ca_file)
-            )
+            error = diagnosis.explain_dns_failure(ConfigurationError(str(exc)), target.profile)
             if error is None:
                 raise
         else:
@@ -232,7 +229,9 @@ def _check_dns(report: Report, target: _Target, timeout: float, progress: Progre
                 _address(str(a.target).rstrip("."), a.port) for a in answers
             ]
             layer.details["txt"] = _txt(str(target.parsed.srv_host), timeout)
-            target.hosts, target.credentials = _hosts_and_credentials(target.parsed, timeout)
+            target.hosts, target.credentials = _hosts_and_credentials(
+                target.parsed, target.profile, timeout
+            )
         if error is not None:
             raise error
     report.error = layer.error
@@ -420,14 +419,6 @@ def _hosts_verdict(
             {address: str(text) for address, text in texts.items()}, profile, final=True
         )
     return next(layer.error for layer in last if layer.error is not None)
-
-
-def _profile(
-    parsed: connection_string.ConnectionString, ca_file: str | None
-) -> diagnosis.ConnectionProfile:
-    return diagnosis.ConnectionProfile(
-        parsed.redacted, parsed.secrets, ca_file, tls.DEFAULT_MIN_TLS_VERSION, parsed.srv_host
-    )
 
 
 def _address(host: str, port: int) -> str:
