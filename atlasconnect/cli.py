@@ -119,7 +119,9 @@ def _environment_report() -> int:
 
 def _doctor(uri: str | None, *, as_json: bool, timeout: float) -> int:
     # The doctor reports every failure itself; the per-client warnings would repeat them.
-    logging.getLogger("atlasconnect").addHandler(logging.NullHandler())
+    logger = logging.getLogger("atlasconnect")
+    if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
+        logger.addHandler(logging.NullHandler())
     if as_json:
         report = doctor.run(uri, timeout=timeout)
         print(json.dumps(_document(report), indent=2, default=str))
