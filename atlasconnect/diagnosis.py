@@ -79,8 +79,6 @@ _CERTIFICATE_KINDS = {
     Kind.CERTIFICATE_UNTRUSTED: "untrusted",
     Kind.CERTIFICATE_UNVERIFIED: "unverified",
 }
-# Failures that waiting will not cure, whichever server reports them.
-DEFINITIVE_KINDS = frozenset([*_CERTIFICATE_KINDS, Kind.PROTOCOL_VERSION, Kind.UNKNOWN_HOST])
 _ADDRESS = re.compile(r"(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):\d+(?=: )")
 
 
