@@ -182,6 +182,17 @@ def _check_connection_string(
     return target if layer.status == "ok" else None
 
 
+# What a per-host client needs from the URI to log in as the application would.
+_LOGIN_OPTIONS = (
+    "authSource",
+    "authMechanism",
+    "authMechanismProperties",
+    "tlsCertificateKeyFile",
+    "tlsCertificateKeyFilePassword",
+    "tlsCRLFile",
+)
+
+
 def _hosts_and_credentials(
     parsed: connection_string.ConnectionString,
     profile: diagnosis.ConnectionProfile,
@@ -195,9 +206,7 @@ def _hosts_and_credentials(
     else:
         options = result["options"]
         credentials = {
-            name: options[name]
-            for name in ("authSource", "authMechanism")
-            if options.get(name) is not None
+            name: options[name] for name in _LOGIN_OPTIONS if options.get(name) is not None
         }
         if result["username"] is not None:
             credentials.update(username=result["username"], password=result["password"])
@@ -292,6 +301,11 @@ def _tcp(layer: Layer, host: str, port: int, target: _Target, timeout: float) ->
 def _tls(layer: Layer, host: str, port: int, target: _Target, timeout: float) -> None:
     context = ssl.create_default_context(cafile=target.ca_file)
     tls.raise_floor(context, tls.effective_min_tls_version(target.floor))
+    client_certificate = target.credentials.get("tlsCertificateKeyFile")
+    if client_certificate:
+        password = target.credentials.get("tlsCertificateKeyFilePassword")
+        context.load_cert_chain(client_certificate, password=password)
+        layer.details["client_certificate"] = client_certificate
     layer.details.update(sni=host, ca_file=target.ca_file, verified=False)
     try:
         with (
@@ -342,7 +356,9 @@ def _client(
 
 def _hello(layer: Layer, host: str, port: int, target: _Target, timeout: float) -> None:
     """``hello`` needs no login: a client without credentials tells this layer apart."""
-    client = _client(host, port, target, timeout)
+    # A client certificate is part of TLS, not of the login: a server may require it.
+    tls_options = {k: v for k, v in target.credentials.items() if k.startswith("tls")}
+    client = _client(host, port, target, timeout, **tls_options)
     try:
         with _explained(client):
             hello = client.admin.command("hello")

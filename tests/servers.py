@@ -125,8 +125,13 @@ class MongoServer(_Startable):
         cert_file: str | None = None,
         key_file: str | None = None,
         replica_set: str | None = None,
+        client_ca_file: str | None = None,
+        client_cert_file: str | None = None,
     ) -> None:
+        """`client_ca_file`: require TLS clients to present a certificate signed by it;
+        `client_cert_file` is the one this harness presents to provision the user."""
         self.username = username
+        self.client_cert_file = client_cert_file
         self.password = password
         self.tls = cert_file is not None
         self.replica_set = replica_set
@@ -138,6 +143,8 @@ class MongoServer(_Startable):
             replica_set_name=replica_set,
             tls_cert_file=cert_file,
             tls_key_file=key_file,
+            tls_ca_file=client_ca_file,
+            tls_require_client_cert=client_ca_file is not None,
         )
 
     @property
@@ -180,6 +187,8 @@ class MongoServer(_Startable):
         # Provision over a real connection while auth is still off. An
         # unverified TLS client is fine here: this is setup, not a test.
         tls_opts: dict[str, Any] = {"tls": True, "tlsInsecure": True} if self.tls else {}
+        if self.client_cert_file:
+            tls_opts["tlsCertificateKeyFile"] = self.client_cert_file
         client: pymongo.MongoClient[dict[str, Any]] = pymongo.MongoClient(
             LOOPBACK,
             self.port,

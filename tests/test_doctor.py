@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from importlib import resources
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -223,3 +224,25 @@ def test_usage_errors() -> None:
     )
     assert result.returncode == 2
     assert "must be a number of seconds" in result.stderr
+
+
+def test_client_certificate_is_presented(
+    ca: trustme.CA, leaf: trustme.LeafCert, ca_file: str, certs_dir: Path
+) -> None:
+    server_pem, client_pem = certs_dir / "mtls-server.pem", certs_dir / "mtls-client.pem"
+    leaf.private_key_and_cert_chain_pem.write_to_path(str(server_pem))
+    ca.issue_cert("app-client").private_key_and_cert_chain_pem.write_to_path(str(client_pem))
+    with MongoServer(
+        "app",
+        PASSWORD,
+        cert_file=str(server_pem),
+        key_file=str(server_pem),
+        client_ca_file=ca_file,
+        client_cert_file=str(client_pem),
+    ) as server:
+        with_certificate = server.uri(tlsCAFile=ca_file, tlsCertificateKeyFile=str(client_pem))
+        code, document = doctor_json(with_certificate)
+        assert code == 0, document["verdict"]
+        tls_layer = document["hosts"][0]["layers"][1]
+        assert tls_layer["details"]["client_certificate"] == str(client_pem)
+        assert doctor(server.uri(tlsCAFile=ca_file), "--timeout", "1").returncode != 0
