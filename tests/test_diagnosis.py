@@ -185,17 +185,25 @@ def test_name_does_not_exist(dns_env: FakeDNS, ca_file: str) -> None:
 def test_name_without_srv_record(dns_env: FakeDNS, ca_file: str) -> None:
     # The SRV name exists, with another record type: dnspython reports NoAnswer.
     dns_env.set_txt("_mongodb._tcp.nosrv.example.test", "not an SRV record")
-    error, _ = connect_both_ways("mongodb+srv://nosrv.example.test/", tlsCAFile=ca_file)
+    uri = f"mongodb+srv://app:{quote_plus(PASSWORD)}@nosrv.example.test/"
+    error, elapsed = connect_both_ways(uri, tlsCAFile=ca_file)
     assert isinstance(error, DNSResolutionError)
-    assert error.reason == "no_srv_record"
+    assert isinstance(error, ConfigurationError)
+    assert (error.host, error.reason) == ("nosrv.example.test", "no_srv_record")
+    assert "cluster0.abcde.mongodb.net" in error.fix
+    assert_safe(error)
+    assert elapsed < DEFINITIVE_SECONDS
 
 
 def test_resolver_that_fails(dns_env: FakeDNS, ca_file: str) -> None:
     dns_env.set_servfail("_mongodb._tcp.broken.example.test")
-    error, elapsed = connect_both_ways("mongodb+srv://broken.example.test/", tlsCAFile=ca_file)
+    uri = f"mongodb+srv://app:{quote_plus(PASSWORD)}@broken.example.test/"
+    error, elapsed = connect_both_ways(uri, tlsCAFile=ca_file)
     assert isinstance(error, DNSResolutionError)
+    assert isinstance(error, ConfigurationError)
     assert (error.host, error.reason) == ("broken.example.test", "resolver_failed")
     assert "8.8.8.8" in error.fix
+    assert_safe(error)
     assert elapsed < DEFINITIVE_SECONDS
 
 
