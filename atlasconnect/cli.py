@@ -275,35 +275,33 @@ class _Ticker:
 
 
 def _summary(layer: doctor.Layer) -> str:
+    """One line of what a layer found, for people."""
     if layer.error is not None:
         return f"{type(layer.error).__name__}: {layer.error.found}"
     d = layer.details
-    summaries = {
-        "environment": lambda: ", ".join(
-            f"{k.replace('_', ' ')} {d[k]}" for k in ("openssl", "tls_floor", "ca_bundle") if k in d
-        ),
-        "connection_string": lambda: f"{d.get('uri')} -> {', '.join(map(str, d.get('hosts', [])))}",
-        "dns": lambda: (
-            f"SRV {d.get('srv_name')}: {', '.join(d.get('targets', []))}; TXT {d.get('txt')}"
-            if "srv_name" in d
-            else str(d.get("reason", ""))
-        ),
-        "tcp": lambda: f"connected to {d.get('peer')}",
-        "tls": lambda: (
-            f"{d.get('version')} {d.get('cipher')}, SNI {d.get('sni')}, subject {d.get('subject')}"
-            f", issuer {d.get('issuer')}, expires {d.get('expires')}, verified against "
-            f"{d.get('ca_file')}"
-        ),
-        "hello": lambda: (
-            f"{d.get('role')}"
-            + (f" of replica set {d['replica_set']}" if d.get("replica_set") else "")
-            + f", wire version {d.get('max_wire_version')}"
-        ),
-        "authentication": lambda: f"user {d.get('user')}, authSource {d.get('auth_source')}",
-        "ping": lambda: (
-            f"MongoDB {d.get('server_version')}, round trip "
-            f"{float(d.get('round_trip_seconds') or 0) * 1000:.1f} ms"
-        ),
-    }
-    summary = summaries.get(layer.name)
-    return summary() if summary else ""
+    match layer.name:
+        case "environment":
+            keys = ("openssl", "tls_floor", "ca_bundle")
+            return ", ".join(f"{k.replace('_', ' ')} {d[k]}" for k in keys if k in d)
+        case "connection_string":
+            return f"{d['uri']} -> {', '.join(map(str, d['hosts']))}"
+        case "dns" if "srv_name" in d:
+            return f"SRV {d['srv_name']}: {', '.join(d['targets'])}; TXT {d['txt']}"
+        case "dns":
+            return str(d["reason"])
+        case "tcp":
+            return f"connected to {d['peer']}"
+        case "tls":
+            return (
+                f"{d['version']} {d['cipher']}, SNI {d['sni']}, subject {d['subject']}, "
+                f"issuer {d['issuer']}, expires {d['expires']}, verified against {d['ca_file']}"
+            )
+        case "hello":
+            replica_set = f" of replica set {d['replica_set']}" if d["replica_set"] else ""
+            return f"{d['role']}{replica_set}, wire version {d['max_wire_version']}"
+        case "authentication":
+            return f"user {d['user']}, authSource {d['auth_source']}"
+        case "ping":
+            round_trip = float(d["round_trip_seconds"]) * 1000
+            return f"MongoDB {d['server_version']}, round trip {round_trip:.1f} ms"
+    return ""
