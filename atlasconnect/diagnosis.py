@@ -14,14 +14,15 @@ import datetime
 import re
 import ssl
 import weakref
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from pymongo.errors import (
     ConfigurationError,
     OperationFailure,
+    PyMongoError,
     ServerSelectionTimeoutError,
 )
 
@@ -37,6 +38,8 @@ from .exceptions import (
     SNIRefusedError,
     TLSVersionRefusedError,
 )
+
+_T = TypeVar("_T")
 
 ATLAS_DOMAINS = (".mongodb.net", ".mongodbgov.net")
 AUTHENTICATION_FAILED_CODES = (18, 8000)
@@ -137,6 +140,32 @@ def explain(exc: BaseException, client: Any = None) -> AtlasConnectError | None:
         errors = server_errors_of(client) if client is not None else {}
         return diagnose(errors or _split_message(str(exc)), profile, final=True)
     return None
+
+
+def call_explained(client: Any, operation: Callable[[], _T]) -> _T:
+    """Return ``operation()``; raise its pymongo error as the typed one where there is one.
+
+    The typed error is raised outside the ``except`` block, so pymongo's
+    exception, which may echo a secret, is not chained to it (``__context__``).
+    """
+    try:
+        return operation()
+    except PyMongoError as exc:
+        error = explain(exc, client)
+        if error is None or isinstance(exc, AtlasConnectError):  # nothing to add
+            raise
+    raise error
+
+
+async def call_explained_async(client: Any, operation: Callable[[], Awaitable[_T]]) -> _T:
+    """:func:`call_explained` for a coroutine."""
+    try:
+        return await operation()
+    except PyMongoError as exc:
+        error = explain(exc, client)
+        if error is None or isinstance(exc, AtlasConnectError):  # nothing to add
+            raise
+    raise error
 
 
 def server_errors_of(client: Any) -> dict[str, str]:

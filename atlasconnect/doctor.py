@@ -360,8 +360,7 @@ def _hello(layer: Layer, host: str, port: int, target: _Target, timeout: float) 
     tls_options = {k: v for k, v in target.credentials.items() if k.startswith("tls")}
     client = _client(host, port, target, timeout, **tls_options)
     try:
-        with _explained(client):
-            hello = client.admin.command("hello")
+        hello = diagnosis.call_explained(client, lambda: client.admin.command("hello"))
     finally:
         client.close()
     layer.details.update(
@@ -384,30 +383,16 @@ def _role(hello: dict[str, Any]) -> str:
 def _authenticate(layer: Layer, client: MongoClient[Any], target: _Target) -> None:
     layer.details["user"] = target.credentials.get("username")
     layer.details["auth_source"] = target.credentials.get("authSource", "admin")
-    with _explained(client):
-        client.admin.command("ping")  # the first command on a connection logs in
+    # The first command on a connection logs in.
+    diagnosis.call_explained(client, lambda: client.admin.command("ping"))
 
 
 def _ping(layer: Layer, client: MongoClient[Any]) -> None:
-    with _explained(client):
-        start = time.monotonic()
-        client.admin.command("ping")
-        layer.details["round_trip_seconds"] = round(time.monotonic() - start, 4)
-        layer.details["server_version"] = client.server_info().get("version")
-
-
-@contextmanager
-def _explained(client: MongoClient[Any]) -> Iterator[MongoClient[Any]]:
-    """Turn the pymongo errors of ``client`` into typed ones (not chained: no secrets)."""
-    error: AtlasConnectError | None = None
-    try:
-        yield client
-    except PyMongoError as exc:
-        error = diagnosis.explain(exc, client)
-        if error is None:
-            raise
-    if error is not None:
-        raise error
+    start = time.monotonic()
+    diagnosis.call_explained(client, lambda: client.admin.command("ping"))
+    layer.details["round_trip_seconds"] = round(time.monotonic() - start, 4)
+    server_info = diagnosis.call_explained(client, client.server_info)
+    layer.details["server_version"] = server_info.get("version")
 
 
 def _summary(report: Report) -> str:

@@ -17,7 +17,6 @@ import time
 from typing import Any
 
 from pymongo import AsyncMongoClient, MongoClient
-from pymongo.errors import PyMongoError
 from pymongo.monitoring import (
     ServerHeartbeatFailedEvent,
     ServerHeartbeatListener,
@@ -26,7 +25,6 @@ from pymongo.monitoring import (
 )
 
 from . import _pymongo_internals, diagnosis
-from .exceptions import AtlasConnectError
 
 logger = logging.getLogger("atlasconnect")
 
@@ -129,34 +127,16 @@ def verify(client: MongoClient[Any], watcher: HeartbeatWatcher) -> None:
             watcher.changed.clear()
     finally:
         watcher.verifying = False
-    try:
-        client.admin.command("ping")
-    except PyMongoError as exc:
-        explained = diagnosis.explain(exc, client)
-        if explained is None:
-            raise
-    else:
-        return
-    raise explained
+    diagnosis.call_explained(client, lambda: client.admin.command("ping"))
 
 
 async def verify_async(client: AsyncMongoClient[Any], watcher: HeartbeatWatcher) -> None:
     """:func:`verify` for the async client, which connects (and looks up SRV) here."""
     wait = _Wait(client, watcher)
     try:
-        try:
-            await client.aconnect()
-            while not wait.over():
-                await asyncio.sleep(wait.pause())
-        finally:
-            watcher.verifying = False
-        await client.admin.command("ping")
-    except PyMongoError as exc:
-        if isinstance(exc, AtlasConnectError):
-            raise
-        explained = diagnosis.explain(exc, client)
-        if explained is None:
-            raise
-    else:
-        return
-    raise explained
+        await diagnosis.call_explained_async(client, client.aconnect)
+        while not wait.over():
+            await asyncio.sleep(wait.pause())
+    finally:
+        watcher.verifying = False
+    await diagnosis.call_explained_async(client, lambda: client.admin.command("ping"))

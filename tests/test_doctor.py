@@ -27,7 +27,8 @@ from servers import (
     server_context,
 )
 
-from atlasconnect import cli
+from atlasconnect import AuthenticationError, cli
+from atlasconnect import doctor as doctor_module
 
 SCHEMA = json.loads(resources.files("atlasconnect").joinpath("doctor-schema.json").read_text())
 
@@ -246,3 +247,11 @@ def test_client_certificate_is_presented(
         tls_layer = document["hosts"][0]["layers"][1]
         assert tls_layer["details"]["client_certificate"] == str(client_pem)
         assert doctor(server.uri(tlsCAFile=ca_file), "--timeout", "1").returncode != 0
+
+
+def test_layer_errors_do_not_chain_pymongo_exceptions(mongo: MongoServer, ca_file: str) -> None:
+    uri = mongo.uri(tlsCAFile=ca_file).replace(quote_plus(PASSWORD), quote_plus(PASSWORD + "x"))
+    report = doctor_module.run(uri, timeout=2)
+    assert isinstance(report.error, AuthenticationError)
+    assert report.error.__context__ is None
+    assert report.error.__cause__ is None
