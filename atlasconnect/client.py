@@ -12,7 +12,7 @@ from pymongo.errors import PyMongoError
 
 from . import _pymongo_internals, connection_string, diagnosis, environment, tls, verification
 from ._pymongo_internals import FlooredCAFile
-from .exceptions import AtlasConnectError
+from .exceptions import AtlasConnectError, ConnectionStringError
 
 _Client = TypeVar("_Client", MongoClient[Any], AsyncMongoClient[Any])
 
@@ -57,6 +57,7 @@ def connect(
 
     .. versionadded:: 0.1.0
     """
+    uri, kwargs = connection_string.conceal(uri, kwargs)
     arguments = _prepare(uri, min_tls_version, kwargs, verify=verify, connect_now=verify)
     client = _construct(MongoClient, arguments)
     if verify:
@@ -79,6 +80,7 @@ async def connect_async(
 
     .. versionadded:: 0.1.0
     """
+    uri, kwargs = connection_string.conceal(uri, kwargs)
     # The async client connects in verify_async(), with aconnect().
     arguments = _prepare(uri, min_tls_version, kwargs, verify=verify, connect_now=False)
     client = _construct(AsyncMongoClient, arguments)
@@ -99,6 +101,28 @@ def _prepare(
     verify: bool,
     connect_now: bool,
 ) -> _ClientArguments:
+    """Check everything before a client is made; raise the error from here, not below.
+
+    The frames below hold the URI and the keywords in pieces (a parsed
+    password, say) that a traceback printed with local variables (Sentry,
+    ``pytest --showlocals``) would show; an explained error needs none of them.
+    """
+    try:
+        return _checked_arguments(
+            uri, min_tls_version, keywords, verify=verify, connect_now=connect_now
+        )
+    except (AtlasConnectError, TypeError, ValueError) as error:
+        raise error.with_traceback(None) from None
+
+
+def _checked_arguments(
+    uri: str | None,
+    min_tls_version: ssl.TLSVersion,
+    keywords: Mapping[str, Any],
+    *,
+    verify: bool,
+    connect_now: bool,
+) -> _ClientArguments:
     floor = tls.validate_min_tls_version(min_tls_version)
     parsed = connection_string.parse(connection_string.resolve(uri))
     tls.refuse_insecure_options(parsed.options, keywords)
@@ -106,6 +130,8 @@ def _prepare(
     environment.ensure_fit(floor, ca_file, is_srv=parsed.is_srv)
     _pymongo_internals.check_tls_floor_hook()
     connection_string.validate_options(parsed)
+    connection_string.check_password(parsed, keywords)
+    tls.refuse_key_without_password(parsed.options, keywords)
     profile = diagnosis.ConnectionProfile(
         redacted_uri=parsed.redacted,
         secrets=parsed.secrets + connection_string.keyword_secrets(keywords),
@@ -119,11 +145,25 @@ def _prepare(
     client_keywords["tlsCAFile"] = FlooredCAFile(ca_file, floor)
     if not any(k.lower() in ("tls", "ssl") for k in keywords):
         client_keywords["tls"] = True
-    listeners = [v for k, v in keywords.items() if k.lower() == "event_listeners"]
-    client_keywords["event_listeners"] = [*((listeners or [None])[0] or ()), watcher]
+    client_keywords["event_listeners"] = [*_event_listeners(keywords, parsed.redacted), watcher]
     if connect_now:
         client_keywords["connect"] = True
     return _ClientArguments(parsed.uri, client_keywords, profile, watcher)
+
+
+def _event_listeners(keywords: Mapping[str, Any], redacted_uri: str) -> list[Any]:
+    """The caller's ``event_listeners``, to which atlasconnect adds its own."""
+    listeners = next((v for k, v in keywords.items() if k.lower() == "event_listeners"), None)
+    if listeners is None:
+        return []
+    if isinstance(listeners, (list, tuple)):
+        return list(listeners)
+    raise ConnectionStringError(
+        f"event_listeners must be a list of listeners, not a {type(listeners).__name__}.",
+        why="pymongo takes a sequence of listeners, and atlasconnect adds its own to it.",
+        fix="put the listener in a list: connect(uri, event_listeners=[listener]).",
+        redacted_uri=redacted_uri,
+    )
 
 
 def _construct(client_class: type[_Client], arguments: _ClientArguments) -> _Client:

@@ -5,18 +5,40 @@ options) before pymongo sees it. That is how it can refuse credentials that
 pymongo would silently misparse (``mongodb://bob:27017/secret@x@host/`` parses,
 with part of the password as the database name) and how it knows which strings
 to redact from every message it produces.
+
+What is secret, and how it is hidden (``docs/security.rst`` says the same):
+
+- the password of the user information, every value of
+  ``tlsCertificateKeyFilePassword``, and every ``authMechanismProperties``
+  value except the few that only name things (``SERVICE_NAME``, ``ENVIRONMENT``...);
+- every option pymongo does not know, name and value: an unescaped ``&`` in a
+  password turns its tail into such an "option". Its name is shown only when
+  it is a near miss of a real option name, which it then suggests.
+
+Secrets are hidden by their place: the redacted URI, the options shown by the
+doctor and :func:`conceal` replace what stands in a secret's place with
+``****``, whatever its value, so a password that happens to equal a host name
+or a word of a message neither shows nor gives itself away. Texts that pymongo
+derives from the URI (its complaints about options) are searched for every
+secret and each whole occurrence is replaced; texts from the network never saw
+a secret and are shown as they are.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
-from collections.abc import Iterable, Mapping
+import stringprep
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote_plus
 
+from pymongo.common import URI_OPTIONS_VALIDATOR_MAP
 from pymongo.errors import PyMongoError
+from pymongo.saslprep import saslprep
 from pymongo.uri_parser import split_options
 
 from .exceptions import ConnectionStringError
@@ -28,11 +50,27 @@ SCHEME = "mongodb://"
 SRV_SCHEME = "mongodb+srv://"
 REDACTED = "****"
 
-_KEY_PASSWORD_OPTION = "tlscertificatekeyfilepassword"  # noqa: S105 (a name, not a value)
-_KEY_PASSWORD_VALUE = re.compile(r"(?<=tlsCertificateKeyFilePassword=)[^&;]*", re.IGNORECASE)
+# Option and keyword names are matched in lower case, as pymongo matches them.
+_KNOWN_OPTIONS = frozenset(URI_OPTIONS_VALIDATOR_MAP)
+_SECRET_OPTIONS = frozenset({"tlscertificatekeyfilepassword"})
+_SECRET_KEYWORDS = frozenset({"password", "tlscertificatekeyfilepassword"})
+_MECHANISM_PROPERTIES = "authmechanismproperties"
+# authMechanismProperties that only name things; every other value may be a token.
+_PUBLIC_MECHANISM_PROPERTIES = frozenset(
+    {
+        "ALLOWED_HOSTS",
+        "CANONICALIZE_HOST_NAME",
+        "ENVIRONMENT",
+        "SERVICE_HOST",
+        "SERVICE_NAME",
+        "SERVICE_REALM",
+        "TOKEN_RESOURCE",
+    }
+)
 # Characters that end the user information of a URI early when left unescaped.
 _UNESCAPED_IN_USERINFO = ("@", "/", "?")
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_OPTION_PAIR = re.compile(r"[^&;]+")
 
 _ESCAPE_FIX = (
     "percent-encode the user name and password before putting them in the URI, e.g. "
@@ -45,6 +83,10 @@ _URI_WHY = (
     "makes it connect somewhere else, use the wrong database, or fail later with a "
     "message that does not point here."
 )
+_OPTIONS_FIX = (
+    "correct the part named above; connection string options and their values are "
+    "listed at https://www.mongodb.com/docs/manual/reference/connection-string-options/"
+)
 
 
 @dataclass(frozen=True)
@@ -53,19 +95,53 @@ class ConnectionString:
 
     uri: str = field(repr=False)
     is_srv: bool
-    options: Mapping[str, Any]
+    options: Mapping[str, Any] = field(repr=False)
     """URI options as written; pymongo validates them when it builds the client."""
     secrets: tuple[str, ...] = field(repr=False)
     """Every secret the URI holds, in every form it may be echoed (raw and unescaped)."""
     redacted: str
+    shown_options: Mapping[str, str]
+    """The URI's options as they may be shown: secret values and unknown names hidden."""
     srv_host: str | None
     """The DNS name of a ``mongodb+srv://`` URI, looked up for SRV and TXT records."""
+    password: str | None = field(repr=False)
+    """The password of the user information, percent-decoded."""
 
     def __str__(self) -> str:
         return self.redacted
 
 
-def resolve(uri: str | None) -> str:
+class ConcealedStr(str):
+    """A secret whose ``repr`` is ``'****'``; ``str()`` and every other use see the text.
+
+    atlasconnect holds the caller's secrets in this form (and the URI as a
+    :class:`ConcealedURI`), so that a traceback printed with local variables
+    (Sentry, ``pytest --showlocals``) shows ``****`` where a secret is, while
+    pymongo still gets the real text.
+    """
+
+    def __repr__(self) -> str:
+        return repr(REDACTED)
+
+
+class ConcealedURI(str):
+    """A connection string whose ``repr`` is its redacted form."""
+
+    def __repr__(self) -> str:
+        try:
+            return repr(parse(self).redacted)
+        except ConnectionStringError as error:
+            return repr(error.redacted_uri or "<connection string, redacted>")
+
+
+class _ConcealedMapping(dict[str, Any]):
+    """Keyword arguments or mechanism properties whose ``repr`` hides the secret values."""
+
+    def __repr__(self) -> str:
+        return repr(conceal_keywords(self, shown=True))
+
+
+def resolve(uri: str | None) -> ConcealedURI:
     """Return ``uri``, or the ``MONGODB_URI`` environment variable when ``uri`` is None."""
     if uri is None:
         uri = os.environ.get(ENVIRONMENT_VARIABLE)
@@ -82,7 +158,30 @@ def resolve(uri: str | None) -> str:
             )
     if not isinstance(uri, str):
         raise TypeError(f"the connection string must be a str, not {type(uri).__name__}")
-    return uri
+    return ConcealedURI(uri)
+
+
+def conceal(uri: object, keywords: Mapping[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """``uri`` and ``keywords`` in forms whose ``repr`` shows no secret; values unchanged."""
+    if isinstance(uri, str):
+        uri = ConcealedURI(uri)
+    return uri, _ConcealedMapping(conceal_keywords(keywords))
+
+
+def conceal_keywords(keywords: Mapping[str, Any], *, shown: bool = False) -> dict[str, Any]:
+    """Client keywords with each secret value concealed (``shown``: replaced by ``****``)."""
+    concealed: dict[str, Any] = {}
+    for name, value in keywords.items():
+        key = name.lower()
+        if key in _SECRET_KEYWORDS and isinstance(value, str):
+            value = REDACTED if shown else ConcealedStr(value)
+        elif key == _MECHANISM_PROPERTIES and isinstance(value, Mapping):
+            properties = {
+                k: v if k in _PUBLIC_MECHANISM_PROPERTIES else REDACTED for k, v in value.items()
+            }
+            value = properties if shown else _ConcealedMapping(value)
+        concealed[name] = value
+    return concealed
 
 
 def parse(uri: str) -> ConnectionString:
@@ -102,41 +201,181 @@ def parse(uri: str) -> ConnectionString:
             ),
             redacted_uri=None,
         )
-    userinfo, at, rest = uri[len(scheme) :].rpartition("@")
+    rest = uri[len(scheme) :]
+    at = _end_of_userinfo(rest)
+    userinfo, rest = (rest[:at], rest[at + 1 :]) if at >= 0 else ("", rest)
     hosts_and_path, question, query = rest.partition("?")
-    redacted = scheme + (_redact_userinfo(userinfo) + "@" if at else "") + hosts_and_path
-    redacted += question + _redact_query(query)
-    if at:
+    pairs = [_OptionPair.of(text) for text in _OPTION_PAIR.findall(query)]
+    shown_query = _OPTION_PAIR.sub(lambda match: _OptionPair.of(match.group()).shown, query)
+    redacted = scheme + (_redact_userinfo(userinfo) + "@" if at >= 0 else "") + hosts_and_path
+    redacted += question + shown_query
+    if at >= 0:
         _check_userinfo(userinfo, redacted)
-    secrets = _credential_secrets(userinfo) + _option_secrets(query)
+    secrets = _credential_secrets(userinfo) + tuple(s for pair in pairs for s in pair.secrets)
     options = _options(query, secrets, redacted) if query else {}
+    srv_host = unquote_plus(re.split("[/?]", rest, maxsplit=1)[0]) if scheme == SRV_SCHEME else None
+    if srv_host:
+        _check_srv_host(srv_host, redacted)
+    _, colon, password = userinfo.partition(":")
     return ConnectionString(
         uri=uri,
         is_srv=scheme == SRV_SCHEME,
         options=options,
         secrets=secrets,
         redacted=redacted,
-        srv_host=unquote_plus(re.split("[/?]", rest, maxsplit=1)[0])
-        if scheme == SRV_SCHEME
-        else None,
+        shown_options={pair.shown_name: pair.shown_value for pair in pairs},
+        srv_host=srv_host,
+        password=unquote_plus(password) if colon else None,
     )
+
+
+def _check_srv_host(host: str, redacted_uri: str) -> None:
+    """A ``mongodb+srv://`` host must be a DNS name, or pymongo fails at its first lookup.
+
+    Ports and host lists are pymongo's to refuse; dnspython's absence is the
+    environment check's to report.
+    """
+    if any(c in host for c in ",:"):
+        return
+    try:
+        import dns.exception
+        import dns.name
+    except ImportError:
+        return
+    try:
+        dns.name.from_text(host)
+    except dns.name.EmptyLabel:
+        problem = "it has an empty label (two dots in a row, or a dot at the start)"
+    except dns.name.LabelTooLong:
+        problem = "one of its labels is longer than 63 characters"
+    except dns.name.NameTooLong:
+        problem = "it is longer than 255 characters"
+    except (dns.exception.DNSException, UnicodeError):
+        problem = "it holds characters that a host name cannot have"
+    else:
+        return
+    raise ConnectionStringError(
+        f"The host of the mongodb+srv:// connection string, {host!r}, is not a valid DNS "
+        f"name: {problem}.",
+        why="a mongodb+srv:// host is the DNS name under which Atlas publishes the cluster's "
+        "servers (labels of 1 to 63 characters between single dots); pymongo could not look "
+        "it up and would fail only at the first operation.",
+        fix="copy the connection string again from Atlas (Database > Connect > Drivers); "
+        "the host looks like cluster0.abcde.mongodb.net.",
+        redacted_uri=redacted_uri,
+    )
+
+
+def _end_of_userinfo(text: str) -> int:
+    """The index of the '@' that ends the user information of ``text``, or -1.
+
+    That is the last '@', except one inside the value of a known option after
+    the first '?' (``appName=me@laptop``): pymongo reads that as an option.
+    """
+    question = text.find("?")
+    in_option_values: set[int] = set()
+    if question >= 0:
+        for match in _OPTION_PAIR.finditer(text, question + 1):
+            name, equals, _ = match.group().partition("=")
+            if equals and name.lower() in _KNOWN_OPTIONS:
+                in_option_values.update(range(match.start() + len(name) + 1, match.end()))
+    return next(
+        (i for i in range(len(text) - 1, -1, -1) if text[i] == "@" and i not in in_option_values),
+        -1,
+    )
+
+
+@dataclass(frozen=True)
+class _OptionPair:
+    """One ``name=value`` of a URI's query, and how it may be shown."""
+
+    shown_name: str
+    shown_value: str
+    secrets: tuple[str, ...]
+
+    @classmethod
+    def of(cls, text: str) -> _OptionPair:
+        name, equals, value = text.partition("=")
+        key = name.lower()
+        if key in _SECRET_OPTIONS:
+            return cls(name, REDACTED, _forms(value))
+        if key == _MECHANISM_PROPERTIES:
+            return _mechanism_properties(name, value)
+        if key in _KNOWN_OPTIONS:
+            return cls(name, value, ())
+        if near_miss(name):
+            return cls(name, REDACTED if equals else "", _forms(value))
+        return cls(REDACTED, REDACTED if equals else "", _forms(name) + _forms(value))
+
+    @property
+    def shown(self) -> str:
+        return f"{self.shown_name}={self.shown_value}" if self.shown_value else self.shown_name
+
+
+def _mechanism_properties(name: str, value: str) -> _OptionPair:
+    """Show the properties that only name things; hide every other value.
+
+    pymongo percent-decodes the whole value before splitting it, so this does
+    too: an encoded ':' or ',' must not smuggle a token past.
+    """
+    shown, secrets = [], []
+    for item in unquote_plus(value).split(","):
+        key, colon, item_value = item.partition(":")
+        if key in _PUBLIC_MECHANISM_PROPERTIES and colon:
+            shown.append(item)
+        else:
+            shown.append(f"{key}:{REDACTED}" if colon else REDACTED)
+            secrets.append(item_value if colon else item)
+    secrets = [secret for secret in secrets if secret]
+    return _OptionPair(name, ",".join(shown), (*secrets, value) if secrets else ())
+
+
+def near_miss(name: str) -> str | None:
+    """The real option name that ``name`` (not one itself) is a likely misspelling of."""
+    matches = difflib.get_close_matches(name.lower(), _KNOWN_OPTIONS, n=1, cutoff=0.8)
+    return matches[0] if matches and name.lower() not in _KNOWN_OPTIONS else None
+
+
+def _forms(secret: str) -> tuple[str, ...]:
+    """A secret as written and as pymongo may echo it, percent-decoded."""
+    return tuple(dict.fromkeys(s for s in (secret, unquote_plus(secret)) if s))
+
+
+_SECRET_EDGE = re.compile(r"\w")
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """Replace every occurrence of every secret in ``text`` with ``****``."""
+    """Replace every whole occurrence of every secret in ``text`` with ``****``.
+
+    Whole: a secret that begins or ends with a letter or digit is not replaced
+    inside a longer word, so a password ``pw`` leaves "password" alone.
+    """
     for secret in sorted(set(secrets), key=len, reverse=True):
         if secret:
-            text = text.replace(secret, REDACTED)
+            text = _whole(secret).sub(REDACTED, text)
     return text
 
 
+def _whole(secret: str) -> re.Pattern[str]:
+    before = r"(?<!\w)" if _SECRET_EDGE.match(secret[0]) else ""
+    after = r"(?!\w)" if _SECRET_EDGE.match(secret[-1]) else ""
+    return re.compile(before + re.escape(secret) + after)
+
+
 def keyword_secrets(keywords: Mapping[str, Any]) -> tuple[str, ...]:
-    """Secrets passed as client keywords (``password``, ``tlsCertificateKeyFilePassword``)."""
-    return tuple(
-        str(value)
-        for name, value in keywords.items()
-        if name.lower() in ("password", _KEY_PASSWORD_OPTION) and value
-    )
+    """Secrets passed as client keywords: ``password``, key file password, token properties."""
+    return tuple(_keyword_secrets(keywords))
+
+
+def _keyword_secrets(keywords: Mapping[str, Any]) -> Iterator[str]:
+    for name, value in keywords.items():
+        key = name.lower()
+        if key in _SECRET_KEYWORDS and value:
+            yield str(value)
+        elif key == _MECHANISM_PROPERTIES and isinstance(value, Mapping):
+            yield from (
+                str(v) for k, v in value.items() if k not in _PUBLIC_MECHANISM_PROPERTIES and v
+            )
 
 
 def _check_userinfo(userinfo: str, redacted_uri: str) -> None:
@@ -162,7 +401,7 @@ def _check_userinfo(userinfo: str, redacted_uri: str) -> None:
 
 def _credential_secrets(userinfo: str) -> tuple[str, ...]:
     _, colon, password = userinfo.partition(":")
-    return (password, unquote_plus(password)) if colon and password else ()
+    return _forms(password) if colon else ()
 
 
 def _redact_userinfo(userinfo: str) -> str:
@@ -170,15 +409,6 @@ def _redact_userinfo(userinfo: str) -> str:
     if _BAD_PERCENT.search(user) or any(c in user for c in _UNESCAPED_IN_USERINFO):
         return REDACTED
     return user + (":" + REDACTED if colon else "")
-
-
-def _option_secrets(query: str) -> tuple[str, ...]:
-    values = _KEY_PASSWORD_VALUE.findall(query)
-    return tuple(v for value in values if value for v in (value, unquote_plus(value)))
-
-
-def _redact_query(query: str) -> str:
-    return _KEY_PASSWORD_VALUE.sub(REDACTED, query)
 
 
 def _options(query: str, secrets: tuple[str, ...], redacted: str) -> Mapping[str, Any]:
@@ -207,34 +437,118 @@ def validate_options(parsed: ConnectionString) -> None:
     raise error
 
 
-def _refused_option(query: str) -> str | None:
-    """The first option pymongo refuses on its own; its messages do not always name it."""
-    for pair in re.split("[&;]", query):
+def _refused_option(query: str) -> str:
+    """How to name the first option pymongo refuses on its own (its messages may not).
+
+    A name pymongo does not know may be the tail of a password with an
+    unescaped '&', so it is named only when it is a near miss of a real one.
+    """
+    for pair in _OPTION_PAIR.findall(query):
         try:
             split_options(pair, validate=True, warn=False, normalize=False)
         except (PyMongoError, ValueError, TypeError, OSError):
-            return pair.partition("=")[0]
-    return None
+            name = pair.partition("=")[0]
+            if name.lower() in _KNOWN_OPTIONS:
+                return f"the option {name!r}"
+            if near_miss(name):  # pymongo's message suggests the real name
+                return f"the option {name!r}"
+            return (
+                "an option whose name it does not know (not shown: it may be the end of a "
+                "password or key whose '&' was not written as %26)"
+            )
+    return "the connection string or a client option"
 
 
 def invalid_option_error(
     exc: BaseException,
     secrets: Iterable[str],
     redacted_uri: str | None,
-    option: str | None = None,
+    refused: str = "the connection string or a client option",
 ) -> ConnectionStringError:
     """Turn pymongo's complaint about a URI or an option into a redacted, explained error.
 
     Raise the result outside the ``except`` block that caught ``exc``, so that
     pymongo's unredacted exception is not chained to it.
     """
-    refused = f"the option {option!r}" if option else "the connection string or a client option"
     return ConnectionStringError(
         f"pymongo refused {refused}: {redact(str(exc), secrets)}",
         why=_URI_WHY,
-        fix=(
-            "correct the part named above; connection string options and their values are "
-            "listed at https://www.mongodb.com/docs/manual/reference/connection-string-options/"
-        ),
+        fix=_OPTIONS_FIX,
         redacted_uri=redacted_uri,
+    )
+
+
+def check_password(parsed: ConnectionString, keywords: Mapping[str, Any]) -> None:
+    """Refuse a password that SCRAM-SHA-256 cannot use, before pymongo fails on it.
+
+    pymongo prepares the password with SASLprep (RFC 4013) when it logs in
+    with SCRAM-SHA-256, Atlas's mechanism, and raises a bare ``ValueError:
+    SASLprep: failed ... check`` at the first operation when it cannot. The
+    explanation names the kinds of characters at fault, never the characters.
+    """
+    password = _option(keywords, "password", parsed.password)
+    mechanism = _option(keywords, "authmechanism", _option(parsed.options, "authmechanism", None))
+    if not isinstance(password, str) or str(mechanism or "DEFAULT").upper() not in _SASLPREP:
+        return
+    try:
+        saslprep(password)
+    except ValueError:
+        problems = _saslprep_problems(password)
+    else:
+        return
+    raise ConnectionStringError(
+        "The password cannot be used with SCRAM-SHA-256, the mechanism Atlas logs in with: "
+        f"it contains {' and '.join(problems)}.",
+        why="SCRAM-SHA-256 prepares every password with SASLprep (RFC 4013), which refuses "
+        "these characters; pymongo would fail at the first operation with 'SASLprep: failed'.",
+        fix="set a new password for the database user in Atlas (Security > Database Access > "
+        "Edit > Edit Password) made of letters, digits and ASCII punctuation, and "
+        "percent-encode it in the URI with urllib.parse.quote_plus.",
+        redacted_uri=parsed.redacted,
+    )
+
+
+# authMechanism values with which pymongo logs in with SCRAM-SHA-256 on Atlas.
+_SASLPREP = ("DEFAULT", "SCRAM-SHA-256")
+
+
+def _option(options: Mapping[str, Any], key: str, default: Any) -> Any:
+    """The value of option ``key`` (lower case) in ``options``, in any letter case."""
+    return next((value for name, value in options.items() if name.lower() == key), default)
+
+
+def _saslprep_problems(password: str) -> list[str]:
+    """The kinds of characters SASLprep refuses in ``password``, as people name them."""
+    prepared = unicodedata.ucd_3_2_0.normalize(
+        "NFKC", "".join(c for c in password if not stringprep.in_table_b1(c))
+    )
+    problems = []
+    if any(stringprep.in_table_c21(c) or stringprep.in_table_c22(c) for c in prepared):
+        problems.append("control characters (a tab, a line break, or another invisible one)")
+    if any(stringprep.in_table_a1(c) for c in prepared):
+        problems.append("characters that Unicode 3.2 did not have (most emoji)")
+    if any(_is_prohibited_symbol(c) for c in prepared):
+        problems.append("private-use, non-character or invisible formatting characters")
+    right_to_left = [stringprep.in_table_d1(c) for c in prepared]
+    mixed = any(stringprep.in_table_d2(c) for c in prepared)
+    if any(right_to_left) and (mixed or not (right_to_left[0] and right_to_left[-1])):
+        problems.append(
+            "right-to-left letters (Hebrew, Arabic) mixed with left-to-right text or "
+            "not at both ends"
+        )
+    return problems or ["characters that SASLprep refuses"]
+
+
+def _is_prohibited_symbol(character: str) -> bool:
+    return any(
+        check(character)
+        for check in (
+            stringprep.in_table_c3,
+            stringprep.in_table_c4,
+            stringprep.in_table_c5,
+            stringprep.in_table_c6,
+            stringprep.in_table_c7,
+            stringprep.in_table_c8,
+            stringprep.in_table_c9,
+        )
     )

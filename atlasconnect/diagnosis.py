@@ -198,24 +198,24 @@ def diagnose(
 
     ``server_errors`` holds one entry per server, all failed. With
     ``final=False`` only a definitive diagnosis is returned (waiting will not
-    change it); with ``final=True`` the best explanation there is.
+    change it); with ``final=True`` the best explanation there is. The texts
+    come from the socket and TLS layers, which never saw a secret: they are
+    kept as they are, so a password that happens to read "refused" changes
+    nothing (see :mod:`atlasconnect.connection_string`).
     """
     if not server_errors:
         return _unreachable({}, profile) if final else None
-    redacted = {
-        address: connection_string.redact(text, profile.secrets)
-        for address, text in server_errors.items()
-    }
-    kinds = {address: kind_of(text) for address, text in redacted.items()}
+    errors = dict(server_errors)
+    kinds = {address: kind_of(text) for address, text in errors.items()}
     for kind in Kind:
         if kind in _CERTIFICATE_KINDS and kind in kinds.values():
-            return _certificate_error(kind, _only(redacted, kinds, kind), profile)
+            return _certificate_error(kind, _only(errors, kinds, kind), profile)
     if Kind.PROTOCOL_VERSION in kinds.values():
-        return _tls_version_error(_only(redacted, kinds, Kind.PROTOCOL_VERSION), profile)
-    if _is_atlas(redacted) and set(kinds.values()) <= {Kind.ALERT_INTERNAL_ERROR, Kind.CLOSED}:
-        return _network_access_error(redacted)
+        return _tls_version_error(_only(errors, kinds, Kind.PROTOCOL_VERSION), profile)
+    if _is_atlas(errors) and set(kinds.values()) <= {Kind.ALERT_INTERNAL_ERROR, Kind.CLOSED}:
+        return _network_access_error(errors)
     if final or set(kinds.values()) == {Kind.UNKNOWN_HOST}:
-        return _unreachable(redacted, profile)
+        return _unreachable(errors, profile)
     return None
 
 
@@ -347,8 +347,7 @@ def explain_operation_failure(
     exc: OperationFailure, profile: ConnectionProfile
 ) -> AtlasConnectError | None:
     """Authentication failures (codes 18 and 8000) and Atlas's 'no SNI name sent'."""
-    server_said = (exc.details or {}).get("errmsg") or str(exc)
-    message = connection_string.redact(str(server_said), profile.secrets)
+    message = str((exc.details or {}).get("errmsg") or exc)
     if exc.code == 8000 and "sni" in message.lower():
         return SNIRefusedError(
             f"Atlas refused the connection: {message}",

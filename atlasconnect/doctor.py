@@ -160,10 +160,7 @@ def _check_connection_string(
         layer.details = {
             "uri": parsed.redacted,
             "scheme": "mongodb+srv" if parsed.is_srv else "mongodb",
-            "options": {
-                name: connection_string.REDACTED if name.lower().endswith("password") else value
-                for name, value in parsed.options.items()
-            },
+            "options": dict(parsed.shown_options),
             "unsafe_options": [error.setting for error in unsafe],
             "ca_file": ca_file,
         }

@@ -17,7 +17,7 @@ from typing import Any
 
 import certifi
 
-from .exceptions import CABundleError, InsecureConfigurationError
+from .exceptions import CABundleError, ConnectionStringError, InsecureConfigurationError
 
 DEFAULT_MIN_TLS_VERSION = ssl.TLSVersion.TLSv1_2
 """The TLS floor when the caller does not choose one: what Atlas itself accepts."""
@@ -183,3 +183,44 @@ def ca_file_error(path: str, reason: str, detail: str) -> CABundleError:
         path=path,
         reason=reason,
     )
+
+
+_ENCRYPTED_KEY_MARKERS = (b"-----BEGIN ENCRYPTED PRIVATE KEY-----", b"Proc-Type: 4,ENCRYPTED")
+
+
+def refuse_key_without_password(
+    uri_options: Mapping[str, Any], keywords: Mapping[str, Any]
+) -> None:
+    """An encrypted client key needs its password, or OpenSSL asks for it on the terminal.
+
+    OpenSSL prompts ``Enter PEM pass phrase:`` and waits when a key is
+    encrypted and no password was given: a server that imports atlasconnect
+    would hang on it. A file that cannot be read is left to pymongo to report.
+    """
+    key_file = _first(keywords, uri_options, "tlscertificatekeyfile")
+    if not key_file or _first(keywords, uri_options, "tlscertificatekeyfilepassword"):
+        return
+    try:
+        with open(str(key_file), "rb") as file:
+            pem = file.read()
+    except (OSError, ValueError):
+        return
+    if any(marker in pem for marker in _ENCRYPTED_KEY_MARKERS):
+        raise ConnectionStringError(
+            f"The private key in tlsCertificateKeyFile={key_file} is encrypted, but no "
+            "tlsCertificateKeyFilePassword was given.",
+            why="OpenSSL would stop and ask for the password on the terminal (Enter PEM pass "
+            "phrase:), and a program that is not watched would wait for ever.",
+            fix="add &tlsCertificateKeyFilePassword=<the key's password, percent-encoded> to "
+            "the connection string, or pass connect(uri, tlsCertificateKeyFilePassword=...).",
+            redacted_uri=None,
+        )
+
+
+def _first(keywords: Mapping[str, Any], uri_options: Mapping[str, Any], key: str) -> Any:
+    """The value of option ``key`` (lower case), a keyword winning over the URI's."""
+    for options in (keywords, uri_options):
+        for name, value in options.items():
+            if name.lower() == key:
+                return value
+    return None
