@@ -195,7 +195,8 @@ class InsecureConfigurationError(AtlasConnectError, ConfigurationError):
     """
 
     setting: str
-    """The refused setting as the caller wrote it, e.g. ``"tlsInsecure=true"``."""
+    """The refused setting as the caller wrote it: ``"tlsInsecure=true"`` from the connection
+    string (the value percent-decoded), ``"tlsInsecure=True"`` for the keyword argument."""
 
     def __init__(self, found: str, *, why: str, fix: str, setting: str) -> None:
         self.setting = setting
