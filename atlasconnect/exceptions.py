@@ -7,9 +7,37 @@ that programs can act on it without parsing text:
 - ``why``: why that matters for a connection to MongoDB Atlas;
 - ``fix``: the exact thing to do about it (a command, an option to change).
 
-Each class is also a subclass of the pymongo exception that a plain
-``MongoClient`` user would have caught in the same situation, so existing
-``except pymongo.errors.ConfigurationError:`` blocks keep working.
+Each class is also the pymongo exception that a plain ``MongoClient`` user
+would have caught in the same situation, and only that one: existing
+``except pymongo.errors.ConfigurationError:`` blocks keep catching what they
+caught before, and no more. A run-time error is related to the environment
+error it is a form of through atlasconnect's own classes
+(``except TLSVersionUnsupportedError`` catches ``TLSVersionRefusedError`` too),
+never through a second pymongo base; the two environment errors that have a
+run-time form are therefore ``PyMongoError``, the ancestor both forms share.
+
+The tree of errors::
+
+    AtlasConnectError (Exception)
+        SNIUnsupportedError (PyMongoError)
+            SNIRefusedError (OperationFailure)
+        TLSVersionUnsupportedError (PyMongoError)
+            TLSVersionRefusedError (ServerSelectionTimeoutError)
+        MissingDependencyError (ConfigurationError)
+        CABundleError (ConfigurationError)
+        InsecureConfigurationError (ConfigurationError)
+        ConnectionStringError (InvalidURI, ValueError)
+        DNSResolutionError (ConfigurationError)
+        NetworkAccessError (ServerSelectionTimeoutError)
+        CertificateVerificationError (ServerSelectionTimeoutError)
+        ServerUnreachableError (ServerSelectionTimeoutError)
+        AuthenticationError (OperationFailure)
+
+Each line names a class and, in brackets, the classes from outside
+atlasconnect (pymongo's, Python's) it adds to those of its parent.
+
+Every error survives ``pickle`` and ``copy`` whole, so it can cross a process
+boundary (multiprocessing, ``ProcessPoolExecutor``, task queues).
 
 No message ever holds a password: texts that come from pymongo are redacted
 before they are stored here, and the pymongo exception is never chained.
@@ -17,6 +45,7 @@ before they are stored here, and the pymongo exception is never chained.
 
 from __future__ import annotations
 
+import copyreg
 import ssl
 from typing import Any
 
@@ -24,6 +53,7 @@ from pymongo.errors import (
     ConfigurationError,
     InvalidURI,
     OperationFailure,
+    PyMongoError,
     ServerSelectionTimeoutError,
 )
 
@@ -67,8 +97,19 @@ class AtlasConnectError(Exception):
             f"{found}\n  Why it matters: {why}\n  How to fix it: {fix}", **driver_arguments
         )
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle and copy rebuild the error from its args and attributes.
 
-class SNIUnsupportedError(AtlasConnectError, ConfigurationError):
+        Python's default re-runs ``__init__`` with ``args`` alone, which cannot
+        work: the fields are keyword-only. Creating the object without
+        ``__init__`` and restoring its ``__dict__`` brings back every field and
+        pymongo's own state (``OperationFailure``'s code and details, error labels).
+        """
+        # typeshed does not declare copyreg.__newobj__, which pickle knows (NEWOBJ).
+        return copyreg.__newobj__, (type(self), *self.args), self.__dict__  # type: ignore[attr-defined]
+
+
+class SNIUnsupportedError(AtlasConnectError, PyMongoError):
     """This Python's TLS library cannot send Server Name Indication (SNI).
 
     Atlas routes every connection by the host name in SNI; shared and free
@@ -78,7 +119,7 @@ class SNIUnsupportedError(AtlasConnectError, ConfigurationError):
     """
 
 
-class TLSVersionUnsupportedError(AtlasConnectError, ConfigurationError):
+class TLSVersionUnsupportedError(AtlasConnectError, PyMongoError):
     """This Python cannot speak a TLS version at or above the requested floor.
 
     .. versionadded:: 0.1.0
@@ -154,7 +195,8 @@ class InsecureConfigurationError(AtlasConnectError, ConfigurationError):
     """
 
     setting: str
-    """The refused setting as the caller wrote it, e.g. ``"tlsInsecure=true"``."""
+    """The refused setting as the caller wrote it: ``"tlsInsecure=true"`` from the connection
+    string (the value percent-decoded), ``"tlsInsecure=True"`` for the keyword argument."""
 
     def __init__(self, found: str, *, why: str, fix: str, setting: str) -> None:
         self.setting = setting

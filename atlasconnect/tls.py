@@ -10,10 +10,12 @@
 
 from __future__ import annotations
 
+import re
 import ssl
 import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
+from urllib.parse import unquote_plus
 
 import certifi
 
@@ -35,6 +37,9 @@ ALLOWED_MIN_TLS_VERSIONS = (
 # Keys are lower case: pymongo matches option names case-insensitively.
 _INSECURE_WHEN_TRUE = ("tlsinsecure", "tlsallowinvalidcertificates", "tlsallowinvalidhostnames")
 _INSECURE_WHEN_FALSE = ("tls", "ssl")
+
+SwitchedOff = Literal["TLS", "certificate verification"]
+"""What an insecure option would switch off."""
 
 _ALWAYS_TLS_FIX = (
     "remove {option} from {place}. atlasconnect always uses TLS with certificate and "
@@ -95,25 +100,26 @@ def raise_floor(context: ssl.SSLContext, floor: ssl.TLSVersion) -> None:
     context.minimum_version = max(context.minimum_version, floor)
 
 
-def insecure_settings(
-    uri_options: Mapping[str, Any], keywords: Mapping[str, Any]
-) -> list[InsecureConfigurationError]:
+def insecure_settings(uri: str, keywords: Mapping[str, Any]) -> list[InsecureConfigurationError]:
     """One explained error for each option that weakens TLS, URI options first.
 
     Option names and ``"true"``/``"false"`` values match in any letter case:
-    the intent is clear even where pymongo would reject the spelling.
+    the intent is clear even where pymongo would reject the spelling. Each
+    error quotes the setting as the caller wrote it, so that it can be found:
+    ``name=value`` from the connection string (``uri``; the value
+    percent-decoded), ``name=repr(value)`` for a keyword (``tlsInsecure=True``).
     """
     found = []
-    for place, options in (("the connection string", uri_options), ("the keywords", keywords)):
-        for name, value in options.items():
-            key, flag = name.lower(), _as_bool(value)
-            switches_off_tls = key in _INSECURE_WHEN_FALSE and flag is False
-            if switches_off_tls or (key in _INSECURE_WHEN_TRUE and flag is True):
-                setting = f"{name}={str(value).lower()}"
+    for place, options in (
+        ("the connection string", _uri_options_as_written(uri)),
+        ("the keywords", [(name, value, f"{name}={value!r}") for name, value in keywords.items()]),
+    ):
+        for name, value, setting in options:
+            switched_off = _switched_off(name, value)
+            if switched_off is not None:
                 found.append(
                     InsecureConfigurationError(
-                        f"{setting} in {place} would switch off "
-                        + ("TLS." if switches_off_tls else "certificate verification."),
+                        f"{setting} in {place} would switch off {switched_off}.",
                         why=(
                             "MongoDB Atlas accepts only TLS connections, and without "
                             "certificate verification anyone on the network path can read "
@@ -126,9 +132,34 @@ def insecure_settings(
     return found
 
 
-def refuse_insecure_options(uri_options: Mapping[str, Any], keywords: Mapping[str, Any]) -> None:
+def _uri_options_as_written(uri: str) -> list[tuple[str, str, str]]:
+    """(name, value, ``"name=value"``) of each option in the query of ``uri``, as written.
+
+    pymongo's parsed options have lower-cased names. Of an option given more
+    than once (in any letter case) the last counts, as it does for pymongo.
+    """
+    query = uri.rpartition("@")[2].partition("?")[2]
+    last: dict[str, tuple[str, str, str]] = {}
+    for pair in re.split("[&;]", query) if query else []:
+        name, _, raw_value = pair.partition("=")
+        value = unquote_plus(raw_value)
+        last[name.lower()] = (name, value, f"{name}={value}")
+    return list(last.values())
+
+
+def _switched_off(name: str, value: object) -> SwitchedOff | None:
+    """What setting option ``name`` to ``value`` would switch off, if anything."""
+    key, flag = name.lower(), _as_bool(value)
+    if key in _INSECURE_WHEN_FALSE and flag is False:
+        return "TLS"
+    if key in _INSECURE_WHEN_TRUE and flag is True:
+        return "certificate verification"
+    return None
+
+
+def refuse_insecure_options(uri: str, keywords: Mapping[str, Any]) -> None:
     """Raise the first of :func:`insecure_settings`, if any."""
-    for error in insecure_settings(uri_options, keywords):
+    for error in insecure_settings(uri, keywords):
         raise error
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import ssl
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pymongo.errors import ConfigurationError
 
 import atlasconnect
-from atlasconnect import InsecureConfigurationError
+from atlasconnect import InsecureConfigurationError, cli
 
 HOST = "mongodb://app:pw@db.example.test/"
 SRV = "mongodb+srv://app:pw@cluster0.example.test/"
@@ -36,8 +39,10 @@ def test_insecure_uri_option_refused(base: str, option: str) -> None:
         atlasconnect.connect(f"{base}?{option}", connect=False)
     error = info.value
     assert isinstance(error, ConfigurationError)
-    assert error.setting.lower() == option.lower()
-    assert "connection string" in error.found
+    # As written, not as pymongo's parsed options spell it (lower case).
+    assert error.setting == option
+    assert f"{option} in the connection string" in error.found
+    assert f"remove {option} from" in error.fix
     assert "tlsCAFile" in error.fix
     assert "pw" not in str(error)
 
@@ -57,8 +62,58 @@ def test_insecure_uri_option_refused(base: str, option: str) -> None:
 def test_insecure_keyword_refused(keywords: dict[str, Any]) -> None:
     with pytest.raises(InsecureConfigurationError) as info:
         atlasconnect.connect(HOST, connect=False, **keywords)
-    assert "keywords" in info.value.found
-    assert info.value.setting.split("=")[0] == next(iter(keywords))
+    ((name, value),) = keywords.items()
+    # As written in Python: connect(uri, tlsInsecure=True) -> "tlsInsecure=True".
+    assert info.value.setting == f"{name}={value!r}"
+    assert f"{info.value.setting} in the keywords" in info.value.found
+
+
+def test_percent_encoded_uri_value_is_shown_decoded() -> None:
+    with pytest.raises(InsecureConfigurationError) as info:
+        atlasconnect.connect(f"{HOST}?appName=shop&tlsInsecure=%74rue", connect=False)
+    assert info.value.setting == "tlsInsecure=true"
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate URI option")
+@pytest.mark.parametrize(
+    ("query", "setting"),
+    [
+        ("tlsInsecure=false&TLSInsecure=True", "TLSInsecure=True"),
+        ("TLS=true&tls=False", "tls=False"),
+    ],
+)
+def test_repeated_uri_option_the_last_counts(query: str, setting: str) -> None:
+    # pymongo keeps the last of repeated options (in any letter case); so does the check.
+    with pytest.raises(InsecureConfigurationError) as info:
+        atlasconnect.connect(f"{HOST}?{query}", connect=False)
+    assert info.value.setting == setting
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate URI option")
+def test_repeated_uri_option_made_safe_is_accepted() -> None:
+    atlasconnect.connect(f"{HOST}?tlsInsecure=true&tlsinsecure=false", connect=False).close()
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    option=st.sampled_from(
+        ["tls=false", "ssl=false", "tlsInsecure=true", "tlsAllowInvalidCertificates=true"]
+    ).flatmap(
+        lambda text: st.tuples(*(st.sampled_from([c.lower(), c.upper()]) for c in text)).map(
+            "".join
+        )
+    ),
+    others=st.lists(
+        st.sampled_from(["appName=shop", "retryWrites=true", "w=majority"]), unique=True
+    ),
+    separator=st.sampled_from(["&", ";"]),
+)
+def test_any_spelling_is_quoted_as_written(option: str, others: list[str], separator: str) -> None:
+    uri = f"{SRV}?{separator.join([*others, option])}"
+    with pytest.raises(InsecureConfigurationError) as info:
+        atlasconnect.connect(uri, connect=False)
+    assert info.value.setting == option
+    assert option in str(info.value)
 
 
 @pytest.mark.parametrize(
@@ -112,3 +167,11 @@ def test_floor_that_is_not_a_tls_version() -> None:
 )
 def test_allowed_floors(version: ssl.TLSVersion) -> None:
     atlasconnect.connect(HOST, connect=False, min_tls_version=version).close()
+
+
+def test_doctor_lists_unsafe_options_as_written(capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.main(["doctor", "--json", f"{HOST}?appName=shop&TLSInsecure=true"])
+    document = json.loads(capsys.readouterr().out)
+    assert code == 11
+    (layer,) = (layer for layer in document["layers"] if layer["name"] == "connection_string")
+    assert layer["details"]["unsafe_options"] == ["TLSInsecure=true"]
