@@ -125,7 +125,7 @@ def _checked_arguments(
 ) -> _ClientArguments:
     floor = tls.validate_min_tls_version(min_tls_version)
     parsed = connection_string.parse(connection_string.resolve(uri))
-    tls.refuse_insecure_options(parsed.uri, keywords)
+    tls.refuse_insecure_options(parsed.written_options, keywords)
     ca_file = tls.choose_ca_file(parsed.options, keywords)
     environment.ensure_fit(floor, ca_file, is_srv=parsed.is_srv)
     _pymongo_internals.check_tls_floor_hook()

@@ -96,7 +96,9 @@ class ConnectionString:
     uri: str = field(repr=False)
     is_srv: bool
     options: Mapping[str, Any] = field(repr=False)
-    """URI options as written; pymongo validates them when it builds the client."""
+    """URI options as pymongo reads them; it validates them when it builds the client."""
+    written_options: tuple[tuple[str, str], ...] = field(repr=False)
+    """Each ``(name, value)`` of the query as written (the value percent-decoded), in order."""
     secrets: tuple[str, ...] = field(repr=False)
     """Every secret the URI holds, in every form it may be echoed (raw and unescaped)."""
     redacted: str
@@ -221,6 +223,10 @@ def parse(uri: str) -> ConnectionString:
         uri=uri,
         is_srv=scheme == SRV_SCHEME,
         options=options,
+        written_options=tuple(
+            (name, unquote_plus(value))
+            for name, _, value in (text.partition("=") for text in _OPTION_PAIR.findall(query))
+        ),
         secrets=secrets,
         redacted=redacted,
         shown_options={pair.shown_name: pair.shown_value for pair in pairs},

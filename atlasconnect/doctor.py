@@ -155,7 +155,7 @@ def _check_connection_string(
         report.layers.append(layer)
         parsed = connection_string.parse(uri)
         report.uri = parsed.redacted
-        unsafe = tls.insecure_settings(parsed.uri, {})
+        unsafe = tls.insecure_settings(parsed.written_options, {})
         ca_file = tls.choose_ca_file(parsed.options, {})
         layer.details = {
             "uri": parsed.redacted,

@@ -10,12 +10,10 @@
 
 from __future__ import annotations
 
-import re
 import ssl
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
-from urllib.parse import unquote_plus
 
 import certifi
 
@@ -100,18 +98,20 @@ def raise_floor(context: ssl.SSLContext, floor: ssl.TLSVersion) -> None:
     context.minimum_version = max(context.minimum_version, floor)
 
 
-def insecure_settings(uri: str, keywords: Mapping[str, Any]) -> list[InsecureConfigurationError]:
+def insecure_settings(
+    uri_options: Iterable[tuple[str, str]], keywords: Mapping[str, Any]
+) -> list[InsecureConfigurationError]:
     """One explained error for each option that weakens TLS, URI options first.
 
     Option names and ``"true"``/``"false"`` values match in any letter case:
     the intent is clear even where pymongo would reject the spelling. Each
     error quotes the setting as the caller wrote it, so that it can be found:
-    ``name=value`` from the connection string (``uri``; the value
-    percent-decoded), ``name=repr(value)`` for a keyword (``tlsInsecure=True``).
+    ``name=value`` from the connection string (``uri_options``, in order, the
+    values percent-decoded), ``name=repr(value)`` for a keyword (``tlsInsecure=True``).
     """
     found = []
     for place, options in (
-        ("the connection string", _uri_options_as_written(uri)),
+        ("the connection string", _last_of_each(uri_options)),
         ("the keywords", [(name, value, f"{name}={value!r}") for name, value in keywords.items()]),
     ):
         for name, value, setting in options:
@@ -132,18 +132,10 @@ def insecure_settings(uri: str, keywords: Mapping[str, Any]) -> list[InsecureCon
     return found
 
 
-def _uri_options_as_written(uri: str) -> list[tuple[str, str, str]]:
-    """(name, value, ``"name=value"``) of each option in the query of ``uri``, as written.
-
-    pymongo's parsed options have lower-cased names. Of an option given more
-    than once (in any letter case) the last counts, as it does for pymongo.
-    """
-    query = uri.rpartition("@")[2].partition("?")[2]
-    last: dict[str, tuple[str, str, str]] = {}
-    for pair in re.split("[&;]", query) if query else []:
-        name, _, raw_value = pair.partition("=")
-        value = unquote_plus(raw_value)
-        last[name.lower()] = (name, value, f"{name}={value}")
+def _last_of_each(options: Iterable[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """(name, value, ``"name=value"``) of each option; of one given more than once
+    (in any letter case) the last, as for pymongo."""
+    last = {name.lower(): (name, value, f"{name}={value}") for name, value in options}
     return list(last.values())
 
 
@@ -157,9 +149,11 @@ def _switched_off(name: str, value: object) -> SwitchedOff | None:
     return None
 
 
-def refuse_insecure_options(uri: str, keywords: Mapping[str, Any]) -> None:
+def refuse_insecure_options(
+    uri_options: Iterable[tuple[str, str]], keywords: Mapping[str, Any]
+) -> None:
     """Raise the first of :func:`insecure_settings`, if any."""
-    for error in insecure_settings(uri, keywords):
+    for error in insecure_settings(uri_options, keywords):
         raise error
 
 

@@ -343,3 +343,11 @@ def test_secret_files_are_not_read_as_text(tmp_path: Path) -> None:
         lambda: atlasconnect.connect(uri, connect=False, tlsCertificateKeyFilePassword=PASSWORD)
     )
     assert_hidden(shown(error))
+
+
+def test_an_insecure_option_before_an_at_sign_in_an_option_value_is_refused() -> None:
+    """The query is read once: an '@' in appName must not hide tlsInsecure before it."""
+    uri = "mongodb://db.example.test/?tlsInsecure=true&appName=me@laptop"
+    error = raised_by(lambda: atlasconnect.connect(uri, connect=False))
+    assert isinstance(error, atlasconnect.InsecureConfigurationError)
+    assert error.setting == "tlsInsecure=true"
