@@ -103,8 +103,9 @@ def _prepare(
     parsed = connection_string.parse(connection_string.resolve(uri))
     tls.refuse_insecure_options(parsed.options, keywords)
     ca_file = tls.choose_ca_file(parsed.options, keywords)
+    tls.refuse_trust_in_crl_file(parsed.options, keywords)
     environment.ensure_fit(floor, ca_file, is_srv=parsed.is_srv)
-    _pymongo_internals.check_tls_floor_hook()
+    _pymongo_internals.check_tls_floor_hook(ca_file)
     connection_string.validate_options(parsed)
     profile = diagnosis.ConnectionProfile(
         redacted_uri=parsed.redacted,

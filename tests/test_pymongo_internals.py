@@ -22,16 +22,19 @@ URI = "mongodb://db.example.test/"
 
 @pytest.fixture
 def fresh_hook(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Forget that the hook was verified, so the next connect() checks pymongo again."""
-    monkeypatch.setattr(_pymongo_internals, "_hook_verified", False)
+    """Forget the installed hook, so the next connect() wraps and proves pymongo's again."""
+    monkeypatch.setattr(_pymongo_internals, "_installed_hook", None)
 
 
-def test_hook_is_installed_once_and_applies_to_floored_paths_only() -> None:
-    _pymongo_internals.check_tls_floor_hook()
-    hook = getattr(pymongo.client_options, "get_ssl_context")  # noqa: B009 - not exported
-    _pymongo_internals._hook_verified = False
-    _pymongo_internals.check_tls_floor_hook()
-    assert getattr(pymongo.client_options, "get_ssl_context") is hook  # noqa: B009
+def current_hook() -> Any:
+    return getattr(pymongo.client_options, "get_ssl_context")  # noqa: B009 - not exported
+
+
+def test_hook_in_place_is_kept_and_applies_to_floored_paths_only() -> None:
+    _pymongo_internals.check_tls_floor_hook(certifi.where())
+    hook = current_hook()
+    _pymongo_internals.check_tls_floor_hook(certifi.where())
+    assert current_hook() is hook
 
     parse = pymongo.client_options._parse_ssl_options
     floored, _ = parse(
