@@ -58,6 +58,19 @@ _installed_hook: Callable[..., Any] | None = None
 """The wrapper atlasconnect last installed and proved, or None before the first client."""
 
 
+def _tls_library_errors() -> tuple[type[Exception], ...]:
+    if not pymongo.ssl_support.HAVE_PYSSL:
+        return ()
+    return (importlib.import_module("OpenSSL.SSL").Error,)
+
+
+TLS_LIBRARY_ERRORS = _tls_library_errors()
+"""What the pyOpenSSL backend raises, unwrapped by pymongo, when it cannot load a file.
+
+The stdlib backend's ``ssl.SSLError`` is an ``OSError`` and needs no entry.
+"""
+
+
 def is_monitor_cancellation(error: BaseException) -> bool:
     """Whether a heartbeat "failed" only because its client was closed."""
     cancelled = getattr(pymongo.errors, "_OperationCancelled", None)

@@ -127,13 +127,22 @@ def _prepare(
     return _ClientArguments(parsed.uri, client_keywords, profile, watcher)
 
 
+# OSError: pymongo opens the files tls* keywords name; pyOpenSSL's errors pass through pymongo.
+_CONSTRUCTION_ERRORS: tuple[type[Exception], ...] = (
+    PyMongoError,
+    ValueError,
+    TypeError,
+    OSError,
+    *_pymongo_internals.TLS_LIBRARY_ERRORS,
+)
+
+
 def _construct(client_class: type[_Client], arguments: _ClientArguments) -> _Client:
     try:
         client = client_class(arguments.uri, **arguments.keywords)
     except AtlasConnectError:
         raise
-    except (PyMongoError, ValueError, TypeError, OSError) as exc:
-        # OSError: pymongo opens the files tls* keywords name.
+    except _CONSTRUCTION_ERRORS as exc:
         error = diagnosis.explain_construction_error(exc, arguments.profile)
     else:
         diagnosis.remember(client, arguments.profile)
