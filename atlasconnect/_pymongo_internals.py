@@ -12,15 +12,20 @@ client's own options: atlasconnect passes ``tlsCAFile`` as a
 carries the floor. The wrapper raises the minimum TLS version of any context
 built for such a path; contexts of other clients are left untouched.
 
-Everything here is checked by :func:`check_tls_floor_hook` before the first
-connection, and by tests run on the oldest and newest supported pymongo. When
-pymongo changes, atlasconnect refuses to connect rather than connect without
-its floor.
+:func:`check_tls_floor_hook` runs for every client: it checks that the wrapper
+is still the attribute pymongo calls, and when it is not (first use, or another
+library replaced or reloaded it) wraps what is there and proves, on both of
+pymongo's TLS backends, that a context built the way a client builds it carries
+the floor. When pymongo changes, atlasconnect refuses to connect rather than
+connect without its floor. :func:`is_monitor_cancellation` is not checked that
+way: it only decides whether a failed heartbeat is worth a warning.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import importlib
 import inspect
 import ssl
 import sys
@@ -28,7 +33,6 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-import certifi
 import pymongo
 import pymongo.client_options
 import pymongo.errors
@@ -50,7 +54,21 @@ class FlooredCAFile(str):
 
 
 _install_lock = threading.Lock()
-_hook_verified = False
+_installed_hook: Callable[..., Any] | None = None
+"""The wrapper atlasconnect last installed and proved, or None before the first client."""
+
+
+def _tls_library_errors() -> tuple[type[Exception], ...]:
+    if not pymongo.ssl_support.HAVE_PYSSL:
+        return ()
+    return (importlib.import_module("OpenSSL.SSL").Error,)
+
+
+TLS_LIBRARY_ERRORS = _tls_library_errors()
+"""What the pyOpenSSL backend raises, unwrapped by pymongo, when it cannot load a file.
+
+The stdlib backend's ``ssl.SSLError`` is an ``OSError`` and needs no entry.
+"""
 
 
 def is_monitor_cancellation(error: BaseException) -> bool:
@@ -66,23 +84,49 @@ def tls_backend() -> str:
     return "stdlib ssl"
 
 
-def check_tls_floor_hook() -> None:
-    """Install the floor hook once per process and prove that pymongo calls it.
+def check_tls_floor_hook(ca_file: str) -> None:
+    """Make sure pymongo builds every context through the floor hook; cheap when it does.
 
-    Raises :class:`MissingDependencyError` when this pymongo no longer builds
-    its contexts the way atlasconnect relies on.
+    When the hook atlasconnect installed is no longer pymongo's attribute (the
+    first client of the process, or another library replaced, wrapped or
+    reloaded it), wrap what is there now and prove the floor again, building
+    contexts that trust ``ca_file``: a CA file that has passed
+    :func:`atlasconnect.tls.check_ca_file`, so that the proof never depends on
+    certifi's bundle being intact. Raises :class:`MissingDependencyError` when
+    this pymongo no longer builds its contexts the way atlasconnect relies on.
     """
-    global _hook_verified
+    global _installed_hook
+    if _hook_in_place():
+        return
     with _install_lock:
-        if _hook_verified:
+        if _hook_in_place():
             return
-        original = getattr(pymongo.client_options, "get_ssl_context", None)
-        if original is None or "ca_certs" not in inspect.signature(original).parameters:
+        current = _current_hook()
+        if current is None or not _takes_ca_certs(current):
             raise _hook_missing("pymongo.client_options.get_ssl_context(ca_certs=...)")
-        if not getattr(original, "_atlasconnect_floor", False):
-            pymongo.client_options.get_ssl_context = _with_floor(original)  # type: ignore[attr-defined]
-        _prove_floor_applies()
-        _hook_verified = True
+        hook = _with_floor(current)
+        pymongo.client_options.get_ssl_context = hook  # type: ignore[attr-defined]
+        try:
+            _prove_floor_applies(ca_file)
+        except BaseException:
+            pymongo.client_options.get_ssl_context = current  # type: ignore[attr-defined]
+            raise
+        _installed_hook = hook
+
+
+def _hook_in_place() -> bool:
+    return _installed_hook is not None and _current_hook() is _installed_hook
+
+
+def _current_hook() -> Callable[..., Any] | None:
+    return getattr(pymongo.client_options, "get_ssl_context", None)
+
+
+def _takes_ca_certs(function: Callable[..., Any]) -> bool:
+    try:
+        return "ca_certs" in inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def _with_floor(original: Callable[..., Any]) -> Callable[..., Any]:
@@ -96,7 +140,6 @@ def _with_floor(original: Callable[..., Any]) -> Callable[..., Any]:
             enforce_floor(context, effective_min_tls_version(ca_certs.min_tls_version))
         return context
 
-    get_ssl_context._atlasconnect_floor = True  # type: ignore[attr-defined]
     return get_ssl_context
 
 
@@ -114,16 +157,76 @@ def enforce_floor(context: object, floor: ssl.TLSVersion) -> None:
     set_min_proto_version(int(floor))
 
 
-def _prove_floor_applies() -> None:
-    """Build a context the way a client does and check that it carries the floor."""
-    probe = FlooredCAFile(certifi.where(), ssl.TLSVersion.TLSv1_3)
+def _prove_floor_applies(ca_file: str) -> None:
+    """Build contexts the way clients do, on each backend in use, and check their floor."""
+    probe = FlooredCAFile(ca_file, ssl.TLSVersion.TLSv1_3)
     parse_ssl_options = getattr(pymongo.client_options, "_parse_ssl_options", None)
     if parse_ssl_options is None:
         raise _hook_missing("pymongo.client_options._parse_ssl_options")
-    # The async client always uses the stdlib ssl module, whose floor can be read back.
-    context, _ = parse_ssl_options({"tls": True, "tlscafile": probe}, False)
-    if getattr(context, "minimum_version", None) != ssl.TLSVersion.TLSv1_3:
-        raise _hook_missing("SSLContext creation through pymongo.client_options.get_ssl_context")
+    # The second argument, is_sync, picks the backend: the async client always uses stdlib ssl.
+    for is_sync in (False, True) if pymongo.ssl_support.HAVE_PYSSL else (False,):
+        context, _ = parse_ssl_options({"tls": True, "tlscafile": probe}, is_sync)
+        if lowest_offered_version(context) != ssl.TLSVersion.TLSv1_3:
+            raise _hook_missing(
+                f"{type(context).__module__}.{type(context).__name__} creation through "
+                "pymongo.client_options.get_ssl_context"
+            )
+
+
+def lowest_offered_version(context: object) -> int | None:
+    """The lowest TLS version a client using ``context`` would offer, None if unknown.
+
+    A stdlib context says so itself. pyOpenSSL's has no getter, so a
+    connection over memory is started with it and its ClientHello is read.
+    """
+    if isinstance(context, ssl.SSLContext):
+        return int(context.minimum_version)
+    openssl_context = getattr(context, "_ctx", None)
+    if openssl_context is None:
+        return None
+    openssl = importlib.import_module("OpenSSL.SSL")
+    connection = openssl.Connection(openssl_context, None)
+    connection.set_connect_state()
+    with contextlib.suppress(openssl.WantReadError):
+        connection.do_handshake()
+    versions = offered_versions(connection.bio_read(_MAX_RECORD))
+    return min(versions) if versions else None
+
+
+_MAX_RECORD = 1 << 16
+_SUPPORTED_VERSIONS = 43
+"""The ClientHello extension that lists the versions offered (RFC 8446, 4.2.1)."""
+
+
+def offered_versions(client_hello: bytes) -> set[int]:
+    """The TLS versions (``0x0303`` is TLS 1.2) a ClientHello record offers; empty if garbled.
+
+    The supported_versions extension when present, else the legacy version
+    field (RFC 8446, 4.1.2).
+    """
+    body = client_hello[5 + 4 :]  # after the record and handshake headers
+    position = 2 + 32  # legacy_version, random
+    try:
+        position += 1 + body[position]  # session id
+        position += 2 + _uint16(body, position)  # cipher suites
+        position += 1 + body[position]  # compression methods
+        end = position + 2 + _uint16(body, position)
+        position += 2
+        while position + 4 <= end:
+            kind, size = _uint16(body, position), _uint16(body, position + 2)
+            data = body[position + 4 : position + 4 + size]
+            if kind == _SUPPORTED_VERSIONS:
+                return {_uint16(data, index) for index in range(1, 1 + data[0], 2)}
+            position += 4 + size
+        return {_uint16(body, 0)}
+    except IndexError:
+        return set()
+
+
+def _uint16(data: bytes, position: int) -> int:
+    if position + 2 > len(data):
+        raise IndexError(position)
+    return int.from_bytes(data[position : position + 2], "big")
 
 
 def _hook_missing(what: str) -> MissingDependencyError:

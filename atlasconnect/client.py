@@ -127,8 +127,9 @@ def _checked_arguments(
     parsed = connection_string.parse(connection_string.resolve(uri))
     tls.refuse_insecure_options(parsed.written_options, keywords)
     ca_file = tls.choose_ca_file(parsed.options, keywords)
+    tls.refuse_trust_in_crl_file(parsed.options, keywords)
     environment.ensure_fit(floor, ca_file, is_srv=parsed.is_srv)
-    _pymongo_internals.check_tls_floor_hook()
+    _pymongo_internals.check_tls_floor_hook(ca_file)
     connection_string.validate_options(parsed)
     connection_string.check_password(parsed, keywords)
     tls.refuse_key_without_password(parsed.options, keywords)
@@ -166,13 +167,22 @@ def _event_listeners(keywords: Mapping[str, Any], redacted_uri: str) -> list[Any
     )
 
 
+# OSError: pymongo opens the files tls* keywords name; pyOpenSSL's errors pass through pymongo.
+_CONSTRUCTION_ERRORS: tuple[type[Exception], ...] = (
+    PyMongoError,
+    ValueError,
+    TypeError,
+    OSError,
+    *_pymongo_internals.TLS_LIBRARY_ERRORS,
+)
+
+
 def _construct(client_class: type[_Client], arguments: _ClientArguments) -> _Client:
     try:
         client = client_class(arguments.uri, **arguments.keywords)
     except AtlasConnectError:
         raise
-    except (PyMongoError, ValueError, TypeError, OSError) as exc:
-        # OSError: pymongo opens the files tls* keywords name.
+    except _CONSTRUCTION_ERRORS as exc:
         error = diagnosis.explain_construction_error(exc, arguments.profile)
     else:
         diagnosis.remember(client, arguments.profile)

@@ -417,14 +417,17 @@ def explain_dns_failure(
 
 
 def explain_construction_error(exc: BaseException, profile: ConnectionProfile) -> AtlasConnectError:
-    """What pymongo raised while reading a URI or building a client: DNS, or a bad option.
+    """What pymongo raised while reading a URI or building a client: DNS, CA file, or option.
 
     A ``mongodb+srv://`` URI is looked up while pymongo reads it, so a DNS
-    failure can surface here; anything else is the URI's or an option's fault.
+    failure can surface here; so can a CA file emptied or deleted since its
+    (remembered) check. Anything else is the URI's or an option's fault.
     """
     error = explain_dns_failure(exc, profile) if isinstance(exc, ConfigurationError) else None
-    return error or connection_string.invalid_option_error(
-        exc, profile.secrets, profile.redacted_uri
+    return (
+        error
+        or tls.ca_file_problem(profile.ca_file)
+        or connection_string.invalid_option_error(exc, profile.secrets, profile.redacted_uri)
     )
 
 

@@ -49,7 +49,9 @@ def check_environment(
 
     ``uri`` (or, when it is None, the ``MONGODB_URI`` environment variable if
     set) decides which CA file is checked and whether dnspython is needed.
-    Nothing is cached: each call checks again.
+    Each call checks again, except that the proof that pymongo applies the TLS
+    floor is remembered while pymongo's hook is still the one atlasconnect
+    installed.
 
     .. versionadded:: 0.1.0
     """
@@ -79,12 +81,14 @@ def run_checks(floor: ssl.TLSVersion, ca_file: str, *, is_srv: bool) -> None:
     check_openssl()
     check_tls_versions(floor)
     tls.check_ca_file(ca_file)
+    # After the CA check: the floor's proof builds contexts that trust this file.
+    _pymongo_internals.check_tls_floor_hook(ca_file)
     if is_srv:
         check_dnspython()
 
 
 def check_pymongo() -> None:
-    """pymongo must be new enough, and still have the internal atlasconnect hooks."""
+    """pymongo must be new enough (its internals are checked by check_tls_floor_hook)."""
     if tuple(pymongo.version_tuple[:2]) < OLDEST_PYMONGO:
         oldest = ".".join(map(str, OLDEST_PYMONGO))
         raise MissingDependencyError(
@@ -95,7 +99,6 @@ def check_pymongo() -> None:
             package="pymongo",
             installed_version=pymongo.__version__,
         )
-    _pymongo_internals.check_tls_floor_hook()
 
 
 def check_sni() -> None:

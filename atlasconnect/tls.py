@@ -2,7 +2,8 @@
 
 - TLS is always on; options that switch it or certificate checks off are refused.
 - Certificates are verified against certifi's CA bundle unless the caller names
-  a CA file of their own (``tlsCAFile``, for a corporate or test CA).
+  a CA file of their own (``tlsCAFile``, for a corporate or test CA). A CRL file
+  (``tlsCRLFile``) may add revocation data, never trust.
 - The minimum TLS version of every connection is at least ``min_tls_version``
   (TLS 1.2 by default, TLS 1.1 at the lowest, as MongoDB's Atlas guidance allows).
   The floor only ever raises the platform's own minimum, never lowers it.
@@ -10,9 +11,11 @@
 
 from __future__ import annotations
 
+import re
 import ssl
 import sys
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import certifi
@@ -165,30 +168,129 @@ def _as_bool(value: object) -> bool | None:
 
 def choose_ca_file(uri_options: Mapping[str, Any], keywords: Mapping[str, Any]) -> str:
     """The CA file to trust: the caller's ``tlsCAFile`` (a keyword wins), else certifi's."""
-    for options in (keywords, uri_options):
+    chosen = _chosen_option("tlscafile", uri_options, keywords)
+    return chosen.value if chosen else certifi.where()
+
+
+def refuse_trust_in_crl_file(uri_options: Mapping[str, Any], keywords: Mapping[str, Any]) -> None:
+    """Refuse a ``tlsCRLFile`` that holds anything but certificate revocation lists.
+
+    pymongo's standard ``ssl`` backend loads the CRL file with the call that
+    loads trusted CAs (``load_verify_locations``), so a certificate in it would
+    be trusted as if it were in ``tlsCAFile``. Only PEM blocks can be loaded
+    from it, so every PEM block must be an ``X509 CRL``. A file that cannot be
+    read is left to pymongo, which reports it as it always has.
+    """
+    chosen = _chosen_option("tlscrlfile", uri_options, keywords)
+    if chosen is None:
+        return
+    try:
+        with open(chosen.value, "rb") as file:
+            pem = file.read()
+    except (OSError, ValueError):
+        return
+    others = sorted({label for label in _PEM_BEGIN.findall(pem) if label != _CRL_LABEL})
+    if others:
+        raise _crl_file_trusts_error(chosen, [label.decode("latin-1") for label in others])
+
+
+_PEM_BEGIN = re.compile(rb"-----BEGIN ([^\r\n]*?)-----")
+_CRL_LABEL = b"X509 CRL"
+
+
+@dataclass(frozen=True)
+class _Option:
+    """An option as the caller wrote it, and where."""
+
+    name: str
+    value: str
+    place: str
+
+
+def _chosen_option(
+    key: str, uri_options: Mapping[str, Any], keywords: Mapping[str, Any]
+) -> _Option | None:
+    """The option ``key`` (lower case) that pymongo will use: a keyword wins over the URI."""
+    for place, options in (("the keywords", keywords), ("the connection string", uri_options)):
         for name, value in options.items():
-            if name.lower() == "tlscafile" and value:
-                return str(value)
-    return certifi.where()
+            if name.lower() == key and value:
+                return _Option(name, str(value), place)
+    return None
+
+
+def _crl_file_trusts_error(option: _Option, labels: list[str]) -> InsecureConfigurationError:
+    setting = f"{option.name}={option.value}"
+    blocks = ", ".join(f"-----BEGIN {_printable(label)}-----" for label in labels)
+    return InsecureConfigurationError(
+        f"The file given as {option.name} in {option.place}, {_printable(option.value)}, holds "
+        f"{blocks} besides certificate revocation lists.",
+        why=(
+            "pymongo loads the CRL file with the same OpenSSL call that loads trusted CA "
+            "certificates, so any certificate in it would be trusted: a server whose "
+            "certificate it signed would pass verification although that CA is not in "
+            "tlsCAFile or certifi's bundle."
+        ),
+        fix=(
+            "split the file: keep only its -----BEGIN X509 CRL----- blocks in the file given "
+            f"as {option.name}, and pass the CA certificates as tlsCAFile: "
+            "connect(uri, tlsCAFile='/path/to/ca.pem', tlsCRLFile='/path/to/crl.pem')."
+        ),
+        setting=setting,
+    )
 
 
 def check_ca_file(path: str) -> int:
-    """The CA file must exist, be readable and hold certificates; return how many."""
+    """The CA file must exist, be readable and hold certificates; return how many.
+
+    OpenSSL itself loads the file, the way pymongo will, so that every form it
+    accepts counts (``TRUSTED CERTIFICATE`` blocks included) and nothing it
+    would refuse passes.
+    """
+    _probe_readable(path)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     try:
-        with open(path, "rb") as file:
-            pem = file.read()
+        context.load_verify_locations(cafile=path)
+    except ssl.SSLError as exc:
+        if exc.reason == "NO_CERTIFICATE_OR_CRL_FOUND":
+            raise ca_file_error(path, "empty", "holds no PEM certificates") from None
+        raise ca_file_error(path, "invalid", "is not a valid PEM file of certificates") from None
+    except OSError as exc:
+        raise ca_file_error(path, "unreadable", f"cannot be read ({exc.strerror})") from None
+    certificates = int(context.cert_store_stats()["x509"])
+    if certificates == 0:
+        raise ca_file_error(path, "empty", "holds no PEM certificates")
+    return certificates
+
+
+def _probe_readable(path: str) -> None:
+    """Tell a missing or unreadable CA file from one OpenSSL cannot parse."""
+    try:
+        with open(path, "rb"):
+            pass
     except FileNotFoundError:
         raise ca_file_error(path, "missing", "does not exist") from None
     except OSError as exc:
         raise ca_file_error(path, "unreadable", f"cannot be read ({exc.strerror})") from None
-    if b"-----BEGIN CERTIFICATE-----" not in pem:
-        raise ca_file_error(path, "empty", "holds no PEM certificates")
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    except ValueError:
+        raise ca_file_error(
+            path, "missing", "names no file: a file name cannot hold a NUL byte (\\x00)"
+        ) from None
+
+
+def ca_file_problem(path: str | None) -> CABundleError | None:
+    """What is wrong with the CA file now, if anything (None: no CA file to check).
+
+    For explaining a failed client construction: the CA file passed its check
+    when first used, which is remembered, and may have been emptied or
+    deleted since.
+    """
+    if path is None:
+        return None
     try:
-        context.load_verify_locations(cadata=pem.decode("latin-1"))
-    except ssl.SSLError:
-        raise ca_file_error(path, "invalid", "is not a valid PEM file of certificates") from None
-    return int(context.cert_store_stats()["x509"])
+        check_ca_file(path)
+    except CABundleError as exc:
+        return exc
+    return None
 
 
 def ca_file_error(path: str, reason: str, detail: str) -> CABundleError:
@@ -202,7 +304,7 @@ def ca_file_error(path: str, reason: str, detail: str) -> CABundleError:
     )
     source = "certifi's CA bundle" if from_certifi else "The CA file given as tlsCAFile"
     return CABundleError(
-        f"{source} at {path} {detail}.",
+        f"{source} at {_printable(path)} {detail}.",
         why="without trusted CA certificates no Atlas server certificate can be verified.",
         fix=fix,
         path=path,
@@ -222,17 +324,18 @@ def refuse_key_without_password(
     encrypted and no password was given: a server that imports atlasconnect
     would hang on it. A file that cannot be read is left to pymongo to report.
     """
-    key_file = _first(keywords, uri_options, "tlscertificatekeyfile")
-    if not key_file or _first(keywords, uri_options, "tlscertificatekeyfilepassword"):
+    key_file = _chosen_option("tlscertificatekeyfile", uri_options, keywords)
+    if key_file is None or _chosen_option("tlscertificatekeyfilepassword", uri_options, keywords):
         return
     try:
-        with open(str(key_file), "rb") as file:
+        with open(key_file.value, "rb") as file:
             pem = file.read()
     except (OSError, ValueError):
         return
     if any(marker in pem for marker in _ENCRYPTED_KEY_MARKERS):
         raise ConnectionStringError(
-            f"The private key in tlsCertificateKeyFile={key_file} is encrypted, but no "
+            f"The private key in the file given as {key_file.name} in {key_file.place}, "
+            f"{_printable(key_file.value)}, is encrypted, but no "
             "tlsCertificateKeyFilePassword was given.",
             why="OpenSSL would stop and ask for the password on the terminal (Enter PEM pass "
             "phrase:), and a program that is not watched would wait for ever.",
@@ -242,10 +345,6 @@ def refuse_key_without_password(
         )
 
 
-def _first(keywords: Mapping[str, Any], uri_options: Mapping[str, Any], key: str) -> Any:
-    """The value of option ``key`` (lower case), a keyword winning over the URI's."""
-    for options in (keywords, uri_options):
-        for name, value in options.items():
-            if name.lower() == key:
-                return value
-    return None
+def _printable(path: str) -> str:
+    """``path`` with control characters (a NUL byte, a newline) shown as escapes."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in path)

@@ -18,6 +18,7 @@ from atlasconnect import (
     MissingDependencyError,
     SNIUnsupportedError,
     TLSVersionUnsupportedError,
+    _pymongo_internals,
     check_environment,
 )
 
@@ -149,7 +150,7 @@ def test_connect_runs_the_checks(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     atlasconnect.connect("mongodb://localhost/", connect=False, tlsCAFile=str(ca_file)).close()
 
 
-def test_check_environment_is_never_cached(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_check_environment_checks_again(monkeypatch: pytest.MonkeyPatch) -> None:
     check_environment()
     monkeypatch.setattr(ssl, "HAS_SNI", False)
     with pytest.raises(SNIUnsupportedError):
@@ -162,3 +163,54 @@ def test_import_works_without_dnspython() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
     )
     assert result.stdout.strip() == "ok", result.stderr
+
+
+BROKEN_CERTIFI = """
+import sys
+import certifi
+certifi.where = lambda: sys.argv[1]
+from atlasconnect import cli
+sys.exit(cli.main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("bundle", "command"),
+    [
+        (b"", []),
+        (b"", ["doctor", "mongodb://localhost/"]),
+        (None, []),
+        (b"-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n", []),
+    ],
+    ids=["empty-report", "empty-doctor", "missing-report", "invalid-report"],
+)
+def test_broken_certifi_bundle_exits_10_without_a_traceback(
+    tmp_path: Path, bundle: bytes | None, command: list[str]
+) -> None:
+    path = tmp_path / "cacert.pem"
+    if bundle is not None:
+        path.write_bytes(bundle)
+    result = subprocess.run(
+        [sys.executable, "-c", BROKEN_CERTIFI, str(path), *command],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 10, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "CABundleError" in result.stdout + result.stderr
+    assert "pip install --force-reinstall certifi" in result.stdout + result.stderr
+
+
+def test_broken_certifi_bundle_in_connect(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, ca_file: str
+) -> None:
+    empty = tmp_path / "cacert.pem"
+    empty.write_bytes(b"")
+    monkeypatch.setattr(certifi, "where", lambda: str(empty))
+    # A process whose floor hook has not been proven yet: the proof must not need certifi.
+    monkeypatch.setattr(_pymongo_internals, "_installed_hook", None)
+    atlasconnect.connect("mongodb://localhost/", connect=False, tlsCAFile=ca_file).close()
+    with pytest.raises(CABundleError) as info:
+        atlasconnect.connect("mongodb://localhost/", connect=False)
+    assert (info.value.path, info.value.reason) == (str(empty), "empty")

@@ -6,32 +6,42 @@ and with the pyOpenSSL backend (``-e ocsp``).
 
 from __future__ import annotations
 
+import functools
 import ssl
 from typing import Any
 
 import certifi
 import pymongo.client_options
+import pymongo.ssl_support
 import pytest
+import trustme
+from hypothesis import given
+from hypothesis import strategies as st
+from servers import ProxiedUri, server_context
 
 import atlasconnect
-from atlasconnect import MissingDependencyError, _pymongo_internals
+from atlasconnect import MissingDependencyError, TLSVersionRefusedError, _pymongo_internals
 from atlasconnect._pymongo_internals import FlooredCAFile
 
 URI = "mongodb://db.example.test/"
+TLS_1_3 = ssl.TLSVersion.TLSv1_3
 
 
 @pytest.fixture
 def fresh_hook(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Forget that the hook was verified, so the next connect() checks pymongo again."""
-    monkeypatch.setattr(_pymongo_internals, "_hook_verified", False)
+    """Forget the installed hook, so the next connect() wraps and proves pymongo's again."""
+    monkeypatch.setattr(_pymongo_internals, "_installed_hook", None)
 
 
-def test_hook_is_installed_once_and_applies_to_floored_paths_only() -> None:
-    _pymongo_internals.check_tls_floor_hook()
-    hook = getattr(pymongo.client_options, "get_ssl_context")  # noqa: B009 - not exported
-    _pymongo_internals._hook_verified = False
-    _pymongo_internals.check_tls_floor_hook()
-    assert getattr(pymongo.client_options, "get_ssl_context") is hook  # noqa: B009
+def current_hook() -> Any:
+    return getattr(pymongo.client_options, "get_ssl_context")  # noqa: B009 - not exported
+
+
+def test_hook_in_place_is_kept_and_applies_to_floored_paths_only() -> None:
+    _pymongo_internals.check_tls_floor_hook(certifi.where())
+    hook = current_hook()
+    _pymongo_internals.check_tls_floor_hook(certifi.where())
+    assert current_hook() is hook
 
     parse = pymongo.client_options._parse_ssl_options
     floored, _ = parse(
@@ -74,3 +84,84 @@ def test_hook_that_pymongo_no_longer_calls_fails_closed(
 def test_context_without_a_settable_floor_fails_closed() -> None:
     with pytest.raises(MissingDependencyError, match="settable minimum TLS version"):
         _pymongo_internals.enforce_floor(object(), ssl.TLSVersion.TLSv1_2)
+
+
+@pytest.fixture
+def tls_1_2_uri(proxied_uri: ProxiedUri, leaf: trustme.LeafCert) -> str:
+    return proxied_uri(
+        server_context(leaf, maximum=ssl.TLSVersion.TLSv1_2),
+        serverSelectionTimeoutMS=1000,
+        connectTimeoutMS=1000,
+    )
+
+
+def lowering_wrapper(hook: Any) -> Any:
+    """Another library's wrapper: it copies the hook's attributes and lowers the floor."""
+
+    @functools.wraps(hook)
+    def get_ssl_context(*args: Any, **kwargs: Any) -> Any:
+        context = hook(*args, **kwargs)
+        if isinstance(context, ssl.SSLContext):
+            context.minimum_version = ssl.TLSVersion.TLSv1_2
+        else:  # pymongo's pyOpenSSL wrapper
+            context._ctx.set_min_proto_version(ssl.TLSVersion.TLSv1_2)
+        return context
+
+    return get_ssl_context
+
+
+@pytest.mark.parametrize("replacement", ["reloaded", "wrapped"])
+def test_floor_holds_after_the_hook_is_replaced(
+    monkeypatch: pytest.MonkeyPatch, tls_1_2_uri: str, ca_file: str, replacement: str
+) -> None:
+    atlasconnect.connect(tls_1_2_uri, tlsCAFile=ca_file).close()
+    hook = current_hook()
+    if replacement == "reloaded":
+        unwrapped = pymongo.ssl_support.get_ssl_context
+        monkeypatch.setattr(pymongo.client_options, "get_ssl_context", unwrapped)
+    else:
+        monkeypatch.setattr(pymongo.client_options, "get_ssl_context", lowering_wrapper(hook))
+    with pytest.raises(TLSVersionRefusedError):
+        atlasconnect.connect(tls_1_2_uri, tlsCAFile=ca_file, min_tls_version=TLS_1_3, verify=True)
+
+
+@pytest.mark.parametrize("floor", [ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3])
+def test_offered_versions_read_from_a_client_hello(floor: ssl.TLSVersion) -> None:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.minimum_version = floor
+    outgoing = ssl.MemoryBIO()
+    connection = context.wrap_bio(ssl.MemoryBIO(), outgoing, server_hostname="localhost")
+    with pytest.raises(ssl.SSLWantReadError):
+        connection.do_handshake()
+    offered = _pymongo_internals.offered_versions(outgoing.read())
+    assert min(offered) == floor
+    assert max(offered) == ssl.TLSVersion.TLSv1_3
+
+
+@given(st.binary(max_size=300))
+def test_a_garbled_client_hello_proves_no_floor(hello: bytes) -> None:
+    offered = _pymongo_internals.offered_versions(hello)
+    assert all(0 <= version <= 0xFFFF for version in offered)
+
+
+@pytest.mark.skipif(not pymongo.ssl_support.HAVE_PYSSL, reason="needs pymongo[ocsp]")
+def test_floor_is_proven_on_the_pyopenssl_backend(
+    monkeypatch: pytest.MonkeyPatch, fresh_hook: None
+) -> None:
+    parse = pymongo.client_options._parse_ssl_options
+    probe = FlooredCAFile(certifi.where(), TLS_1_3)
+    _pymongo_internals.check_tls_floor_hook(certifi.where())
+    sync_context, _ = parse({"tls": True, "tlscafile": probe}, True)
+    assert not isinstance(sync_context, ssl.SSLContext)
+    assert _pymongo_internals.lowest_offered_version(sync_context) == TLS_1_3
+
+    stdlib_only = _pymongo_internals.enforce_floor
+
+    def floors_stdlib_contexts_only(context: object, floor: ssl.TLSVersion) -> None:
+        if isinstance(context, ssl.SSLContext):
+            stdlib_only(context, floor)
+
+    monkeypatch.setattr(_pymongo_internals, "enforce_floor", floors_stdlib_contexts_only)
+    monkeypatch.setattr(_pymongo_internals, "_installed_hook", None)
+    with pytest.raises(MissingDependencyError, match="pyopenssl_context"):
+        _pymongo_internals.check_tls_floor_hook(certifi.where())
