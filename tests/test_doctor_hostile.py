@@ -273,6 +273,7 @@ def servers(mongo: MongoServer) -> tuple[int, int]:
     return mongo.port, refused_port()
 
 
+@pytest.mark.filterwarnings("ignore:Duplicate URI option:UserWarning")  # drawn on purpose
 @settings(
     max_examples=30,
     deadline=None,
