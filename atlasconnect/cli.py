@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import os
 import sys
 import threading
@@ -79,9 +80,10 @@ def main(argv: list[str] | None = None) -> int:
     doctor_parser.add_argument("--json", action="store_true", help="print one JSON document")
     doctor_parser.add_argument(
         "--timeout",
-        type=_positive_seconds,
+        type=_timeout_seconds,
         default=doctor.DEFAULT_TIMEOUT,
-        help=f"seconds each network step may take (default {doctor.DEFAULT_TIMEOUT:g})",
+        help=f"seconds each network step may take, above 0 and at most "
+        f"{doctor.MAX_TIMEOUT:g} (default {doctor.DEFAULT_TIMEOUT:g})",
     )
     args = parser.parse_args(argv)
     if args.command == "doctor":
@@ -90,13 +92,16 @@ def main(argv: list[str] | None = None) -> int:
     return _environment_report()
 
 
-def _positive_seconds(text: str) -> float:
+def _timeout_seconds(text: str) -> float:
+    """``--timeout``: a number of seconds above 0 and at most ``doctor.MAX_TIMEOUT``."""
     try:
         seconds = float(text)
     except ValueError:
-        seconds = 0.0
-    if not seconds > 0:
-        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, not {text!r}")
+        seconds = math.nan
+    if not 0 < seconds <= doctor.MAX_TIMEOUT:  # also false for NaN and infinities
+        raise argparse.ArgumentTypeError(
+            f"must be a number of seconds above 0 and at most {doctor.MAX_TIMEOUT:g}, not {text!r}"
+        )
     return seconds
 
 
@@ -209,6 +214,10 @@ class _TextPrinter:
         self._done = threading.Event()
 
     def write(self, text: str) -> None:
+        # A URI can hold what the stream cannot encode (a non-UTF-8 byte from argv):
+        # print it escaped rather than fail.
+        encoding = getattr(self.stream, "encoding", None) or "utf-8"
+        text = text.encode(encoding, "backslashreplace").decode(encoding)
         with self._lock:
             print(text, file=self.stream, flush=True)
 

@@ -8,18 +8,26 @@ string or DNS layer, since the hosts cannot be known or reached safely then.
 Every network step is bounded by ``timeout`` seconds, and hosts are probed
 concurrently, so a dead host costs about one timeout.
 
+The connection-string layer runs :func:`atlasconnect.connect`'s own checks (it
+builds the client as ``connect()`` does, without connecting, and closes it), so
+the doctor refuses exactly the URIs ``connect()`` refuses, with the same error.
+Whatever a layer raises ends that layer as failed with a typed, explained
+:class:`AtlasConnectError`: the doctor reports, it does not crash.
+
 The result is a :class:`Report`; :mod:`atlasconnect.cli` prints it for people
 or as JSON (schema: ``doctor-schema.json`` beside this module).
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import socket
 import ssl
+import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,12 +37,22 @@ from pymongo.errors import ConfigurationError, PyMongoError
 from pymongo.uri_parser import parse_uri
 
 from . import connection_string, diagnosis, environment, tls
-from ._pymongo_internals import FlooredCAFile
 from .client import connect
-from .exceptions import AtlasConnectError
+from .exceptions import (
+    AtlasConnectError,
+    ConnectionStringError,
+    DNSResolutionError,
+    MissingDependencyError,
+)
 
 DEFAULT_TIMEOUT = 5.0
 """Seconds each network step may take, unless ``--timeout`` says otherwise."""
+
+MAX_TIMEOUT = 3600.0
+"""The longest ``timeout`` allowed: one hour per step is already more than any network needs."""
+
+DEFAULT_SRV_SERVICE_NAME = "mongodb"
+"""The SRV service looked up unless the URI's ``srvServiceName`` names another."""
 
 
 @dataclass
@@ -77,14 +95,21 @@ class Report:
 Progress = Callable[[str | None, Layer], None]
 """Called when a layer starts (status ``"running"``) and ends; host None: a global layer."""
 
+Explain = Callable[[Exception], AtlasConnectError]
+"""Turns an exception a layer raised that is not an AtlasConnectError into one."""
+
 
 def _no_progress(host: str | None, layer: Layer) -> None:
     """The default :data:`Progress`: nobody is watching."""
 
 
-@contextmanager
-def _step(layer: Layer, host: str | None, progress: Progress) -> Iterator[Layer]:
-    """Time a layer and report it; an AtlasConnectError inside marks it failed."""
+@contextlib.contextmanager
+def _step(layer: Layer, host: str | None, progress: Progress, explain: Explain) -> Iterator[Layer]:
+    """Time a layer and report it; any exception inside marks it failed, explained.
+
+    ``explain`` turns what is not already an AtlasConnectError into one; the
+    original exception is dropped, not chained, since it may echo a secret.
+    """
     layer.status = "running"
     progress(host, layer)
     start = time.monotonic()
@@ -92,6 +117,8 @@ def _step(layer: Layer, host: str | None, progress: Progress) -> Iterator[Layer]
         yield layer
     except AtlasConnectError as exc:
         layer.status, layer.error = "failed", exc
+    except Exception as exc:  # every failure becomes a failed, explained layer
+        layer.status, layer.error = "failed", explain(exc)
     else:
         if layer.status == "running":
             layer.status = "ok"
@@ -117,6 +144,15 @@ class _Target:
             parsed.redacted, parsed.secrets, self.ca_file, self.floor, parsed.srv_host
         )
 
+    @property
+    def srv_name(self) -> str:
+        """The SRV record pymongo looks up: ``_<srvServiceName>._tcp.<host>``."""
+        service = next(
+            (str(v) for k, v in self.parsed.options.items() if k.lower() == "srvservicename"),
+            DEFAULT_SRV_SERVICE_NAME,
+        )
+        return f"_{service}._tcp.{self.parsed.srv_host}"
+
 
 def run(
     uri: str | None,
@@ -125,10 +161,18 @@ def run(
     min_tls_version: ssl.TLSVersion = tls.DEFAULT_MIN_TLS_VERSION,
     progress: Progress = _no_progress,
 ) -> Report:
-    """Check every layer from this machine to the cluster at ``uri``."""
+    """Check every layer from this machine to the cluster at ``uri``.
+
+    ``timeout`` must be above 0 and at most :data:`MAX_TIMEOUT` seconds
+    (ValueError otherwise: the command line refuses such values before).
+    """
+    if not 0 < timeout <= MAX_TIMEOUT:  # also false for NaN
+        raise ValueError(
+            f"timeout must be above 0 and at most {MAX_TIMEOUT:g} seconds, not {timeout!r}"
+        )
     report = Report(uri=None)
     floor = min_tls_version
-    with _step(Layer("environment"), None, progress) as layer:
+    with _step(Layer("environment"), None, progress, _environment_failure) as layer:
         report.layers.append(layer)
         layer.details = {
             label.lower().replace(" ", "_"): value for label, value in environment.report(floor)
@@ -151,32 +195,43 @@ def _check_connection_string(
     report: Report, uri: str, floor: ssl.TLSVersion, progress: Progress
 ) -> _Target | None:
     target = None
-    with _step(Layer("connection_string"), None, progress) as layer:
+    with _step(Layer("connection_string"), None, progress, _uri_failure(uri)) as layer:
         report.layers.append(layer)
         parsed = connection_string.parse(uri)
         report.uri = parsed.redacted
-        unsafe = tls.insecure_settings(parsed.written_options, {})
         ca_file = tls.choose_ca_file(parsed.options, {})
-        layer.details = {
-            "uri": parsed.redacted,
-            "scheme": "mongodb+srv" if parsed.is_srv else "mongodb",
-            "options": dict(parsed.shown_options),
-            "unsafe_options": [error.setting for error in unsafe],
-            "ca_file": ca_file,
-        }
-        if unsafe:
-            raise unsafe[0]
-        if ca_file != certifi.where():
-            tls.check_ca_file(ca_file)
-        connection_string.validate_options(parsed)
-        if parsed.is_srv:
-            environment.check_dnspython()
+        layer.details = _connection_string_details(parsed, ca_file)
+        _preflight(uri, floor)
         target = _Target(parsed, ca_file, floor, [], {})
         if not parsed.is_srv:
             target.hosts, target.credentials = _hosts_and_credentials(parsed, target.profile, None)
         layer.details["hosts"] = [_address(*host) for host in target.hosts] or [parsed.srv_host]
     report.error = layer.error
     return target if layer.status == "ok" else None
+
+
+def _preflight(uri: str, floor: ssl.TLSVersion) -> None:
+    """Every check :func:`connect` makes before it connects, by building its client.
+
+    ``connect=False``: the client neither connects nor looks up a
+    ``mongodb+srv://`` name; the doctor's own layers do that, step by step.
+    """
+    connect(uri, min_tls_version=floor, connect=False).close()
+
+
+def _connection_string_details(
+    parsed: connection_string.ConnectionString, ca_file: str
+) -> dict[str, Any]:
+    """What the connection-string layer shows, known before any check can fail."""
+    return {
+        "uri": parsed.redacted,
+        "scheme": "mongodb+srv" if parsed.is_srv else "mongodb",
+        "options": dict(parsed.shown_options),
+        "unsafe_options": [
+            error.setting for error in tls.insecure_settings(parsed.written_options, {})
+        ],
+        "ca_file": ca_file,
+    }
 
 
 # What a per-host client needs from the URI to log in as the application would.
@@ -220,26 +275,16 @@ def _check_dns(report: Report, target: _Target, timeout: float, progress: Progre
         return
     import dns.resolver
 
-    name = f"_mongodb._tcp.{target.parsed.srv_host}"
-    with _step(layer, None, progress):
+    name = target.srv_name
+    # A failed lookup raises DNSException; _dns_failure explains it.
+    with _step(layer, None, progress, functools.partial(_dns_failure, target=target)):
         layer.details["srv_name"] = name
-        try:
-            answers = dns.resolver.resolve(name, "SRV", lifetime=timeout)
-        except dns.exception.DNSException as exc:
-            error = diagnosis.explain_dns_failure(ConfigurationError(str(exc)), target.profile)
-            if error is None:
-                raise
-        else:
-            error = None
-            layer.details["targets"] = [
-                _address(str(a.target).rstrip("."), a.port) for a in answers
-            ]
-            layer.details["txt"] = _txt(str(target.parsed.srv_host), timeout)
-            target.hosts, target.credentials = _hosts_and_credentials(
-                target.parsed, target.profile, timeout
-            )
-        if error is not None:
-            raise error
+        answers = dns.resolver.resolve(name, "SRV", lifetime=timeout)
+        layer.details["targets"] = [_address(str(a.target).rstrip("."), a.port) for a in answers]
+        layer.details["txt"] = _txt(str(target.parsed.srv_host), timeout)
+        target.hosts, target.credentials = _hosts_and_credentials(
+            target.parsed, target.profile, timeout
+        )
     report.error = layer.error
 
 
@@ -250,14 +295,18 @@ def _txt(name: str, timeout: float) -> str | None:
         answers = dns.resolver.resolve(name, "TXT", lifetime=timeout)
     except dns.exception.DNSException:
         return None
-    return "".join(b.decode() for record in answers for b in record.strings)
+    return "".join(b.decode(errors="replace") for record in answers for b in record.strings)
 
 
 def _probe_hosts(report: Report, target: _Target, timeout: float, progress: Progress) -> None:
     report.hosts = [HostReport(_address(host, port)) for host, port in target.hosts]
     with ThreadPoolExecutor(max_workers=len(target.hosts)) as pool:
-        for host_report, (host, port) in zip(report.hosts, target.hosts, strict=True):
+        futures = [
             pool.submit(_probe_host, host_report, host, port, target, timeout, progress)
+            for host_report, (host, port) in zip(report.hosts, target.hosts, strict=True)
+        ]
+    for future in futures:
+        future.result()  # a probe's own failure must surface, not vanish with its thread
 
 
 def _probe_host(
@@ -268,23 +317,34 @@ def _probe_host(
     timeout: float,
     progress: Progress,
 ) -> None:
-    login = _client(host, port, target, timeout, **target.credentials)
-    steps: list[tuple[str, Callable[[Layer], None]]] = [
+    explain = functools.partial(_host_failure, host=host, port=port, target=target)
+
+    def step(name: str) -> contextlib.AbstractContextManager[Layer]:
+        layer = Layer(name)
+        report.layers.append(layer)
+        return _step(layer, report.address, progress, explain)
+
+    checks: list[tuple[str, Callable[[Layer], None]]] = [
         ("tcp", lambda layer: _tcp(layer, host, port, target, timeout)),
         ("tls", lambda layer: _tls(layer, host, port, target, timeout)),
         ("hello", lambda layer: _hello(layer, host, port, target, timeout)),
-        ("authentication", lambda layer: _authenticate(layer, login, target)),
-        ("ping", lambda layer: _ping(layer, login)),
     ]
-    try:
-        for name, check in steps:
-            with _step(Layer(name), report.address, progress) as layer:
-                report.layers.append(layer)
-                check(layer)
-            if layer.status != "ok":
-                return
-    finally:
-        login.close()
+    for name, check in checks:
+        with step(name) as layer:
+            check(layer)
+        if layer.status != "ok":
+            return
+    with contextlib.ExitStack() as cleanup:
+        with step("authentication") as layer:
+            # Built here: the login options themselves can be refused (a password
+            # SASLprep rejects, a mechanism whose extra is missing).
+            login = cleanup.enter_context(
+                _client(host, port, target, timeout, **target.credentials)
+            )
+            _authenticate(layer, login, target)
+        if layer.status == "ok":
+            with step("ping") as layer:
+                _ping(layer, login)
 
 
 def _tcp(layer: Layer, host: str, port: int, target: _Target, timeout: float) -> None:
@@ -338,11 +398,11 @@ def _network_failure(layer: Layer, host: str, port: int, exc: OSError, target: _
 def _client(
     host: str, port: int, target: _Target, timeout: float, **credentials: Any
 ) -> MongoClient[Any]:
-    milliseconds = int(timeout * 1000)
+    milliseconds = max(1, round(timeout * 1000))  # 0 would mean "no time limit" to pymongo
     return connect(
         f"mongodb://{_address(host, port)}/",
         min_tls_version=target.floor,
-        tlsCAFile=FlooredCAFile(target.ca_file, target.floor),
+        tlsCAFile=target.ca_file,
         directConnection=True,
         serverSelectionTimeoutMS=milliseconds,
         connectTimeoutMS=milliseconds,
@@ -421,3 +481,109 @@ def _hosts_verdict(
 
 def _address(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+# Exceptions that are not yet an AtlasConnectError, explained.
+
+
+def _environment_failure(exc: Exception) -> AtlasConnectError:
+    """An environment check that failed in a way none of them foresees."""
+    return AtlasConnectError(
+        f"Checking this environment failed: {type(exc).__name__}: {exc}",
+        why="the doctor cannot tell whether this Python can reach MongoDB Atlas safely.",
+        fix="run `python -m atlasconnect` for the environment report, and reinstall "
+        "atlasconnect's dependencies: python -m pip install --force-reinstall pymongo "
+        "dnspython certifi.",
+    )
+
+
+def _uri_failure(uri: str) -> Explain:
+    """Explain what the connection-string checks raised as a refused connection string."""
+
+    def explain(exc: Exception) -> AtlasConnectError:
+        try:
+            parsed = connection_string.parse(uri)
+        except Exception:  # unparsable: show no text that might hold a secret
+            return connection_string.invalid_option_error(
+                ValueError(f"{type(exc).__name__} while reading it"), (), None
+            )
+        return connection_string.invalid_option_error(exc, parsed.secrets, parsed.redacted)
+
+    return explain
+
+
+def _dns_failure(exc: Exception, target: _Target) -> AtlasConnectError:
+    """The SRV lookup failed: a name that is not a DNS name, or the resolver's answer."""
+    import dns.exception
+    import dns.name
+
+    profile = target.profile
+    host = str(target.parsed.srv_host)
+    if isinstance(exc, (dns.exception.SyntaxError, dns.name.IDNAException, UnicodeError)):
+        return ConnectionStringError(
+            f"The host {host!r} of the mongodb+srv:// connection string is not a valid DNS "
+            f"name: {connection_string.redact(str(exc), profile.secrets)}",
+            why="a mongodb+srv:// host is looked up in DNS, and DNS names are dot-separated "
+            "labels of 1 to 63 characters (letters, digits, hyphens, or valid IDNA); this "
+            "one cannot even be asked for.",
+            fix="copy the connection string again from Atlas (Database > Connect > Drivers); "
+            "Atlas host names look like cluster0.abcde.mongodb.net.",
+            redacted_uri=profile.redacted_uri,
+        )
+    if not isinstance(exc, dns.exception.DNSException):
+        return diagnosis.explain_construction_error(exc, profile)
+    message = connection_string.redact(str(exc), profile.secrets)
+    error = diagnosis.explain_dns_failure(ConfigurationError(message), profile)
+    return error or DNSResolutionError(
+        f"The DNS lookup of {target.srv_name} failed: {type(exc).__name__}: {message}",
+        why="mongodb+srv:// needs the SRV record that lists the cluster's hosts; without an "
+        "answer there is no host to connect to.",
+        fix="check that this machine resolves names (e.g. `nslookup -type=SRV "
+        f"{target.srv_name}`), try another resolver (1.1.1.1 or 8.8.8.8), or use the "
+        "standard connection string (mongodb://host1,host2,...) that Atlas also shows.",
+        host=host,
+        reason="resolver_failed",
+    )
+
+
+def _host_failure(exc: Exception, host: str, port: int, target: _Target) -> AtlasConnectError:
+    """One host's check raised: a host name or login option the URI got wrong, or the network."""
+    profile = target.profile
+    if isinstance(exc, UnicodeError):  # the IDNA codec, before any lookup
+        return ConnectionStringError(
+            f"The host name {host!r} in the connection string is not a valid host name: "
+            f"{connection_string.redact(str(exc), profile.secrets)}",
+            why="host names are dot-separated labels of 1 to 63 characters (letters, digits, "
+            "hyphens, or valid IDNA); this one cannot be looked up at all.",
+            fix="copy the connection string again from Atlas (Database > Connect > Drivers); "
+            "Atlas host names look like cluster0-shard-00-00.abcde.mongodb.net.",
+            redacted_uri=profile.redacted_uri,
+        )
+    mechanism = str(target.credentials.get("authMechanism", "")).upper()
+    if isinstance(exc, ConfigurationError) and mechanism in _MECHANISM_EXTRAS:
+        return _missing_extra(mechanism, connection_string.redact(str(exc), profile.secrets))
+    if isinstance(exc, (ConfigurationError, ValueError, TypeError)):
+        # pymongo's words for a login option it cannot use (a password SASLprep refuses).
+        return connection_string.invalid_option_error(exc, profile.secrets, profile.redacted_uri)
+    address = _address(host, port)
+    error = diagnosis.diagnose({address: f"{address}: {exc}"}, profile, final=True)
+    return error or connection_string.invalid_option_error(
+        exc, profile.secrets, profile.redacted_uri
+    )
+
+
+# Authentication mechanisms whose code pymongo keeps in an optional extra.
+_MECHANISM_EXTRAS = {"MONGODB-AWS": "aws", "GSSAPI": "gssapi"}
+
+
+def _missing_extra(mechanism: str, pymongo_said: str) -> MissingDependencyError:
+    extra = _MECHANISM_EXTRAS[mechanism]
+    return MissingDependencyError(
+        f"authMechanism={mechanism} cannot log in from this Python: {pymongo_said}",
+        why=f"pymongo keeps the code of {mechanism} in its optional '{extra}' extra, which "
+        "is not installed here.",
+        fix=f"{sys.executable} -m pip install 'pymongo[{extra}]', or remove authMechanism "
+        "from the connection string to log in with a database user and password (SCRAM).",
+        package=f"pymongo[{extra}]",
+        installed_version=None,
+    )
