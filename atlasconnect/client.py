@@ -93,29 +93,8 @@ async def connect_async(
     return client
 
 
+@connection_string.raised_here
 def _prepare(
-    uri: str | None,
-    min_tls_version: ssl.TLSVersion,
-    keywords: Mapping[str, Any],
-    *,
-    verify: bool,
-    connect_now: bool,
-) -> _ClientArguments:
-    """Check everything before a client is made; raise the error from here, not below.
-
-    The frames below hold the URI and the keywords in pieces (a parsed
-    password, say) that a traceback printed with local variables (Sentry,
-    ``pytest --showlocals``) would show; an explained error needs none of them.
-    """
-    try:
-        return _checked_arguments(
-            uri, min_tls_version, keywords, verify=verify, connect_now=connect_now
-        )
-    except (AtlasConnectError, TypeError, ValueError) as error:
-        raise error.with_traceback(None) from None
-
-
-def _checked_arguments(
     uri: str | None,
     min_tls_version: ssl.TLSVersion,
     keywords: Mapping[str, Any],

@@ -27,13 +27,14 @@ a secret and are shown as they are.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 import stringprep
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 from urllib.parse import unquote_plus
 
 from pymongo.common import URI_OPTIONS_VALIDATOR_MAP
@@ -41,7 +42,7 @@ from pymongo.errors import PyMongoError
 from pymongo.saslprep import saslprep
 from pymongo.uri_parser import split_options
 
-from .exceptions import ConnectionStringError
+from .exceptions import AtlasConnectError, ConnectionStringError
 
 ENVIRONMENT_VARIABLE = "MONGODB_URI"
 """Where :func:`atlasconnect.connect` looks for the connection string when given none."""
@@ -141,6 +142,29 @@ class _ConcealedMapping(dict[str, Any]):
 
     def __repr__(self) -> str:
         return repr(conceal_keywords(self, shown=True))
+
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def raised_here(function: Callable[_P, _T]) -> Callable[_P, _T]:
+    """Raise the errors of ``function``'s checks from its caller, without the frames below.
+
+    Those frames hold the URI and the keywords in pieces (a parsed password,
+    say) that a traceback printed with local variables (Sentry, ``pytest
+    --showlocals``) would show; an explained error needs none of them.
+    Call it with concealed arguments (:func:`conceal`): its own frame is shown.
+    """
+
+    @functools.wraps(function)
+    def checked(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        try:
+            return function(*args, **kwargs)
+        except (AtlasConnectError, TypeError, ValueError) as error:
+            raise error.with_traceback(None) from None
+
+    return checked
 
 
 def resolve(uri: str | None) -> ConcealedURI:

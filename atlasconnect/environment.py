@@ -55,6 +55,12 @@ def check_environment(
 
     .. versionadded:: 0.1.0
     """
+    uri, _ = connection_string.conceal(uri, {})
+    _check_for(uri, min_tls_version)
+
+
+@connection_string.raised_here
+def _check_for(uri: str | None, min_tls_version: ssl.TLSVersion) -> None:
     floor = tls.validate_min_tls_version(min_tls_version)
     ca_file, is_srv = certifi.where(), False
     uri = uri if uri is not None else os.environ.get(connection_string.ENVIRONMENT_VARIABLE)

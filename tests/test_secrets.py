@@ -351,3 +351,12 @@ def test_an_insecure_option_before_an_at_sign_in_an_option_value_is_refused() ->
     error = raised_by(lambda: atlasconnect.connect(uri, connect=False))
     assert isinstance(error, atlasconnect.InsecureConfigurationError)
     assert error.setting == "tlsInsecure=true"
+
+
+def test_no_frame_of_check_environment_holds_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    uri = f"mongodb://app:{PASSWORD}@x@db.example.test/"
+    error = raised_by(lambda: atlasconnect.check_environment(uri))
+    assert_hidden(repr(atlasconnect_locals(error)))
+    monkeypatch.setenv("MONGODB_URI", uri)
+    error = raised_by(atlasconnect.check_environment)
+    assert_hidden(repr(atlasconnect_locals(error)))
