@@ -39,8 +39,9 @@ atlasconnect (pymongo's, Python's) it adds to those of its parent.
 Every error survives ``pickle`` and ``copy`` whole, so it can cross a process
 boundary (multiprocessing, ``ProcessPoolExecutor``, task queues).
 
-No message ever holds a password: texts that come from pymongo are redacted
-before they are stored here, and the pymongo exception is never chained.
+No message ever holds a secret: messages are built from parts already
+redacted (see :mod:`atlasconnect.connection_string` for the rule), and the
+pymongo exception is never chained.
 """
 
 from __future__ import annotations
@@ -227,7 +228,7 @@ class ServerErrors:
     """Mixin for errors diagnosed from what each server answered."""
 
     server_errors: dict[str, str]
-    """What each server answered, ``"host:port"`` -> pymongo's error text (redacted)."""
+    """What each server answered, ``"host:port"`` -> the error text (from the network: no secret)."""
 
     def __init__(self, found: str, *, server_errors: dict[str, str], **details: Any) -> None:
         self.server_errors = server_errors

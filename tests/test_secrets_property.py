@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import traceback
 import warnings
+from typing import Any
 from urllib.parse import quote_plus
 
 from hypothesis import HealthCheck, given, settings
@@ -57,3 +58,58 @@ def test_connect_returns_a_client_or_a_safe_error(case: tuple[str, str]) -> None
             client.close()
             assert not leaks(password, seen)
     assert not any(leaks(password, str(w.message)) for w in caught)
+
+
+SECRET_TEXT = st.text(PASSWORD_ALPHABET, min_size=6, max_size=12).map(lambda t: "Zq8" + t)
+KNOWN_OPTIONS = st.sampled_from(
+    ["appName=me@laptop", "retryWrites=true", "w=majority", "authSource=admin", "tls=true"]
+)
+
+
+@st.composite
+def uris_with_secret_options(draw: st.DrawFn) -> tuple[str, dict[str, Any], list[str]]:
+    """A URI and keywords carrying secrets in options, and those secrets as written."""
+    secrets: list[str] = []
+    options = draw(st.lists(KNOWN_OPTIONS, max_size=2, unique=True))
+    for kind in draw(st.lists(st.sampled_from(["key", "token", "unknown", "split"]), max_size=3)):
+        secret = draw(SECRET_TEXT)
+        secrets.append(secret)
+        written = quote_plus(secret)
+        options.append(
+            {
+                "key": f"tlsCertificateKeyFilePassword={written}",
+                "token": f"authMechanismProperties=AWS_SESSION_TOKEN:{written}",
+                "unknown": f"{draw(st.sampled_from(['bogus', 'tlsCertificateKeyFilePasword']))}"
+                f"={written}",
+                "split": f"tlsCertificateKeyFilePassword=Zq8a&{written}",
+            }[kind]
+        )
+    keywords: dict[str, Any] = {}
+    if draw(st.booleans()):
+        secrets.append(draw(SECRET_TEXT))
+        keywords["authMechanismProperties"] = {"AWS_SESSION_TOKEN": secrets[-1]}
+    if draw(st.booleans()):
+        secrets.append(draw(SECRET_TEXT))
+        keywords["password"] = secrets[-1]
+        keywords["username"] = "app"
+    query = "&".join(options)
+    return (
+        f"mongodb://db.example.test/?{query}" if query else "mongodb://db.example.test/",
+        (keywords),
+        secrets,
+    )
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(uris_with_secret_options())
+def test_secret_options_never_show(case: tuple[str, dict[str, Any], list[str]]) -> None:
+    uri, keywords, secrets = case
+    try:
+        client = atlasconnect.connect(uri, connect=False, **keywords)
+    except AtlasConnectError as error:
+        frames = traceback.TracebackException.from_exception(error, capture_locals=True).stack
+        ours = [frame.locals for frame in frames if "/atlasconnect/" in frame.filename]
+        printed = "".join(traceback.format_exception(error)) + repr(error) + repr(ours)
+        assert not any(leaks(secret, printed) for secret in secrets)
+    else:
+        client.close()
