@@ -24,7 +24,6 @@ import functools
 import inspect
 import ssl
 import sys
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -34,6 +33,7 @@ import pymongo.client_options
 import pymongo.errors
 import pymongo.ssl_support
 
+from ._forksafe import ForkSafeLock
 from .exceptions import MissingDependencyError
 from .tls import effective_min_tls_version, raise_floor
 
@@ -49,7 +49,7 @@ class FlooredCAFile(str):
         return instance
 
 
-_install_lock = threading.Lock()
+_install_lock = ForkSafeLock()
 _hook_verified = False
 
 
