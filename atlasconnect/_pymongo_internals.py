@@ -29,7 +29,6 @@ import importlib
 import inspect
 import ssl
 import sys
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -38,6 +37,7 @@ import pymongo.client_options
 import pymongo.errors
 import pymongo.ssl_support
 
+from ._forksafe import ForkSafeLock
 from .exceptions import MissingDependencyError
 from .tls import effective_min_tls_version, raise_floor
 
@@ -53,7 +53,7 @@ class FlooredCAFile(str):
         return instance
 
 
-_install_lock = threading.Lock()
+_install_lock = ForkSafeLock()
 _installed_hook: Callable[..., Any] | None = None
 """The wrapper atlasconnect last installed and proved, or None before the first client."""
 

@@ -14,13 +14,16 @@ import datetime
 import re
 import ssl
 import weakref
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, TypeVar
 
+from pymongo import AsyncMongoClient, MongoClient
 from pymongo.errors import (
+    AutoReconnect,
     ConfigurationError,
+    NotPrimaryError,
     OperationFailure,
     PyMongoError,
     ServerSelectionTimeoutError,
@@ -58,11 +61,15 @@ class Kind(Enum):
     UNKNOWN_HOST = "host name unknown"
     REFUSED = "connection refused"
     TIMED_OUT = "timed out"
+    NO_ANSWER = "no answer within serverSelectionTimeoutMS"
     OTHER = "other"
 
 
-# Texts of the stdlib ssl module, pyOpenSSL and the socket layer, in Kind order:
-# "certificate verify failed" alone (pyOpenSSL) comes after the precise reasons.
+# Texts of the stdlib ssl module, pyOpenSSL, asyncio and the socket layer, in Kind
+# order: "certificate verify failed" alone (pyOpenSSL) comes after the precise
+# reasons. asyncio reports a handshake cut short by the peer with no text at all
+# ("SSL handshake failed: host:port:  (configured timeouts...") and a refused
+# connection as "[Errno 111] Connect call failed (...)" (61 on macOS, 10061 on Windows).
 _KIND_PATTERNS = [
     (Kind.CERTIFICATE_EXPIRED, r"certificate has expired|certificate is not yet valid"),
     (Kind.HOSTNAME_MISMATCH, r"hostname mismatch|DNSMismatch|IPAddressMismatch|doesn't match"),
@@ -70,10 +77,15 @@ _KIND_PATTERNS = [
     (Kind.CERTIFICATE_UNVERIFIED, r"certificate verify failed"),
     (Kind.PROTOCOL_VERSION, r"alert protocol version|unsupported protocol|no protocols available"),
     (Kind.ALERT_INTERNAL_ERROR, r"alert internal error"),
-    (Kind.CLOSED, r"connection closed|unexpected eof|eof occurred|econnreset|connection reset"),
+    (
+        Kind.CLOSED,
+        r"connection closed|unexpected eof|eof occurred|econnreset|connection reset"
+        r"|ssl handshake failed: \S+:\s*(?:\(configured timeouts|$)",
+    ),
     (Kind.UNKNOWN_HOST, r"name or service not known|nodename nor servname|getaddrinfo failed"),
-    (Kind.REFUSED, r"connection refused|econnrefused"),
+    (Kind.REFUSED, r"connection refused|econnrefused|errno (?:111|61|10061)\] connect call failed"),
     (Kind.TIMED_OUT, r"timed out"),
+    (Kind.NO_ANSWER, r"no answer within serverSelectionTimeoutMS"),
 ]
 _COMPILED = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _KIND_PATTERNS]
 _CERTIFICATE_KINDS = {
@@ -82,7 +94,18 @@ _CERTIFICATE_KINDS = {
     Kind.CERTIFICATE_UNTRUSTED: "untrusted",
     Kind.CERTIFICATE_UNVERIFIED: "unverified",
 }
-_ADDRESS = re.compile(r"(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):\d+(?=: )")
+# A host name may start only where a run of host-name characters starts (the
+# lookbehind): otherwise every position inside a long run is tried again, and
+# a long text without "host:port: " takes quadratic time.
+_ADDRESS = re.compile(r"(?:\[[0-9a-fA-F:.]+\]|(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]+):\d+(?=: )")
+
+# An AutoReconnect with one of these kinds failed to open a connection, in a way
+# that retrying will not cure; other kinds (closed, timed out) are also what a
+# connection dropped in the middle of an operation says, which pymongo retries.
+ESTABLISHMENT_KINDS = frozenset(
+    {*_CERTIFICATE_KINDS, Kind.PROTOCOL_VERSION, Kind.ALERT_INTERNAL_ERROR}
+    | {Kind.UNKNOWN_HOST, Kind.REFUSED}
+)
 
 
 def kind_of(error_text: str) -> Kind:
@@ -123,27 +146,58 @@ def explain(exc: BaseException, client: Any = None) -> AtlasConnectError | None:
             raise atlasconnect.explain(exc, client) or exc
 
     Pass the client the error came from when you have it: its per-server
-    errors and its CA file make the explanation precise.
+    errors and its CA file make the explanation precise. Any other ``client``
+    (None, a closed client, something that is not a client) is ignored.
+
+    An :class:`~pymongo.errors.AutoReconnect` is explained when its text says
+    a connection could not be opened and retrying will not change that (a
+    certificate, the TLS version, a refused port, an unknown host): that is
+    how a ``loadBalanced=true`` client, which has no monitors, reports them.
+    A connection closed or timed out in the middle of an operation (a
+    failover) gives None: pymongo retries those.
+
+    It never raises, and its time grows linearly with the length of the
+    error's text, so it is safe to call from any error handler.
 
     .. versionadded:: 0.1.0
     """
+    return _explain(exc, client, connecting=False)
+
+
+def _explain(exc: BaseException, client: Any, *, connecting: bool) -> AtlasConnectError | None:
+    """:func:`explain`; with ``connecting``, every connection failure is one to explain."""
     if isinstance(exc, AtlasConnectError):
         return exc
-    profile = _profiles.get(client, _UNKNOWN_CLIENT) if client is not None else _UNKNOWN_CLIENT
+    profile = _profile_of(client)
     if isinstance(exc, OperationFailure):
         return explain_operation_failure(exc, profile)
     if isinstance(exc, ConfigurationError):
         return explain_dns_failure(exc, profile)
     if isinstance(exc, ServerSelectionTimeoutError):
-        # Only this one means "no server at all"; an AutoReconnect in the middle of an
-        # operation (a failover, a dropped connection) is pymongo's to retry, not ours.
-        errors = server_errors_of(client) if client is not None else {}
+        errors = server_errors_of(client)
         return diagnose(errors or _split_message(str(exc)), profile, final=True)
+    if isinstance(exc, AutoReconnect) and not isinstance(exc, NotPrimaryError):
+        # The failure of this one connection: the topology may well look healthy.
+        errors = _split_message(str(exc))
+        if connecting or {kind_of(text) for text in errors.values()} <= ESTABLISHMENT_KINDS:
+            return diagnose(errors, profile, final=True)
     return None
 
 
-def call_explained(client: Any, operation: Callable[[], _T]) -> _T:
+def _profile_of(client: Any) -> ConnectionProfile:
+    """The profile remembered for ``client``; the unknown one for anything else."""
+    try:
+        return _profiles.get(client, _UNKNOWN_CLIENT)
+    except TypeError:  # not weakly referenceable, or not hashable: not a client we made
+        return _UNKNOWN_CLIENT
+
+
+def call_explained(client: Any, operation: Callable[[], _T], *, connecting: bool = False) -> _T:
     """Return ``operation()``; raise its pymongo error as the typed one where there is one.
+
+    With ``connecting=True`` the operation is the one that proves the client
+    can connect (``connect(verify=True)``'s ping): any connection failure it
+    meets is explained, not only the ones :func:`explain` is sure of.
 
     The typed error is raised outside the ``except`` block, so pymongo's
     exception, which may echo a secret, is not chained to it (``__context__``).
@@ -151,25 +205,32 @@ def call_explained(client: Any, operation: Callable[[], _T]) -> _T:
     try:
         return operation()
     except PyMongoError as exc:
-        error = explain(exc, client)
+        error = _explain(exc, client, connecting=connecting)
         if error is None or isinstance(exc, AtlasConnectError):  # nothing to add
             raise
     raise error
 
 
-async def call_explained_async(client: Any, operation: Callable[[], Awaitable[_T]]) -> _T:
+async def call_explained_async(
+    client: Any, operation: Callable[[], Awaitable[_T]], *, connecting: bool = False
+) -> _T:
     """:func:`call_explained` for a coroutine."""
     try:
         return await operation()
     except PyMongoError as exc:
-        error = explain(exc, client)
+        error = _explain(exc, client, connecting=connecting)
         if error is None or isinstance(exc, AtlasConnectError):  # nothing to add
             raise
     raise error
 
 
 def server_errors_of(client: Any) -> dict[str, str]:
-    """Each server's last error, from the client's topology description (public API)."""
+    """Each server's last error, from the client's topology description (public API).
+
+    Empty for anything that is not a pymongo client.
+    """
+    if not isinstance(client, (MongoClient, AsyncMongoClient)):
+        return {}
     return {
         f"{host}:{port}": str(description.error)
         for (host, port), description in client.topology_description.server_descriptions().items()
@@ -178,17 +239,18 @@ def server_errors_of(client: Any) -> dict[str, str]:
 
 
 def _split_message(message: str) -> dict[str, str]:
-    """Per-server errors from a ServerSelectionTimeoutError's text, topology repr left out."""
+    """Per-server errors from an AutoReconnect's text, a ServerSelectionTimeoutError's
+    without the topology repr."""
     text = message.split(", Timeout: ", 1)[0]
-    starts = [match.start() for match in _ADDRESS.finditer(text)]
-    if not starts:
+    addresses = list(_ADDRESS.finditer(text))
+    if not addresses:
         return {"(unknown server)": text}
-    ends = [*starts[1:], len(text)]
-    errors: dict[str, str] = {}
-    for start, end in zip(starts, ends, strict=True):
-        segment = text[start:end]
-        errors[segment.split(": ", 1)[0]] = segment
-    return errors
+    # The first server's text keeps what comes before its address ("SSL handshake failed: ").
+    bounds = [0, *(address.start() for address in addresses[1:]), len(text)]
+    return {
+        address.group(): text[start:end]
+        for address, start, end in zip(addresses, bounds, bounds[1:], strict=False)
+    }
 
 
 def diagnose(
@@ -298,14 +360,34 @@ def _tls_version_error(
         why="Atlas accepts TLS 1.2 and newer (a cluster can require 1.3); a server or "
         "middlebox that stops at an older version, or a floor above what the server speaks, "
         "leaves nothing in common.",
-        fix=f"if you raised min_tls_version above {tls.version_name(floor)}'s default, lower "
-        "it to ssl.TLSVersion.TLSv1_2 or check the cluster's minimum TLS version in Atlas "
-        "(cluster > Additional Settings). If this Python's OpenSSL lacks TLS 1.2: "
-        + OLD_PYTHON_FIX
-        + '`openssl version` and python -c "import ssl; print(ssl.OPENSSL_VERSION)".',
+        fix=_tls_version_fix(floor),
         server_errors=errors,
         min_tls_version=floor,
         available=available,
+    )
+
+
+def _tls_version_fix(floor: ssl.TLSVersion) -> str:
+    """What to do about a refused TLS version, for this client's effective floor."""
+    default = tls.version_name(tls.DEFAULT_MIN_TLS_VERSION)
+    if floor > tls.DEFAULT_MIN_TLS_VERSION:
+        first = (
+            f"min_tls_version is {tls.version_name(floor)}, above the default ({default}), "
+            "and the server does not speak it: lower min_tls_version to "
+            f"ssl.TLSVersion.{tls.DEFAULT_MIN_TLS_VERSION.name} (or leave it out), or set the "
+            "cluster's minimum TLS version in Atlas (cluster > Additional Settings) to "
+            f"{tls.version_name(floor)}."
+        )
+    else:
+        first = (
+            "Atlas itself speaks TLS 1.2 and 1.3, so check what answered: a TLS-inspecting "
+            "proxy or middlebox that speaks only older versions must be upgraded, or port "
+            "27017 exempted from it; a cluster whose minimum TLS version (Atlas: cluster > "
+            "Additional Settings) is above what this Python offers needs a newer OpenSSL."
+        )
+    return (
+        f"{first} If this Python's OpenSSL lacks TLS 1.2 or 1.3: {OLD_PYTHON_FIX}"
+        '`openssl version` and python -c "import ssl; print(ssl.OPENSSL_VERSION)".'
     )
 
 
@@ -327,19 +409,62 @@ def _network_access_error(errors: dict[str, str]) -> NetworkAccessError:
     )
 
 
+_UNREACHABLE_WHY = (
+    "a firewall that blocks outbound TCP ports 27015-27017, a paused cluster (free "
+    "clusters pause after 60 days without connections), or host names that do not "
+    "match the cluster make every server unreachable."
+)
+_UNREACHABLE_FIX = (
+    "allow outbound TCP 27015-27017 to the hosts above (test one with: python -c "
+    "\"import socket; socket.create_connection(('HOST', 27017), 5)\"), resume the cluster "
+    "in Atlas if it is paused, and compare the host names with the connection string "
+    "Atlas shows under Database > Connect."
+)
+
+
 def _unreachable(errors: dict[str, str], profile: ConnectionProfile) -> ServerUnreachableError:
     kinds = {kind_of(text).value for text in errors.values()}
     return ServerUnreachableError(
         f"No server could be used: {_hosts(errors)} ({', '.join(sorted(kinds)) or 'no answer'}"
         f"). Connection string: {profile.redacted_uri}",
-        why="a firewall that blocks outbound TCP ports 27015-27017, a paused cluster (free "
-        "clusters pause after 60 days without connections), or host names that do not "
-        "match the cluster make every server unreachable.",
-        fix="allow outbound TCP 27015-27017 to the hosts above (test one with: python -c "
-        "\"import socket; socket.create_connection(('HOST', 27017), 5)\"), resume the cluster "
-        "in Atlas if it is paused, and compare the host names with the connection string "
-        "Atlas shows under Database > Connect.",
+        why=_UNREACHABLE_WHY,
+        fix=_UNREACHABLE_FIX,
         server_errors=errors,
+    )
+
+
+def no_answer_in_time(
+    failures: Mapping[str, str],
+    silent: Iterable[str],
+    profile: ConnectionProfile,
+    timeout_seconds: float,
+) -> AtlasConnectError:
+    """The error when serverSelectionTimeoutMS ran out before every server had answered.
+
+    ``failures`` are the servers that failed, ``silent`` those that had not
+    answered at all (not even with an error). A failure that needs no more
+    waiting (a certificate, the TLS version) still wins; otherwise the
+    silent servers are named, with the timeout that was too short for them.
+    """
+    definitive = diagnose(failures, profile, final=False) if failures else None
+    if definitive is not None:
+        return definitive
+    timeout = f"serverSelectionTimeoutMS ({timeout_seconds * 1000:g} ms)"
+    silent_errors = {address: f"{address}: {Kind.NO_ANSWER.value}" for address in silent}
+    kinds = sorted({kind_of(text).value for text in failures.values()})
+    failed = f"{_hosts(failures)} ({', '.join(kinds)}); " if failures else ""
+    unanswered = f"{', '.join(silent_errors)} did not answer" if silent_errors else "no answer"
+    return ServerUnreachableError(
+        f"No server could be used: {failed}{unanswered} within {timeout}. "
+        f"Connection string: {profile.redacted_uri}",
+        why="opening a connection (TCP, the TLS handshake, hello) takes from milliseconds to "
+        "seconds, more to a distant region; a server that has not answered when "
+        "serverSelectionTimeoutMS ends was given too little time, or cannot be reached: "
+        + _UNREACHABLE_WHY,
+        fix="raise serverSelectionTimeoutMS (pymongo's default, 30000, suits most networks; "
+        f"it is {timeout_seconds * 1000:g} here). If the servers still do not answer, "
+        + _UNREACHABLE_FIX,
+        server_errors={**failures, **silent_errors},
     )
 
 
@@ -347,7 +472,8 @@ def explain_operation_failure(
     exc: OperationFailure, profile: ConnectionProfile
 ) -> AtlasConnectError | None:
     """Authentication failures (codes 18 and 8000) and Atlas's 'no SNI name sent'."""
-    message = str((exc.details or {}).get("errmsg") or exc)
+    details = exc.details if isinstance(exc.details, Mapping) else {}
+    message = str(details.get("errmsg") or exc)
     if exc.code == 8000 and "sni" in message.lower():
         return SNIRefusedError(
             f"Atlas refused the connection: {message}",

@@ -13,12 +13,12 @@ import os
 import platform
 import ssl
 import sys
-import threading
 
 import certifi
 import pymongo
 
 from . import _pymongo_internals, connection_string, tls
+from ._forksafe import ForkSafeLock
 from .exceptions import (
     CABundleError,
     MissingDependencyError,
@@ -39,7 +39,7 @@ OLD_PYTHON_FIX = (
 )
 
 _passed: set[tuple[ssl.TLSVersion, str, bool]] = set()
-_passed_lock = threading.Lock()
+_passed_lock = ForkSafeLock()
 
 
 def check_environment(

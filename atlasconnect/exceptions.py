@@ -228,7 +228,7 @@ class ServerErrors:
     """Mixin for errors diagnosed from what each server answered."""
 
     server_errors: dict[str, str]
-    """What each server answered, ``"host:port"`` -> the error text (from the network: no secret)."""
+    """What each server answered, ``"host:port"`` -> its error text (the network's words)."""
 
     def __init__(self, found: str, *, server_errors: dict[str, str], **details: Any) -> None:
         self.server_errors = server_errors

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 import time
 from typing import Any
 
@@ -25,6 +24,8 @@ from pymongo.monitoring import (
 )
 
 from . import _pymongo_internals, diagnosis
+from ._forksafe import ForkSafeLock
+from .exceptions import AtlasConnectError
 
 logger = logging.getLogger("atlasconnect")
 
@@ -43,11 +44,10 @@ class HeartbeatWatcher(ServerHeartbeatListener):
 
     def __init__(self, profile: diagnosis.ConnectionProfile, *, verifying: bool) -> None:
         self.profile = profile
-        self._lock = threading.Lock()
+        self._lock = ForkSafeLock()
         self._servers: set[str] = set()
         self._failures: dict[str, str] = {}
         self._logged: set[tuple[str, str | None]] = set()
-        self.changed = threading.Event()
         self.verifying = verifying
         """While True, failures are raised by :func:`verify`, not logged."""
 
@@ -58,7 +58,6 @@ class HeartbeatWatcher(ServerHeartbeatListener):
     def succeeded(self, event: ServerHeartbeatSucceededEvent) -> None:
         with self._lock:
             self._failures.pop(_address(event), None)
-        self.changed.set()
 
     def failed(self, event: ServerHeartbeatFailedEvent) -> None:
         if _pymongo_internals.is_monitor_cancellation(event.reply):
@@ -68,7 +67,6 @@ class HeartbeatWatcher(ServerHeartbeatListener):
             self._failures[_address(event)] = str(event.reply)
             everyone_failed = self._servers <= self._failures.keys()
             failures = dict(self._failures)
-        self.changed.set()
         if everyone_failed and not self.verifying:
             self._log_once(failures)
 
@@ -99,7 +97,8 @@ class _Wait:
     ) -> None:
         self.client = client
         self.watcher = watcher
-        self.deadline = time.monotonic() + client.options.server_selection_timeout
+        self.timeout: float = client.options.server_selection_timeout
+        self.deadline = time.monotonic() + self.timeout
 
     def over(self) -> bool:
         """True once a server can be used; raises the typed error if none will be."""
@@ -107,12 +106,22 @@ class _Wait:
         if description.has_writable_server():
             return True
         addresses = {f"{host}:{port}" for host, port in description.server_descriptions()}
-        final = time.monotonic() >= self.deadline
-        failures = self.watcher.failures_of(addresses, every=not final)
-        error = diagnosis.diagnose(failures, self.watcher.profile, final=final)
+        if time.monotonic() >= self.deadline:
+            raise self._timed_out(addresses)
+        failures = self.watcher.failures_of(addresses, every=True)
+        error = diagnosis.diagnose(failures, self.watcher.profile, final=False)
         if error is not None:
             raise error
         return False
+
+    def _timed_out(self, addresses: set[str]) -> AtlasConnectError:
+        """The error once serverSelectionTimeoutMS is over: every server named."""
+        profile = self.watcher.profile
+        failures = self.watcher.failures_of(addresses, every=False)
+        silent = sorted(addresses - failures.keys())
+        every_server_failed = bool(failures) and not silent
+        error = diagnosis.diagnose(failures, profile, final=True) if every_server_failed else None
+        return error or diagnosis.no_answer_in_time(failures, silent, profile, self.timeout)
 
     def pause(self) -> float:
         return min(_POLL_SECONDS, max(0.0, self.deadline - time.monotonic()))
@@ -123,20 +132,21 @@ def verify(client: MongoClient[Any], watcher: HeartbeatWatcher) -> None:
     wait = _Wait(client, watcher)
     try:
         while not wait.over():
-            watcher.changed.wait(wait.pause())
-            watcher.changed.clear()
+            time.sleep(wait.pause())
     finally:
         watcher.verifying = False
-    diagnosis.call_explained(client, lambda: client.admin.command("ping"))
+    diagnosis.call_explained(client, lambda: client.admin.command("ping"), connecting=True)
 
 
 async def verify_async(client: AsyncMongoClient[Any], watcher: HeartbeatWatcher) -> None:
     """:func:`verify` for the async client, which connects (and looks up SRV) here."""
     wait = _Wait(client, watcher)
     try:
-        await diagnosis.call_explained_async(client, client.aconnect)
+        await diagnosis.call_explained_async(client, client.aconnect, connecting=True)
         while not wait.over():
             await asyncio.sleep(wait.pause())
     finally:
         watcher.verifying = False
-    await diagnosis.call_explained_async(client, lambda: client.admin.command("ping"))
+    await diagnosis.call_explained_async(
+        client, lambda: client.admin.command("ping"), connecting=True
+    )

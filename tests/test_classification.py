@@ -5,16 +5,19 @@ from __future__ import annotations
 import ssl
 
 import pytest
-from pymongo.errors import OperationFailure
+from pymongo.errors import AutoReconnect, NetworkTimeout, NotPrimaryError, OperationFailure
 
 from atlasconnect import (
     AuthenticationError,
+    CertificateVerificationError,
     NetworkAccessError,
     ServerUnreachableError,
     SNIRefusedError,
     SNIUnsupportedError,
+    TLSVersionRefusedError,
     explain,
 )
+from atlasconnect import tls as tls_policy
 from atlasconnect.diagnosis import ConnectionProfile, Kind, diagnose, kind_of
 
 PROFILE = ConnectionProfile(
@@ -50,6 +53,12 @@ HOSTS = [f"shard-00-0{i}.c.mongodb.net:27017" for i in range(3)]
             Kind.HOSTNAME_MISMATCH,
         ),
         ("h:1: (104, 'ECONNRESET')", Kind.CLOSED),
+        # asyncio (the async client)
+        ("h:1: [Errno 111] Connect call failed ('127.0.0.1', 1)", Kind.REFUSED),
+        (
+            "SSL handshake failed: h:1:  (configured timeouts: connectTimeoutMS: 20000.0ms)",
+            Kind.CLOSED,
+        ),
         ("operation cancelled", Kind.OTHER),
     ],
 )
@@ -87,3 +96,53 @@ def test_atlas_no_sni_is_the_runtime_sni_error() -> None:
     assert isinstance(error, OperationFailure)
     assert 'print(ssl.HAS_SNI)"' in error.fix
     assert "not IP address" in error.fix
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SSL handshake failed: h:1: [SSL: TLSV1_ALERT_PROTOCOL_VERSION] alert protocol version",
+        "h:1: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: certificate has expired",
+        "h:1: [Errno 111] Connection refused (configured timeouts: connectTimeoutMS: 1000.0ms)",
+        "h:1: [Errno -2] Name or service not known",
+    ],
+)
+def test_an_autoreconnect_that_could_not_connect_is_explained(text: str) -> None:
+    error = explain(AutoReconnect(text))
+    assert isinstance(
+        error, (ServerUnreachableError, CertificateVerificationError, TLSVersionRefusedError)
+    )
+    assert error.hosts == ["h:1"]
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        AutoReconnect("h:1: connection closed"),
+        AutoReconnect("h:1: [Errno 104] Connection reset by peer"),
+        NetworkTimeout("h:1: timed out (configured timeouts: socketTimeoutMS: 20000.0ms)"),
+        NotPrimaryError("h:1: not primary"),
+    ],
+    ids=["closed", "reset", "timed out", "not primary"],
+)
+def test_an_autoreconnect_in_the_middle_of_an_operation_is_left_to_pymongo(
+    exc: AutoReconnect,
+) -> None:
+    assert explain(exc) is None
+
+
+@pytest.mark.parametrize("floor", tls_policy.ALLOWED_MIN_TLS_VERSIONS, ids=lambda v: v.name)
+def test_tls_version_fix_fits_the_floor(floor: ssl.TLSVersion) -> None:
+    profile = ConnectionProfile("mongodb://h:1/", (), None, floor, None)
+    error = diagnose({"h:1": "h:1: tlsv1 alert protocol version"}, profile, final=False)
+    assert isinstance(error, TLSVersionRefusedError)
+    effective = tls_policy.effective_min_tls_version(floor)
+    assert error.min_tls_version == effective
+    if effective > tls_policy.DEFAULT_MIN_TLS_VERSION:
+        assert f"min_tls_version is {tls_policy.version_name(effective)}" in error.fix
+        assert "lower min_tls_version to ssl.TLSVersion.TLSv1_2" in error.fix
+    else:
+        assert "min_tls_version" not in error.fix
+        assert "middlebox" in error.fix
+    assert "'s default" not in error.fix
+    assert "openssl version" in error.fix

@@ -128,7 +128,7 @@ def test_tls_1_1_only_server(proxied_uri: ProxiedUri, leaf: trustme.LeafCert, ca
     assert isinstance(error, ServerSelectionTimeoutError)
     assert error.min_tls_version >= ssl.TLSVersion.TLSv1_2
     assert "alert protocol version" in error.found
-    assert "min_tls_version" in error.fix
+    assert "middlebox" in error.fix
     assert_safe(error)
     assert elapsed < DEFINITIVE_SECONDS
 
@@ -341,3 +341,27 @@ def test_a_healthy_client_logs_nothing_even_when_closed(
     client.close()
     time.sleep(0.6)
     assert warnings_log() == []
+
+
+def test_a_timeout_too_short_for_any_answer_names_the_hosts(
+    mongo: MongoServer, ca_file: str
+) -> None:
+    # pymongo's own server selection gives up at once with serverSelectionTimeoutMS=0;
+    # verify() keeps that promise and says which servers had no time to answer.
+    error, _ = connect_both_ways(mongo.uri(), tlsCAFile=ca_file, serverSelectionTimeoutMS=0)
+    assert isinstance(error, ServerUnreachableError)
+    assert error.hosts == [f"localhost:{mongo.port}"]
+    assert f"localhost:{mongo.port} did not answer" in error.found
+    assert "serverSelectionTimeoutMS (0 ms)" in error.found
+    assert "raise serverSelectionTimeoutMS" in error.fix
+    assert_safe(error)
+
+
+def test_a_server_still_silent_at_the_timeout_is_named_with_the_timeout(ca_file: str) -> None:
+    with SilentServer() as silent:
+        uri = f"mongodb://app:{quote_plus(PASSWORD)}@localhost:{silent.port}/"
+        with pytest.raises(ServerUnreachableError) as info:
+            # The handshake's own timeout (connectTimeoutMS) is longer than the wait.
+            atlasconnect.connect(uri, tlsCAFile=ca_file, verify=True, serverSelectionTimeoutMS=500)
+    assert info.value.hosts == [f"localhost:{silent.port}"]
+    assert "did not answer within serverSelectionTimeoutMS (500 ms)" in info.value.found

@@ -126,7 +126,7 @@ def test_tls_1_1_only_host(proxied_uri: ProxiedUri, leaf: trustme.LeafCert, ca_f
     result = doctor(proxied_uri(old, tlsCAFile=ca_file))
     assert result.returncode == 15
     assert "TLSVersionRefusedError" in result.stdout
-    assert "min_tls_version" in result.stdout
+    assert "middlebox" in result.stdout
 
 
 def test_access_list_alert_behind_atlas_srv_names(
