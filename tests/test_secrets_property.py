@@ -7,6 +7,7 @@ import warnings
 from typing import Any
 from urllib.parse import quote_plus
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -100,6 +101,7 @@ def uris_with_secret_options(draw: st.DrawFn) -> tuple[str, dict[str, Any], list
     )
 
 
+@pytest.mark.filterwarnings("ignore:Duplicate URI option")  # two generated secrets of a kind
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(uris_with_secret_options())
 def test_secret_options_never_show(case: tuple[str, dict[str, Any], list[str]]) -> None:
