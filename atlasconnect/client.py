@@ -59,14 +59,10 @@ def connect(
     """
     uri, kwargs = connection_string.conceal(uri, kwargs)
     arguments = _prepare(uri, min_tls_version, kwargs, verify=verify, connect_now=verify)
-    client = _construct(MongoClient, arguments)
-    if verify:
-        try:
-            verification.verify(client, arguments.watcher)
-        except BaseException:
-            client.close()
-            raise
-    return client
+    if not verify:
+        return _construct(MongoClient, arguments)
+    # No local holds the client while it is verified: see _verified().
+    return _verified(_construct(MongoClient, arguments), arguments.watcher)
 
 
 async def connect_async(
@@ -83,13 +79,42 @@ async def connect_async(
     uri, kwargs = connection_string.conceal(uri, kwargs)
     # The async client connects in verify_async(), with aconnect().
     arguments = _prepare(uri, min_tls_version, kwargs, verify=verify, connect_now=False)
-    client = _construct(AsyncMongoClient, arguments)
-    if verify:
-        try:
-            await verification.verify_async(client, arguments.watcher)
-        except BaseException:
-            await client.close()
-            raise
+    if not verify:
+        return _construct(AsyncMongoClient, arguments)
+    return await _verified_async(_construct(AsyncMongoClient, arguments), arguments.watcher)
+
+
+# A failed verification is raised without the frames below, and without a local
+# that holds the client: the repr of a client of older pymongo releases (4.13) shows
+# authMechanismProperties (an AWS session token) as given, and a traceback
+# printed with local variables would show it.
+_VERIFICATION_ERRORS = (AtlasConnectError, PyMongoError)
+
+
+def _verified(client: MongoClient[Any], watcher: verification.HeartbeatWatcher) -> MongoClient[Any]:
+    try:
+        verification.verify(client, watcher)
+    except BaseException as error:
+        client.close()
+        del client
+        if isinstance(error, _VERIFICATION_ERRORS):
+            raise error.with_traceback(None) from None
+        raise
+    return client
+
+
+async def _verified_async(
+    client: AsyncMongoClient[Any], watcher: verification.HeartbeatWatcher
+) -> AsyncMongoClient[Any]:
+    """:func:`_verified` for the async client."""
+    try:
+        await verification.verify_async(client, watcher)
+    except BaseException as error:
+        await client.close()
+        del client
+        if isinstance(error, _VERIFICATION_ERRORS):
+            raise error.with_traceback(None) from None
+        raise
     return client
 
 

@@ -68,6 +68,9 @@ _PUBLIC_MECHANISM_PROPERTIES = frozenset(
         "TOKEN_RESOURCE",
     }
 )
+_SECRET_MECHANISM_PROPERTIES = frozenset(
+    {"AWS_SESSION_TOKEN", "OIDC_CALLBACK", "OIDC_HUMAN_CALLBACK"}
+)
 # Characters that end the user information of a URI early when left unescaped.
 _UNESCAPED_IN_USERINFO = ("@", "/", "?")
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
@@ -353,9 +356,12 @@ def _mechanism_properties(name: str, value: str) -> _OptionPair:
         key, colon, item_value = item.partition(":")
         if key in _PUBLIC_MECHANISM_PROPERTIES and colon:
             shown.append(item)
-        else:
-            shown.append(f"{key}:{REDACTED}" if colon else REDACTED)
-            secrets.append(item_value if colon else item)
+        elif key in _SECRET_MECHANISM_PROPERTIES and colon:
+            shown.append(f"{key}:{REDACTED}")
+            secrets.append(item_value)
+        else:  # not a property name: a piece of a value cut at an unescaped ','
+            shown.append(REDACTED)
+            secrets.extend((item, key, item_value))  # pymongo names an unknown key
     secrets = [secret for secret in secrets if secret]
     return _OptionPair(name, ",".join(shown), (*secrets, value) if secrets else ())
 
@@ -378,12 +384,18 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     """Replace every whole occurrence of every secret in ``text`` with ``****``.
 
     Whole: a secret that begins or ends with a letter or digit is not replaced
-    inside a longer word, so a password ``pw`` leaves "password" alone.
+    inside a longer word, so a password ``word`` leaves "password" alone. A
+    secret of fewer than four characters, or without a letter or digit, cannot
+    be told from the text around it (a password " " is in every sentence) and
+    is not searched for; it is hidden by its place all the same.
     """
     for secret in sorted(set(secrets), key=len, reverse=True):
-        if secret:
+        if len(secret) >= _SEARCHABLE and any(c.isalnum() for c in secret):
             text = _whole(secret).sub(REDACTED, text)
     return text
+
+
+_SEARCHABLE = 4
 
 
 def _whole(secret: str) -> re.Pattern[str]:
