@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from importlib.metadata import version as _version
 
-from .client import connect, connect_async
-from .diagnosis import explain
-from .environment import check_environment
-from .exceptions import (
+from ._client import connect, connect_async
+from ._diagnosis import explain
+from ._environment import check_environment
+from ._exceptions import (
     AtlasConnectError,
     AuthenticationError,
     CABundleError,
@@ -53,3 +53,10 @@ __all__ = [
     "connect_async",
     "explain",
 ]
+
+# httpx's way: the public names live in private modules but say they are
+# atlasconnect's, in reprs, tracebacks ("atlasconnect.ConnectionStringError: ...")
+# and pickles, which then do not depend on where the code lives.
+for _name in __all__:
+    globals()[_name].__module__ = __name__
+del _name

@@ -1,7 +1,7 @@
-"""``python -m atlasconnect``: see :mod:`atlasconnect.cli`."""
+"""``python -m atlasconnect``: see :mod:`atlasconnect._cli`."""
 
 import sys
 
-from .cli import main
+from ._cli import main
 
 sys.exit(main())

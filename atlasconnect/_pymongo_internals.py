@@ -37,9 +37,9 @@ import pymongo.client_options
 import pymongo.errors
 import pymongo.ssl_support
 
+from ._exceptions import MissingDependencyError
 from ._forksafe import ForkSafeLock
-from .exceptions import MissingDependencyError
-from .tls import effective_min_tls_version, raise_floor
+from ._tls import effective_min_tls_version, raise_floor
 
 
 class FlooredCAFile(str):
@@ -91,7 +91,7 @@ def check_tls_floor_hook(ca_file: str) -> None:
     first client of the process, or another library replaced, wrapped or
     reloaded it), wrap what is there now and prove the floor again, building
     contexts that trust ``ca_file``: a CA file that has passed
-    :func:`atlasconnect.tls.check_ca_file`, so that the proof never depends on
+    :func:`atlasconnect._tls.check_ca_file`, so that the proof never depends on
     certifi's bundle being intact. Raises :class:`MissingDependencyError` when
     this pymongo no longer builds its contexts the way atlasconnect relies on.
     """

@@ -17,8 +17,8 @@ from atlasconnect import (
     TLSVersionRefusedError,
     explain,
 )
-from atlasconnect import tls as tls_policy
-from atlasconnect.diagnosis import ConnectionProfile, Kind, diagnose, kind_of
+from atlasconnect import _tls as tls_policy
+from atlasconnect._diagnosis import ConnectionProfile, Kind, diagnose, kind_of
 
 PROFILE = ConnectionProfile(
     "mongodb+srv://app:****@c.mongodb.net/", (), None, ssl.TLSVersion.TLSv1_2, None

@@ -10,7 +10,7 @@ import certifi
 import pymongo
 import pytest
 
-from atlasconnect import cli
+from atlasconnect import _cli as cli
 
 
 def test_report_as_a_user_runs_it() -> None:

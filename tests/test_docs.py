@@ -184,7 +184,7 @@ PYMONGO_ERRORS: list[Exception] = [
 ]
 TEXT_BLOCK = re.compile(r"^(?P<indent>[ \t]*)\.\. code-block::[ \t]*text[ \t]*$")
 PASTED_MESSAGE = re.compile(
-    r"^atlasconnect\.exceptions\.(?P<name>\w+):\s.*?"
+    r"^atlasconnect\.(?P<name>\w+):\s.*?"
     r"\bWhy it matters: (?P<why>.*?)\bHow to fix it: (?P<fix>.*)$",
     re.DOTALL,
 )

@@ -27,8 +27,9 @@ from servers import (
     server_context,
 )
 
-from atlasconnect import AuthenticationError, cli
-from atlasconnect import doctor as doctor_module
+from atlasconnect import AuthenticationError
+from atlasconnect import _cli as cli
+from atlasconnect import _doctor as doctor_module
 
 SCHEMA = json.loads(resources.files("atlasconnect").joinpath("doctor-schema.json").read_text())
 

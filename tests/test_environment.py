@@ -169,7 +169,7 @@ BROKEN_CERTIFI = """
 import sys
 import certifi
 certifi.where = lambda: sys.argv[1]
-from atlasconnect import cli
+from atlasconnect import _cli as cli
 sys.exit(cli.main(sys.argv[2:]))
 """
 

@@ -43,7 +43,7 @@ from atlasconnect import (
     TLSVersionRefusedError,
     TLSVersionUnsupportedError,
 )
-from atlasconnect import exceptions as exceptions_module
+from atlasconnect import _exceptions as exceptions_module
 
 HOSTS = {
     "shard-00-00.cluster0.abcde.mongodb.net:27017": "SSL handshake failed: "

@@ -18,10 +18,12 @@ from contextlib import contextmanager
 import certifi
 import pytest
 
-from atlasconnect import _pymongo_internals, environment, tls
+from atlasconnect import _environment as environment
+from atlasconnect import _pymongo_internals
+from atlasconnect import _tls as tls
+from atlasconnect._diagnosis import ConnectionProfile
 from atlasconnect._forksafe import ForkSafeLock
-from atlasconnect.diagnosis import ConnectionProfile
-from atlasconnect.verification import HeartbeatWatcher
+from atlasconnect._verification import HeartbeatWatcher
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork() on this platform")
 

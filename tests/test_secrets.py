@@ -33,7 +33,8 @@ from pymongo import monitoring
 from servers import refused_port
 
 import atlasconnect
-from atlasconnect import AtlasConnectError, ConnectionStringError, ServerUnreachableError, cli
+from atlasconnect import AtlasConnectError, ConnectionStringError, ServerUnreachableError
+from atlasconnect import _cli as cli
 
 KEY_PASSWORD_HEAD = "Pa55"
 KEY_PASSWORD_TAIL = "Str0ngTail9"

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from pymongo.errors import ConfigurationError
 
 import atlasconnect
-from atlasconnect import InsecureConfigurationError, cli
+from atlasconnect import InsecureConfigurationError
+from atlasconnect import _cli as cli
 
 HOST = "mongodb://app:pw@db.example.test/"
 SRV = "mongodb+srv://app:pw@cluster0.example.test/"

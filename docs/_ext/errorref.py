@@ -39,7 +39,7 @@ import atlasconnect
 logger = logging.getLogger(__name__)
 
 PACKAGE = "atlasconnect"
-EXCEPTIONS_MODULE = "atlasconnect.exceptions"
+EXCEPTIONS_MODULE = "atlasconnect._exceptions"
 PYMONGO_DOCS = "https://pymongo.readthedocs.io/en/stable/api/pymongo/"
 PYTHON_DOCS = "https://docs.python.org/3/library/"
 COMMON_ATTRIBUTES = ("found", "why", "fix")

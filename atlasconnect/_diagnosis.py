@@ -29,9 +29,10 @@ from pymongo.errors import (
     ServerSelectionTimeoutError,
 )
 
-from . import connection_string, tls
-from .environment import OLD_PYTHON_FIX, available_tls_versions
-from .exceptions import (
+from . import _connection_string as connection_string
+from . import _tls as tls
+from ._environment import OLD_PYTHON_FIX, available_tls_versions
+from ._exceptions import (
     AtlasConnectError,
     AuthenticationError,
     CertificateVerificationError,
@@ -263,7 +264,7 @@ def diagnose(
     change it); with ``final=True`` the best explanation there is. The texts
     come from the socket and TLS layers, which never saw a secret: they are
     kept as they are, so a password that happens to read "refused" changes
-    nothing (see :mod:`atlasconnect.connection_string`).
+    nothing (see :mod:`atlasconnect._connection_string`).
     """
     if not server_errors:
         return _unreachable({}, profile) if final else None

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 import certifi
 
-from .exceptions import CABundleError, ConnectionStringError, InsecureConfigurationError
+from ._exceptions import CABundleError, ConnectionStringError, InsecureConfigurationError
 
 DEFAULT_MIN_TLS_VERSION = ssl.TLSVersion.TLSv1_2
 """The TLS floor when the caller does not choose one: what Atlas itself accepts."""

@@ -20,8 +20,11 @@ import threading
 import time
 from typing import Any, TextIO
 
-from . import __version__, doctor, environment, tls
-from .exceptions import (
+from . import __version__
+from . import _doctor as doctor
+from . import _environment as environment
+from . import _tls as tls
+from ._exceptions import (
     AtlasConnectError,
     AuthenticationError,
     CertificateVerificationError,

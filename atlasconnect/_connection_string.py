@@ -42,7 +42,7 @@ from pymongo.errors import PyMongoError
 from pymongo.saslprep import saslprep
 from pymongo.uri_parser import split_options
 
-from .exceptions import AtlasConnectError, ConnectionStringError
+from ._exceptions import AtlasConnectError, ConnectionStringError
 
 ENVIRONMENT_VARIABLE = "MONGODB_URI"
 """Where :func:`atlasconnect.connect` looks for the connection string when given none."""

@@ -23,9 +23,10 @@ from pymongo.monitoring import (
     ServerHeartbeatSucceededEvent,
 )
 
-from . import _pymongo_internals, diagnosis
+from . import _diagnosis as diagnosis
+from . import _pymongo_internals
+from ._exceptions import AtlasConnectError
 from ._forksafe import ForkSafeLock
-from .exceptions import AtlasConnectError
 
 logger = logging.getLogger("atlasconnect")
 

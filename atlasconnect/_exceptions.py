@@ -40,7 +40,7 @@ Every error survives ``pickle`` and ``copy`` whole, so it can cross a process
 boundary (multiprocessing, ``ProcessPoolExecutor``, task queues).
 
 No message ever holds a secret: messages are built from parts already
-redacted (see :mod:`atlasconnect.connection_string` for the rule), and the
+redacted (see :mod:`atlasconnect._connection_string` for the rule), and the
 pymongo exception is never chained.
 """
 

@@ -10,9 +10,14 @@ from typing import Any, TypeVar
 from pymongo import AsyncMongoClient, MongoClient
 from pymongo.errors import PyMongoError
 
-from . import _pymongo_internals, connection_string, diagnosis, environment, tls, verification
+from . import _connection_string as connection_string
+from . import _diagnosis as diagnosis
+from . import _environment as environment
+from . import _pymongo_internals
+from . import _tls as tls
+from . import _verification as verification
+from ._exceptions import AtlasConnectError, ConnectionStringError
 from ._pymongo_internals import FlooredCAFile
-from .exceptions import AtlasConnectError, ConnectionStringError
 
 _Client = TypeVar("_Client", MongoClient[Any], AsyncMongoClient[Any])
 

@@ -14,7 +14,7 @@ the doctor refuses exactly the URIs ``connect()`` refuses, with the same error.
 Whatever a layer raises ends that layer as failed with a typed, explained
 :class:`AtlasConnectError`: the doctor reports, it does not crash.
 
-The result is a :class:`Report`; :mod:`atlasconnect.cli` prints it for people
+The result is a :class:`Report`; :mod:`atlasconnect._cli` prints it for people
 or as JSON (schema: ``doctor-schema.json`` beside this module).
 """
 
@@ -36,9 +36,12 @@ from pymongo import MongoClient
 from pymongo.errors import ConfigurationError, PyMongoError
 from pymongo.uri_parser import parse_uri
 
-from . import connection_string, diagnosis, environment, tls
-from .client import connect
-from .exceptions import (
+from . import _connection_string as connection_string
+from . import _diagnosis as diagnosis
+from . import _environment as environment
+from . import _tls as tls
+from ._client import connect
+from ._exceptions import (
     AtlasConnectError,
     ConnectionStringError,
     DNSResolutionError,

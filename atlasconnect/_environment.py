@@ -17,14 +17,16 @@ import sys
 import certifi
 import pymongo
 
-from . import _pymongo_internals, connection_string, tls
-from ._forksafe import ForkSafeLock
-from .exceptions import (
+from . import _connection_string as connection_string
+from . import _pymongo_internals
+from . import _tls as tls
+from ._exceptions import (
     CABundleError,
     MissingDependencyError,
     SNIUnsupportedError,
     TLSVersionUnsupportedError,
 )
+from ._forksafe import ForkSafeLock
 
 OLDEST_PYMONGO = (4, 13)
 """The oldest pymongo supported: the first with the stable async API."""
