@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from importlib.metadata import version as _version
 
-from ._client import connect, connect_async
+from ._client import client_options, connect, connect_async
 from ._diagnosis import explain
-from ._environment import check_environment
 from ._exceptions import (
     AtlasConnectError,
     AuthenticationError,
@@ -30,6 +29,7 @@ from ._exceptions import (
     TLSVersionRefusedError,
     TLSVersionUnsupportedError,
 )
+from ._plan import check_environment
 
 __version__ = _version("atlasconnect")
 
@@ -49,6 +49,7 @@ __all__ = [
     "TLSVersionRefusedError",
     "TLSVersionUnsupportedError",
     "check_environment",
+    "client_options",
     "connect",
     "connect_async",
     "explain",

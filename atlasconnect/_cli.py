@@ -35,6 +35,7 @@ from ._exceptions import (
     ServerUnreachableError,
     TLSVersionRefusedError,
 )
+from ._plan import check_environment
 
 EXIT_OK = 0
 EXIT_ENVIRONMENT = 10
@@ -116,7 +117,7 @@ def _environment_report() -> int:
     for label, value in lines:
         print(f"  {label:<{width}}  {value}")
     try:
-        environment.check_environment(min_tls_version=floor)
+        check_environment(min_tls_version=floor)
     except AtlasConnectError as exc:
         print(f"\nThis environment is NOT fit for MongoDB Atlas: {type(exc).__name__}", flush=True)
         print(exc, file=sys.stderr)

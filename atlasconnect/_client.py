@@ -1,10 +1,13 @@
-"""``connect()`` and ``connect_async()``: pymongo clients that hold atlasconnect's TLS policy."""
+"""Clients that hold atlasconnect's TLS policy.
+
+``connect()`` and ``connect_async()`` make them; ``client_options()`` gives the
+arguments for code that makes its own.
+"""
 
 from __future__ import annotations
 
 import ssl
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from pymongo import AsyncMongoClient, MongoClient
@@ -12,28 +15,18 @@ from pymongo.errors import PyMongoError
 
 from . import _connection_string as connection_string
 from . import _diagnosis as diagnosis
-from . import _environment as environment
 from . import _pymongo_internals
 from . import _tls as tls
 from . import _verification as verification
-from ._exceptions import AtlasConnectError, ConnectionStringError
-from ._pymongo_internals import FlooredCAFile
+from ._exceptions import AtlasConnectError
+from ._plan import ConnectionPlan, make_plan
 
 _Client = TypeVar("_Client", MongoClient[Any], AsyncMongoClient[Any])
 
 
-@dataclass(frozen=True)
-class _ClientArguments:
-    """What to hand to the pymongo client, and what to explain its failures with."""
-
-    uri: str = field(repr=False)
-    keywords: dict[str, Any] = field(repr=False)
-    profile: diagnosis.ConnectionProfile
-    watcher: verification.HeartbeatWatcher
-
-
 def connect(
-    uri: str | None = None,
+    uri: str | Sequence[str] | None = None,
+    port: int | None = None,
     *,
     min_tls_version: ssl.TLSVersion = tls.DEFAULT_MIN_TLS_VERSION,
     verify: bool = False,
@@ -41,7 +34,13 @@ def connect(
 ) -> MongoClient[Any]:
     """Return a :class:`pymongo.MongoClient` for ``uri`` that always uses TLS.
 
-    ``uri`` defaults to the ``MONGODB_URI`` environment variable. Every other
+    ``uri`` defaults to the ``MONGODB_URI`` environment variable. pymongo's
+    own way of naming the servers works too, so that ``connect`` can stand
+    wherever a ``MongoClient`` class is expected: ``host=`` (or the first
+    argument) as a connection string, a host name or a list of host names,
+    and ``port=`` (or the second argument) as the port of a host written
+    without one. A connection string given both ways is refused; given
+    either way, it wins over ``MONGODB_URI``. Every other
     keyword goes to ``MongoClient`` unchanged, except that TLS is switched on,
     certificates are verified against certifi's CA bundle unless ``tlsCAFile``
     names another, and no connection of this client uses a TLS version below
@@ -61,17 +60,22 @@ def connect(
     logger.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.1.0
+       pymongo's ``host`` and ``port`` arguments.
     """
-    uri, kwargs = connection_string.conceal(uri, kwargs)
-    arguments = _prepare(uri, min_tls_version, kwargs, verify=verify, connect_now=verify)
+    uri, kwargs = connection_string.conceal(uri, _with_port(kwargs, port))
+    plan = make_plan(uri, min_tls_version, kwargs)
+    watcher = verification.HeartbeatWatcher(plan.profile, verifying=verify)
+    client_keywords = plan.client_keywords(watcher, connect_now=verify)
     if not verify:
-        return _construct(MongoClient, arguments)
+        return _construct(MongoClient, plan, client_keywords)
     # No local holds the client while it is verified: see _verified().
-    return _verified(_construct(MongoClient, arguments), arguments.watcher)
+    return _verified(_construct(MongoClient, plan, client_keywords), watcher)
 
 
 async def connect_async(
-    uri: str | None = None,
+    uri: str | Sequence[str] | None = None,
+    port: int | None = None,
     *,
     min_tls_version: ssl.TLSVersion = tls.DEFAULT_MIN_TLS_VERSION,
     verify: bool = False,
@@ -81,12 +85,45 @@ async def connect_async(
 
     .. versionadded:: 0.1.0
     """
-    uri, kwargs = connection_string.conceal(uri, kwargs)
+    uri, kwargs = connection_string.conceal(uri, _with_port(kwargs, port))
+    plan = make_plan(uri, min_tls_version, kwargs)
+    watcher = verification.HeartbeatWatcher(plan.profile, verifying=verify)
     # The async client connects in verify_async(), with aconnect().
-    arguments = _prepare(uri, min_tls_version, kwargs, verify=verify, connect_now=False)
+    client_keywords = plan.client_keywords(watcher)
     if not verify:
-        return _construct(AsyncMongoClient, arguments)
-    return await _verified_async(_construct(AsyncMongoClient, arguments), arguments.watcher)
+        return _construct(AsyncMongoClient, plan, client_keywords)
+    return await _verified_async(_construct(AsyncMongoClient, plan, client_keywords), watcher)
+
+
+def client_options(
+    uri: str | None = None,
+    *,
+    min_tls_version: ssl.TLSVersion = tls.DEFAULT_MIN_TLS_VERSION,
+    **kwargs: Any,
+) -> tuple[str, dict[str, Any]]:
+    """The checked connection string and the ``MongoClient`` keywords that carry the policy.
+
+    For code that builds its own client from "a URI and MongoClient options"
+    (a framework, an ODM, motor): ``MongoClient(uri, **options)`` then gets
+    what :func:`connect` gives, TLS on, the CA file that carries the TLS
+    floor, and the listener that logs and explains failures. Arguments are
+    :func:`connect`'s, and so is every refusal.
+
+    The keywords may be reused for several clients, in several threads and
+    after ``fork()``: they share one failure listener, which is safe to share.
+    :func:`explain` knows the clients built from them.
+
+    .. versionadded:: 0.1.0
+    """
+    uri, kwargs = connection_string.conceal(uri, kwargs)
+    plan = make_plan(uri, min_tls_version, kwargs)
+    watcher = verification.HeartbeatWatcher(plan.profile, verifying=False)
+    return plan.uri, plan.client_keywords(watcher)
+
+
+def _with_port(keywords: dict[str, Any], port: int | None) -> dict[str, Any]:
+    """``keywords`` with pymongo's second argument, ``port``, given positionally."""
+    return keywords if port is None else {**keywords, "port": port}
 
 
 # A failed verification is raised without the frames below, and without a local
@@ -123,59 +160,6 @@ async def _verified_async(
     return client
 
 
-@connection_string.raised_here
-def _prepare(
-    uri: str | None,
-    min_tls_version: ssl.TLSVersion,
-    keywords: Mapping[str, Any],
-    *,
-    verify: bool,
-    connect_now: bool,
-) -> _ClientArguments:
-    floor = tls.validate_min_tls_version(min_tls_version)
-    parsed = connection_string.parse(connection_string.resolve(uri))
-    tls.refuse_insecure_options(parsed.written_options, keywords)
-    ca_file = tls.choose_ca_file(parsed.options, keywords)
-    tls.refuse_trust_in_crl_file(parsed.options, keywords)
-    environment.ensure_fit(floor, ca_file, is_srv=parsed.is_srv)
-    _pymongo_internals.check_tls_floor_hook(ca_file)
-    connection_string.validate_options(parsed)
-    connection_string.check_password(parsed, keywords)
-    tls.refuse_key_without_password(parsed.options, keywords)
-    profile = diagnosis.ConnectionProfile(
-        redacted_uri=parsed.redacted,
-        secrets=parsed.secrets + connection_string.keyword_secrets(keywords),
-        ca_file=ca_file,
-        min_tls_version=floor,
-        srv_host=parsed.srv_host,
-    )
-    watcher = verification.HeartbeatWatcher(profile, verifying=verify)
-    replaced = ("tlscafile", "event_listeners")
-    client_keywords = {k: v for k, v in keywords.items() if k.lower() not in replaced}
-    client_keywords["tlsCAFile"] = FlooredCAFile(ca_file, floor)
-    if not any(k.lower() in ("tls", "ssl") for k in keywords):
-        client_keywords["tls"] = True
-    client_keywords["event_listeners"] = [*_event_listeners(keywords, parsed.redacted), watcher]
-    if connect_now:
-        client_keywords["connect"] = True
-    return _ClientArguments(parsed.uri, client_keywords, profile, watcher)
-
-
-def _event_listeners(keywords: Mapping[str, Any], redacted_uri: str) -> list[Any]:
-    """The caller's ``event_listeners``, to which atlasconnect adds its own."""
-    listeners = next((v for k, v in keywords.items() if k.lower() == "event_listeners"), None)
-    if listeners is None:
-        return []
-    if isinstance(listeners, (list, tuple)):
-        return list(listeners)
-    raise ConnectionStringError(
-        f"event_listeners must be a list of listeners, not a {type(listeners).__name__}.",
-        why="pymongo takes a sequence of listeners, and atlasconnect adds its own to it.",
-        fix="put the listener in a list: connect(uri, event_listeners=[listener]).",
-        redacted_uri=redacted_uri,
-    )
-
-
 # OSError: pymongo opens the files tls* keywords name; pyOpenSSL's errors pass through pymongo.
 _CONSTRUCTION_ERRORS: tuple[type[Exception], ...] = (
     PyMongoError,
@@ -186,16 +170,15 @@ _CONSTRUCTION_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
-def _construct(client_class: type[_Client], arguments: _ClientArguments) -> _Client:
+def _construct(
+    client_class: type[_Client], plan: ConnectionPlan, client_keywords: dict[str, Any]
+) -> _Client:
     try:
-        client = client_class(arguments.uri, **arguments.keywords)
+        return client_class(plan.uri, **client_keywords)
     except AtlasConnectError:
         raise
     except _CONSTRUCTION_ERRORS as exc:
-        error = diagnosis.explain_construction_error(exc, arguments.profile)
-    else:
-        diagnosis.remember(client, arguments.profile)
-        return client
+        error = diagnosis.explain_construction_error(exc, plan.profile)
     # Raised outside the except block: pymongo's exception may hold a secret
     # and must not be chained (__context__) to the error people print.
     raise error

@@ -32,7 +32,7 @@ import os
 import re
 import stringprep
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ParamSpec, TypeVar
 from urllib.parse import unquote_plus
@@ -140,13 +140,6 @@ class ConcealedURI(str):
             return repr(error.redacted_uri or "<connection string, redacted>")
 
 
-class _ConcealedMapping(dict[str, Any]):
-    """Keyword arguments or mechanism properties whose ``repr`` hides the secret values."""
-
-    def __repr__(self) -> str:
-        return repr(conceal_keywords(self, shown=True))
-
-
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
 
@@ -170,11 +163,17 @@ def raised_here(function: Callable[_P, _T]) -> Callable[_P, _T]:
     return checked
 
 
-def resolve(uri: str | None) -> ConcealedURI:
-    """Return ``uri``, or the ``MONGODB_URI`` environment variable when ``uri`` is None."""
-    if uri is None:
-        uri = os.environ.get(ENVIRONMENT_VARIABLE)
-        if not uri:
+def resolve(seeds: str | Sequence[str] | None, port: Any = None) -> ConcealedURI:
+    """The connection string, from ``seeds`` as pymongo's ``host`` takes them.
+
+    ``seeds`` is a URI, a host name (``"db1"``, ``"db1:27018"``) or a list of
+    either, or None for the ``MONGODB_URI`` environment variable. Host names
+    become ``mongodb://host:port,.../``, ``port`` being the port of a host
+    written without one (pymongo's default, 27017, when None).
+    """
+    if seeds is None:
+        seeds = os.environ.get(ENVIRONMENT_VARIABLE)
+        if not seeds:
             raise ConnectionStringError(
                 f"No connection string was given and the {ENVIRONMENT_VARIABLE} environment "
                 "variable is not set.",
@@ -185,32 +184,77 @@ def resolve(uri: str | None) -> ConcealedURI:
                 ),
                 redacted_uri=None,
             )
-    if not isinstance(uri, str):
-        raise TypeError(f"the connection string must be a str, not {type(uri).__name__}")
-    return ConcealedURI(uri)
+    listed = seed_list(seeds)
+    if not names_hosts(listed):
+        return ConcealedURI(listed[0])
+    return ConcealedURI(SCHEME + ",".join(_with_port(host, port) for host in listed) + "/")
+
+
+def seed_list(seeds: str | Sequence[str]) -> list[str]:
+    """``seeds`` as a list: one URI, or host names only (pymongo's ``host`` argument)."""
+    listed = [seeds] if isinstance(seeds, str) else seeds
+    if not isinstance(listed, Sequence) or not all(isinstance(s, str) for s in listed):
+        raise TypeError(
+            "the connection string must be a str (or, as pymongo's host=, a list of str), "
+            f"not {type(seeds).__name__}"
+        )
+    uris = [seed for seed in listed if "://" in seed]
+    if not listed or (uris and len(listed) > 1):
+        raise ConnectionStringError(
+            f"host= holds {len(uris)} connection strings among {len(listed)} entries.",
+            why="atlasconnect checks and protects one connection string per client.",
+            fix="pass one connection string, or a list of host names (host:port).",
+            redacted_uri=None,
+        )
+    return list(listed)
+
+
+def names_hosts(seeds: Sequence[str]) -> bool:
+    """Whether :func:`seed_list`'s ``seeds`` are host names rather than a connection string."""
+    return "://" not in seeds[0]
+
+
+def _with_port(host: str, port: Any) -> str:
+    """``host`` with ``port`` unless it names one (pymongo's default when ``port`` is None)."""
+    if host.startswith("["):  # [IPv6] or [IPv6]:port
+        has_port = "]:" in host
+    elif host.count(":") > 1:  # a bare IPv6 address
+        host, has_port = f"[{host}]", False
+    else:
+        has_port = ":" in host
+    return host if has_port or port is None else f"{host}:{port}"
 
 
 def conceal(uri: object, keywords: Mapping[str, Any]) -> tuple[Any, dict[str, Any]]:
-    """``uri`` and ``keywords`` in forms whose ``repr`` shows no secret; values unchanged."""
-    if isinstance(uri, str):
-        uri = ConcealedURI(uri)
-    return uri, _ConcealedMapping(conceal_keywords(keywords))
+    """``uri`` and ``keywords`` with every secret in a form whose ``repr`` hides it.
 
-
-def conceal_keywords(keywords: Mapping[str, Any], *, shown: bool = False) -> dict[str, Any]:
-    """Client keywords with each secret value concealed (``shown``: replaced by ``****``)."""
+    The values are the same strings to everything else, pymongo included, so
+    the client's own options hold the concealed forms too.
+    """
     concealed: dict[str, Any] = {}
     for name, value in keywords.items():
         key = name.lower()
         if key in _SECRET_KEYWORDS and isinstance(value, str):
-            value = REDACTED if shown else ConcealedStr(value)
+            value = ConcealedStr(value)
+        elif key == "host":  # pymongo's host=: maybe a URI, or a list
+            value = _concealed_seeds(value)
         elif key == _MECHANISM_PROPERTIES and isinstance(value, Mapping):
-            properties = {
-                k: v if k in _PUBLIC_MECHANISM_PROPERTIES else REDACTED for k, v in value.items()
+            value = {
+                k: ConcealedStr(v)
+                if isinstance(v, str) and k not in _PUBLIC_MECHANISM_PROPERTIES
+                else v
+                for k, v in value.items()
             }
-            value = properties if shown else _ConcealedMapping(value)
         concealed[name] = value
-    return concealed
+    return _concealed_seeds(uri), concealed
+
+
+def _concealed_seeds(seeds: Any) -> Any:
+    if isinstance(seeds, str):
+        return ConcealedURI(seeds)
+    if isinstance(seeds, list):
+        return [_concealed_seeds(seed) for seed in seeds]
+    return seeds
 
 
 def parse(uri: str) -> ConnectionString:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 import re
 import ssl
-import weakref
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -129,12 +128,6 @@ class ConnectionProfile:
 
 
 _UNKNOWN_CLIENT = ConnectionProfile("<unknown>", (), None, tls.DEFAULT_MIN_TLS_VERSION, None)
-_profiles: weakref.WeakKeyDictionary[Any, ConnectionProfile] = weakref.WeakKeyDictionary()
-
-
-def remember(client: Any, profile: ConnectionProfile) -> None:
-    """Keep ``profile`` for as long as ``client`` lives, for :func:`explain`."""
-    _profiles[client] = profile
 
 
 def explain(exc: BaseException, client: Any = None) -> AtlasConnectError | None:
@@ -186,11 +179,19 @@ def _explain(exc: BaseException, client: Any, *, connecting: bool) -> AtlasConne
 
 
 def _profile_of(client: Any) -> ConnectionProfile:
-    """The profile remembered for ``client``; the unknown one for anything else."""
-    try:
-        return _profiles.get(client, _UNKNOWN_CLIENT)
-    except TypeError:  # not weakly referenceable, or not hashable: not a client we made
+    """The profile of a client atlasconnect planned; the unknown one for anything else.
+
+    It travels with the client: the failure listener atlasconnect adds to
+    every client it plans (``connect()``, or ``client_options()`` for a client
+    a framework builds) carries it, and pymongo lists the client's listeners.
+    """
+    if not isinstance(client, (MongoClient, AsyncMongoClient)):
         return _UNKNOWN_CLIENT
+    for listener in client.options.event_listeners:
+        profile = getattr(listener, "profile", None)
+        if isinstance(profile, ConnectionProfile):
+            return profile
+    return _UNKNOWN_CLIENT
 
 
 def call_explained(client: Any, operation: Callable[[], _T], *, connecting: bool = False) -> _T:

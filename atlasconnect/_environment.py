@@ -9,7 +9,6 @@ packages atlasconnect relies on.
 
 from __future__ import annotations
 
-import os
 import platform
 import ssl
 import sys
@@ -17,7 +16,6 @@ import sys
 import certifi
 import pymongo
 
-from . import _connection_string as connection_string
 from . import _pymongo_internals
 from . import _tls as tls
 from ._exceptions import (
@@ -42,34 +40,6 @@ OLD_PYTHON_FIX = (
 
 _passed: set[tuple[ssl.TLSVersion, str, bool]] = set()
 _passed_lock = ForkSafeLock()
-
-
-def check_environment(
-    uri: str | None = None, *, min_tls_version: ssl.TLSVersion = tls.DEFAULT_MIN_TLS_VERSION
-) -> None:
-    """Run every environment check now and raise the first problem found.
-
-    ``uri`` (or, when it is None, the ``MONGODB_URI`` environment variable if
-    set) decides which CA file is checked and whether dnspython is needed.
-    Each call checks again, except that the proof that pymongo applies the TLS
-    floor is remembered while pymongo's hook is still the one atlasconnect
-    installed.
-
-    .. versionadded:: 0.1.0
-    """
-    uri, _ = connection_string.conceal(uri, {})
-    _check_for(uri, min_tls_version)
-
-
-@connection_string.raised_here
-def _check_for(uri: str | None, min_tls_version: ssl.TLSVersion) -> None:
-    floor = tls.validate_min_tls_version(min_tls_version)
-    ca_file, is_srv = certifi.where(), False
-    uri = uri if uri is not None else os.environ.get(connection_string.ENVIRONMENT_VARIABLE)
-    if uri:
-        parsed = connection_string.parse(uri)
-        ca_file, is_srv = tls.choose_ca_file(parsed.options, {}), parsed.is_srv
-    run_checks(floor, ca_file, is_srv=is_srv)
 
 
 def ensure_fit(floor: ssl.TLSVersion, ca_file: str, *, is_srv: bool) -> None:

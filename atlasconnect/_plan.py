@@ -1,0 +1,178 @@
+"""The connection plan: everything atlasconnect decides before a client exists.
+
+A plan is built once from what the caller gave (a URI or pymongo's ``host`` and
+``port``, the TLS floor, the client keywords) by the steps of :func:`make_plan`,
+in the order a person would fix what they find: read the connection string,
+apply the TLS policy, check the environment, check the options and
+credentials. It then holds everything the rest needs: the parsed URI, the CA
+file, the floor, the profile failures are explained with, and the exact
+``MongoClient`` arguments. ``connect()``, ``connect_async()``,
+``client_options()``, ``check_environment()`` and the doctor all read plans,
+so they refuse the same things in the same order with the same errors.
+"""
+
+from __future__ import annotations
+
+import os
+import ssl
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import certifi
+
+from . import _connection_string as connection_string
+from . import _diagnosis as diagnosis
+from . import _environment as environment
+from . import _pymongo_internals
+from . import _tls as tls
+from . import _verification as verification
+from ._exceptions import ConnectionStringError
+from ._pymongo_internals import FlooredCAFile
+
+# Keywords the plan replaces: the CA file carries the floor, atlasconnect adds
+# its listener.
+_REPLACED = ("tlscafile", "event_listeners")
+
+
+@dataclass(frozen=True)
+class ConnectionPlan:
+    """What a client of atlasconnect will be: checked, and ready to build."""
+
+    parsed: connection_string.ConnectionString
+    floor: ssl.TLSVersion
+    ca_file: str
+    keywords: Mapping[str, Any] = field(repr=False)
+    """The caller's keywords (secrets concealed), less the ``host`` and ``port`` made the URI."""
+    listeners: tuple[Any, ...]
+    """The caller's ``event_listeners``."""
+
+    @property
+    def uri(self) -> str:
+        return self.parsed.uri
+
+    @property
+    def profile(self) -> diagnosis.ConnectionProfile:
+        """What explains this plan's clients' failures."""
+        return diagnosis.ConnectionProfile(
+            redacted_uri=self.parsed.redacted,
+            secrets=self.parsed.secrets + connection_string.keyword_secrets(self.keywords),
+            ca_file=self.ca_file,
+            min_tls_version=self.floor,
+            srv_host=self.parsed.srv_host,
+        )
+
+    def client_keywords(
+        self, watcher: verification.HeartbeatWatcher, *, connect_now: bool = False
+    ) -> dict[str, Any]:
+        """The ``MongoClient`` keywords that carry the whole policy, for a client of this plan.
+
+        TLS on (unless the caller said ``tls=true`` themselves), the CA file
+        that carries the floor, and ``watcher`` after the caller's listeners.
+        """
+        keywords = {k: v for k, v in self.keywords.items() if k.lower() not in _REPLACED}
+        keywords["tlsCAFile"] = FlooredCAFile(self.ca_file, self.floor)
+        if not any(k.lower() in ("tls", "ssl") for k in self.keywords):
+            keywords["tls"] = True
+        keywords["event_listeners"] = [*self.listeners, watcher]
+        if connect_now:
+            keywords["connect"] = True
+        return keywords
+
+
+def check_environment(
+    uri: str | None = None, *, min_tls_version: ssl.TLSVersion = tls.DEFAULT_MIN_TLS_VERSION
+) -> None:
+    """Run every environment check now and raise the first problem found.
+
+    ``uri`` (or, when it is None, the ``MONGODB_URI`` environment variable if
+    set) decides which CA file is checked and whether dnspython is needed.
+    Each call checks again, except that the proof that pymongo applies the TLS
+    floor is remembered while pymongo's hook is still the one atlasconnect
+    installed.
+
+    .. versionadded:: 0.1.0
+    """
+    uri, _ = connection_string.conceal(uri, {})
+    _check_environment_for(uri, min_tls_version)
+
+
+@connection_string.raised_here
+def _check_environment_for(uri: str | None, min_tls_version: ssl.TLSVersion) -> None:
+    """The plan's first steps, as far as the environment: no URI is needed."""
+    floor = tls.validate_min_tls_version(min_tls_version)
+    ca_file, is_srv = certifi.where(), False
+    if uri is not None or os.environ.get(connection_string.ENVIRONMENT_VARIABLE):
+        parsed = connection_string.parse(connection_string.resolve(uri))
+        ca_file, is_srv = tls.choose_ca_file(parsed.options, {}), parsed.is_srv
+    environment.run_checks(floor, ca_file, is_srv=is_srv)
+
+
+@connection_string.raised_here
+def make_plan(
+    uri: str | Sequence[str] | None,
+    min_tls_version: ssl.TLSVersion,
+    keywords: Mapping[str, Any],
+) -> ConnectionPlan:
+    """Check everything that can be checked before a client exists; return the plan.
+
+    ``keywords`` may hold pymongo's ``host`` (instead of ``uri``) and ``port``.
+    Raises the first problem as atlasconnect's typed error, from here, without
+    the frames below (:func:`~atlasconnect._connection_string.raised_here`).
+    """
+    floor = tls.validate_min_tls_version(min_tls_version)
+    uri, keywords = _seed_uri(uri, keywords)
+    parsed = connection_string.parse(uri)
+    tls.refuse_insecure_options(parsed.written_options, keywords)
+    ca_file = tls.choose_ca_file(parsed.options, keywords)
+    tls.refuse_trust_in_crl_file(parsed.options, keywords)
+    environment.ensure_fit(floor, ca_file, is_srv=parsed.is_srv)
+    _pymongo_internals.check_tls_floor_hook(ca_file)
+    connection_string.validate_options(parsed)
+    connection_string.check_password(parsed, keywords)
+    tls.refuse_key_without_password(parsed.options, keywords)
+    return ConnectionPlan(parsed, floor, ca_file, keywords, _event_listeners(keywords, parsed))
+
+
+def _seed_uri(
+    uri: str | Sequence[str] | None, keywords: Mapping[str, Any]
+) -> tuple[str, dict[str, Any]]:
+    """The one connection string, from ``uri`` or pymongo's ``host`` and ``port``.
+
+    Also the keywords without those it used: ``host``, and ``port`` when it
+    went into a URI made from bare host names (with a URI, ``port`` stays for
+    pymongo, which takes it as the port of hosts written without one).
+    """
+    host = next((v for k, v in keywords.items() if k.lower() == "host"), None)
+    port = next((v for k, v in keywords.items() if k.lower() == "port"), None)
+    if uri is not None and host is not None:
+        raise ConnectionStringError(
+            "The connection string was given twice: as the first argument and as host=.",
+            why="atlasconnect cannot know which of the two you meant.",
+            fix="pass it once: connect(uri) or connect(host=uri).",
+            redacted_uri=None,
+        )
+    seeds = uri if uri is not None else host
+    resolved = connection_string.resolve(seeds, port)
+    by_name = seeds is not None and connection_string.names_hosts(
+        connection_string.seed_list(seeds)
+    )
+    used = ("host", "port") if by_name else ("host",)
+    return resolved, {k: v for k, v in keywords.items() if k.lower() not in used}
+
+
+def _event_listeners(
+    keywords: Mapping[str, Any], parsed: connection_string.ConnectionString
+) -> tuple[Any, ...]:
+    """The caller's ``event_listeners``, to which atlasconnect adds its own."""
+    listeners = next((v for k, v in keywords.items() if k.lower() == "event_listeners"), None)
+    if listeners is None:
+        return ()
+    if isinstance(listeners, (list, tuple)):
+        return tuple(listeners)
+    raise ConnectionStringError(
+        f"event_listeners must be a list of listeners, not a {type(listeners).__name__}.",
+        why="pymongo takes a sequence of listeners, and atlasconnect adds its own to it.",
+        fix="put the listener in a list: connect(uri, event_listeners=[listener]).",
+        redacted_uri=parsed.redacted,
+    )
