@@ -80,7 +80,7 @@ def pymongo_link(name: str) -> str | None:
 def python_link(name: str) -> str | None:
     """The URL of a standard-library name in Python's documentation, if known."""
     module, _, short = name.rpartition(".")
-    if module in ("ssl", "typing", "logging", "os"):
+    if module in ("ssl", "typing", "logging", "os", "collections.abc"):
         return f"{PYTHON_DOCS}{module}.html#{name}"
     if module or not hasattr(builtins, short):
         return None
