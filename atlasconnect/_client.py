@@ -19,7 +19,7 @@ from . import _pymongo_internals
 from . import _tls as tls
 from . import _verification as verification
 from ._exceptions import AtlasConnectError
-from ._plan import ConnectionPlan, make_plan
+from ._plan import ConnectionPlan, check_built_client, make_plan
 
 _Client = TypeVar("_Client", MongoClient[Any], AsyncMongoClient[Any])
 
@@ -64,7 +64,7 @@ def connect(
        pymongo's ``host`` and ``port`` arguments.
     """
     uri, kwargs = connection_string.conceal(uri, _with_port(kwargs, port))
-    plan = make_plan(uri, min_tls_version, kwargs)
+    plan = make_plan(uri, min_tls_version, kwargs, proof="client")
     watcher = verification.HeartbeatWatcher(plan.profile, verifying=verify)
     client_keywords = plan.client_keywords(watcher, connect_now=verify)
     if not verify:
@@ -86,7 +86,7 @@ async def connect_async(
     .. versionadded:: 0.1.0
     """
     uri, kwargs = connection_string.conceal(uri, _with_port(kwargs, port))
-    plan = make_plan(uri, min_tls_version, kwargs)
+    plan = make_plan(uri, min_tls_version, kwargs, proof="client")
     watcher = verification.HeartbeatWatcher(plan.profile, verifying=verify)
     # The async client connects in verify_async(), with aconnect().
     client_keywords = plan.client_keywords(watcher)
@@ -116,7 +116,7 @@ def client_options(
     .. versionadded:: 0.1.0
     """
     uri, kwargs = connection_string.conceal(uri, kwargs)
-    plan = make_plan(uri, min_tls_version, kwargs)
+    plan = make_plan(uri, min_tls_version, kwargs, proof="probe")
     watcher = verification.HeartbeatWatcher(plan.profile, verifying=False)
     return plan.uri, plan.client_keywords(watcher)
 
@@ -174,11 +174,20 @@ def _construct(
     client_class: type[_Client], plan: ConnectionPlan, client_keywords: dict[str, Any]
 ) -> _Client:
     try:
-        return client_class(plan.uri, **client_keywords)
+        client = client_class(plan.uri, **client_keywords)
     except AtlasConnectError:
         raise
     except _CONSTRUCTION_ERRORS as exc:
         error = diagnosis.explain_construction_error(exc, plan.profile)
+    else:
+        try:
+            check_built_client(plan, client)
+        except AtlasConnectError as failure:
+            if isinstance(client, MongoClient):  # an AsyncMongoClient opens nothing until used
+                client.close()
+            del client  # see _VERIFICATION_ERRORS
+            raise failure.with_traceback(None) from None
+        return client
     # Raised outside the except block: pymongo's exception may hold a secret
     # and must not be chained (__context__) to the error people print.
     raise error

@@ -12,6 +12,7 @@ from __future__ import annotations
 import platform
 import ssl
 import sys
+from typing import Literal
 
 import certifi
 import pymongo
@@ -38,31 +39,81 @@ OLD_PYTHON_FIX = (
     "Linux use your distribution's current python3 package. Check with: "
 )
 
-_passed: set[tuple[ssl.TLSVersion, str, bool]] = set()
+_passed: set[tuple[ssl.TLSVersion, str, bool, FloorProof]] = set()
 _passed_lock = ForkSafeLock()
 
 
-def ensure_fit(floor: ssl.TLSVersion, ca_file: str, *, is_srv: bool) -> None:
+FloorProof = Literal["probe", "client"]
+"""Where the TLS floor is proven: on probe contexts now, or on the client's own context
+(:func:`~atlasconnect._pymongo_internals.check_client_floor`) once it is built."""
+
+
+def ensure_fit(
+    floor: ssl.TLSVersion, ca_file: str, *, is_srv: bool, proof: FloorProof = "probe"
+) -> None:
     """Like :func:`run_checks`, but remember a passing result for this process."""
-    key = (floor, ca_file, is_srv)
+    key = (floor, ca_file, is_srv, proof)
     if key in _passed:
         return
-    run_checks(floor, ca_file, is_srv=is_srv)
+    run_checks(floor, ca_file, is_srv=is_srv, proof=proof)
     with _passed_lock:
         _passed.add(key)
 
 
-def run_checks(floor: ssl.TLSVersion, ca_file: str, *, is_srv: bool) -> None:
-    """Run the checks in the order a person would fix them; raise the first problem."""
+def run_checks(
+    floor: ssl.TLSVersion, ca_file: str, *, is_srv: bool, proof: FloorProof = "probe"
+) -> None:
+    """Run the checks in the order a person would fix them; raise the first problem.
+
+    With ``proof="client"`` the CA file and the floor are left to the client
+    about to be built, which loads the one and builds its context through the
+    other anyway: only what that load would not say (a missing file, one
+    without certificates) is checked here, so that a fresh process reads its
+    CA bundle once, not three times.
+    """
     check_pymongo()
     check_sni()
     check_openssl()
     check_tls_versions(floor)
-    tls.check_ca_file(ca_file)
-    # After the CA check: the floor's proof builds contexts that trust this file.
-    _pymongo_internals.check_tls_floor_hook(ca_file)
+    if proof == "client":
+        tls.check_ca_file_quickly(ca_file)
+        _pymongo_internals.install_tls_floor_hook()
+    else:
+        check_ca_file_and_floor(ca_file)
     if is_srv:
         check_dnspython()
+
+
+# What loading a CA file may raise: ssl.SSLError and OS errors, a NUL in the path,
+# pyOpenSSL's own errors on that backend.
+_CA_FILE_LOAD_ERRORS: tuple[type[Exception], ...] = (
+    OSError,
+    ValueError,
+    *_pymongo_internals.TLS_LIBRARY_ERRORS,
+)
+
+
+def check_ca_file_and_floor(ca_file: str) -> None:
+    """The CA file, and pymongo's floor hook proven with it, for one load of the file.
+
+    The floor's proof builds a client's context that trusts ``ca_file``, which
+    loads it: that load also tells that the file holds certificates. When the
+    proof is not needed (the hook is proven), or cannot load the file,
+    :func:`~atlasconnect._tls.check_ca_file` loads it and says what is wrong.
+    """
+    try:
+        certificates = _pymongo_internals.check_tls_floor_hook(ca_file)
+    except _CA_FILE_LOAD_ERRORS:
+        certificates = None  # the file could not be loaded: check_ca_file says why
+        unproven = True
+    else:
+        unproven = False
+    if certificates is None:
+        tls.check_ca_file(ca_file)
+    elif certificates == 0:
+        raise tls.ca_file_error(ca_file, "empty", "holds no PEM certificates")
+    if unproven:  # the file is fine after all: the hook itself failed
+        _pymongo_internals.check_tls_floor_hook(ca_file)
 
 
 def check_pymongo() -> None:

@@ -113,12 +113,17 @@ def make_plan(
     uri: str | Sequence[str] | None,
     min_tls_version: ssl.TLSVersion,
     keywords: Mapping[str, Any],
+    *,
+    proof: environment.FloorProof,
 ) -> ConnectionPlan:
     """Check everything that can be checked before a client exists; return the plan.
 
     ``keywords`` may hold pymongo's ``host`` (instead of ``uri``) and ``port``.
-    Raises the first problem as atlasconnect's typed error, from here, without
-    the frames below (:func:`~atlasconnect._connection_string.raised_here`).
+    ``proof="client"`` when atlasconnect builds the client itself and proves
+    the TLS floor on it (:func:`check_built_client`); ``"probe"`` when someone
+    else will. Raises the first problem as atlasconnect's typed error, from
+    here, without the frames below
+    (:func:`~atlasconnect._connection_string.raised_here`).
     """
     floor = tls.validate_min_tls_version(min_tls_version)
     uri, keywords = _seed_uri(uri, keywords)
@@ -126,12 +131,25 @@ def make_plan(
     tls.refuse_insecure_options(parsed.written_options, keywords)
     ca_file = tls.choose_ca_file(parsed.options, keywords)
     tls.refuse_trust_in_crl_file(parsed.options, keywords)
-    environment.ensure_fit(floor, ca_file, is_srv=parsed.is_srv)
-    _pymongo_internals.check_tls_floor_hook(ca_file)
+    environment.ensure_fit(floor, ca_file, is_srv=parsed.is_srv, proof=proof)
+    if proof == "client":
+        _pymongo_internals.install_tls_floor_hook()
+    else:
+        _pymongo_internals.check_tls_floor_hook(ca_file)
     connection_string.validate_options(parsed)
     connection_string.check_password(parsed, keywords)
     tls.refuse_key_without_password(parsed.options, keywords)
     return ConnectionPlan(parsed, floor, ca_file, keywords, _event_listeners(keywords, parsed))
+
+
+def check_built_client(plan: ConnectionPlan, client: Any) -> None:
+    """The last step of a ``proof="client"`` plan: the floor and the CA file, on the client.
+
+    Raises :class:`MissingDependencyError` when the client's context does not
+    carry the floor, and :class:`CABundleError` when it trusts no certificate.
+    """
+    if _pymongo_internals.check_client_floor(client, plan.floor) == 0:
+        raise tls.ca_file_error(plan.ca_file, "empty", "holds no certificate OpenSSL can load")
 
 
 def _seed_uri(

@@ -12,12 +12,14 @@ client's own options: atlasconnect passes ``tlsCAFile`` as a
 carries the floor. The wrapper raises the minimum TLS version of any context
 built for such a path; contexts of other clients are left untouched.
 
-:func:`check_tls_floor_hook` runs for every client: it checks that the wrapper
-is still the attribute pymongo calls, and when it is not (first use, or another
-library replaced or reloaded it) wraps what is there and proves, on both of
-pymongo's TLS backends, that a context built the way a client builds it carries
-the floor. When pymongo changes, atlasconnect refuses to connect rather than
-connect without its floor. :func:`is_monitor_cancellation` is not checked that
+:func:`install_tls_floor_hook` runs for every client: it checks that the
+wrapper is still the attribute pymongo calls, and wraps what is there when it
+is not (first use, or another library replaced or reloaded it). The floor is
+then proven on each backend in use: on the very context a client of
+``connect()`` built (:func:`check_client_floor`), or, for clients atlasconnect
+does not see built, on probe contexts built the way a client builds them
+(:func:`check_tls_floor_hook`). When pymongo changes, atlasconnect refuses to
+connect rather than connect without its floor. :func:`is_monitor_cancellation` is not checked that
 way: it only decides whether a failed heartbeat is worth a warning.
 """
 
@@ -55,7 +57,9 @@ class FlooredCAFile(str):
 
 _install_lock = ForkSafeLock()
 _installed_hook: Callable[..., Any] | None = None
-"""The wrapper atlasconnect last installed and proved, or None before the first client."""
+"""The wrapper atlasconnect last installed, or None before the first client."""
+_proven_hook: Callable[..., Any] | None = None
+"""The wrapper last proven on probe contexts of every backend in use."""
 
 
 def _tls_library_errors() -> tuple[type[Exception], ...]:
@@ -84,34 +88,74 @@ def tls_backend() -> str:
     return "stdlib ssl"
 
 
-def check_tls_floor_hook(ca_file: str) -> None:
-    """Make sure pymongo builds every context through the floor hook; cheap when it does.
+def install_tls_floor_hook() -> bool:
+    """Make sure the floor hook is the attribute pymongo calls; True when it was (re)installed.
 
-    When the hook atlasconnect installed is no longer pymongo's attribute (the
-    first client of the process, or another library replaced, wrapped or
-    reloaded it), wrap what is there now and prove the floor again, building
-    contexts that trust ``ca_file``: a CA file that has passed
-    :func:`atlasconnect._tls.check_ca_file`, so that the proof never depends on
-    certifi's bundle being intact. Raises :class:`MissingDependencyError` when
-    this pymongo no longer builds its contexts the way atlasconnect relies on.
+    Cheap when it is: an identity check. When it is not (the first client of
+    the process, or another library replaced, wrapped or reloaded it), wrap
+    what is there now. The floor is then unproven until :func:`prove_tls_floor`
+    or :func:`check_client_floor` proves it.
     """
     global _installed_hook
     if _hook_in_place():
-        return
+        return False
     with _install_lock:
         if _hook_in_place():
-            return
+            return False
         current = _current_hook()
         if current is None or not _takes_ca_certs(current):
             raise _hook_missing("pymongo.client_options.get_ssl_context(ca_certs=...)")
-        hook = _with_floor(current)
-        pymongo.client_options.get_ssl_context = hook  # type: ignore[attr-defined]
-        try:
-            _prove_floor_applies(ca_file)
-        except BaseException:
-            pymongo.client_options.get_ssl_context = current  # type: ignore[attr-defined]
-            raise
-        _installed_hook = hook
+        _installed_hook = _with_floor(current)
+        pymongo.client_options.get_ssl_context = _installed_hook  # type: ignore[attr-defined]
+        return True
+
+
+def check_tls_floor_hook(ca_file: str) -> int | None:
+    """Install the floor hook if needed, and prove it before any client exists.
+
+    For clients atlasconnect will not see built (``client_options()``) and for
+    the environment check. The proof builds contexts the way clients do, on
+    every backend in use, trusting ``ca_file`` (the file the clients will use,
+    so that the proof never depends on certifi's bundle), and returns how many
+    CA certificates the stdlib one loaded; None when this hook was proven
+    already and nothing was loaded. A failed proof puts pymongo's previous
+    function back and raises :class:`MissingDependencyError`, or what loading
+    ``ca_file`` raised.
+    """
+    global _proven_hook
+    previous = _current_hook()
+    install_tls_floor_hook()
+    if _proven_hook is not None and _proven_hook is _installed_hook:
+        return None
+    try:
+        certificates = _prove_floor_applies(ca_file)
+    except BaseException:
+        with _install_lock:
+            pymongo.client_options.get_ssl_context = previous  # type: ignore[attr-defined,assignment]
+        raise
+    _proven_hook = _installed_hook
+    return certificates
+
+
+def check_client_floor(client: Any, floor: ssl.TLSVersion) -> int | None:
+    """Prove the floor on the context ``client`` itself built; return its CA certificates.
+
+    Every client builds its context when it is made (a ``mongodb+srv://``
+    client builds it again after its lookup, through the same hook), so this
+    proves the floor where it matters at no cost, instead of building a probe
+    context that would load the CA file once more. The count is None for
+    pyOpenSSL's contexts, which do not tell it.
+    """
+    context = client.options.pool_options._ssl_context
+    lowest = lowest_offered_version(context)
+    if lowest is None or lowest < effective_min_tls_version(floor):
+        raise _hook_missing(
+            f"{type(context).__module__}.{type(context).__name__} creation through "
+            "pymongo.client_options.get_ssl_context"
+        )
+    if isinstance(context, ssl.SSLContext):
+        return int(context.cert_store_stats()["x509"])
+    return None
 
 
 def _hook_in_place() -> bool:
@@ -157,8 +201,12 @@ def enforce_floor(context: object, floor: ssl.TLSVersion) -> None:
     set_min_proto_version(int(floor))
 
 
-def _prove_floor_applies(ca_file: str) -> None:
-    """Build contexts the way clients do, on each backend in use, and check their floor."""
+def _prove_floor_applies(ca_file: str) -> int:
+    """Build contexts the way clients do, on each backend in use, and check their floor.
+
+    Returns how many CA certificates the stdlib context loaded from ``ca_file``.
+    """
+    certificates = 0
     probe = FlooredCAFile(ca_file, ssl.TLSVersion.TLSv1_3)
     parse_ssl_options = getattr(pymongo.client_options, "_parse_ssl_options", None)
     if parse_ssl_options is None:
@@ -171,6 +219,9 @@ def _prove_floor_applies(ca_file: str) -> None:
                 f"{type(context).__module__}.{type(context).__name__} creation through "
                 "pymongo.client_options.get_ssl_context"
             )
+        if isinstance(context, ssl.SSLContext):
+            certificates = int(context.cert_store_stats()["x509"])
+    return certificates
 
 
 def lowest_offered_version(context: object) -> int | None:

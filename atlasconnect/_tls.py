@@ -246,7 +246,7 @@ def check_ca_file(path: str) -> int:
     accepts counts (``TRUSTED CERTIFICATE`` blocks included) and nothing it
     would refuse passes.
     """
-    _probe_readable(path)
+    _read_ca_file(path)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     try:
         context.load_verify_locations(cafile=path)
@@ -262,11 +262,28 @@ def check_ca_file(path: str) -> int:
     return certificates
 
 
-def _probe_readable(path: str) -> None:
-    """Tell a missing or unreadable CA file from one OpenSSL cannot parse."""
+_CERTIFICATE_MARKERS = (
+    b"-----BEGIN CERTIFICATE-----",
+    b"-----BEGIN TRUSTED CERTIFICATE-----",
+    b"-----BEGIN X509 CERTIFICATE-----",
+)
+
+
+def check_ca_file_quickly(path: str) -> None:
+    """What :func:`check_ca_file` says of a missing, unreadable or empty file, without OpenSSL.
+
+    For a CA file a client is about to load anyway: a file OpenSSL cannot
+    parse makes that load fail, and :func:`ca_file_problem` then explains it.
+    """
+    if not any(marker in _read_ca_file(path) for marker in _CERTIFICATE_MARKERS):
+        raise ca_file_error(path, "empty", "holds no PEM certificates")
+
+
+def _read_ca_file(path: str) -> bytes:
+    """The CA file's bytes; a missing or unreadable file is told apart from a bad one."""
     try:
-        with open(path, "rb"):
-            pass
+        with open(path, "rb") as file:
+            return file.read()
     except FileNotFoundError:
         raise ca_file_error(path, "missing", "does not exist") from None
     except OSError as exc:

@@ -6,8 +6,11 @@ and with the pyOpenSSL backend (``-e ocsp``).
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import ssl
+import subprocess
+import sys
 from typing import Any
 
 import certifi
@@ -79,6 +82,46 @@ def test_hook_that_pymongo_no_longer_calls_fails_closed(
     monkeypatch.setattr(pymongo.client_options, "_parse_ssl_options", builds_its_own_context)
     with pytest.raises(MissingDependencyError, match="get_ssl_context"):
         atlasconnect.check_environment()
+
+
+@pytest.mark.parametrize("factory", ["connect", "connect_async"])
+def test_a_client_whose_context_misses_the_floor_is_refused(
+    monkeypatch: pytest.MonkeyPatch, factory: str
+) -> None:
+    """connect() proves the floor on the client's own context: a bypassed hook is caught."""
+
+    def builds_its_own_context(options: Any, is_sync: bool) -> tuple[ssl.SSLContext, bool]:
+        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT), False
+
+    def make_client() -> object:
+        if factory == "connect":
+            return atlasconnect.connect(URI, connect=False, min_tls_version=TLS_1_3)
+        return asyncio.run(atlasconnect.connect_async(URI, min_tls_version=TLS_1_3))
+
+    monkeypatch.setattr(pymongo.client_options, "_parse_ssl_options", builds_its_own_context)
+    with pytest.raises(MissingDependencyError, match="get_ssl_context"):
+        make_client()
+
+
+def test_a_fresh_process_reads_the_ca_bundle_once_beyond_pymongo() -> None:
+    """Serverless cold starts: the plan parses the CA file no more than pymongo does itself."""
+    code = (
+        "import ssl, sys\n"
+        "loads = []\n"
+        "def count(frame, event, arg):\n"
+        "    if event == 'c_call' and getattr(arg, '__name__', '') == 'load_verify_locations':\n"
+        "        loads.append(1)\n"
+        "import atlasconnect, pymongo.ssl_support\n"
+        "sys.setprofile(count)\n"
+        f"atlasconnect.connect({URI!r}, connect=False).close()\n"
+        "sys.setprofile(None)\n"
+        "print(len(loads), int(pymongo.ssl_support.HAVE_PYSSL))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    stdlib_loads, pyopenssl = map(int, result.stdout.split())
+    pymongos_own = 0 if pyopenssl else 1  # the sync client loads it through pyOpenSSL there
+    assert stdlib_loads == pymongos_own, "atlasconnect loaded the CA bundle itself"
 
 
 def test_context_without_a_settable_floor_fails_closed() -> None:

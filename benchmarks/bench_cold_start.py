@@ -1,0 +1,58 @@
+"""Cost of a fresh process's first ``atlasconnect.connect()`` over plain pymongo.
+
+A serverless function (AWS Lambda, Cloud Run) pays for every millisecond of a
+fresh process. Each sample is a new Python process that imports and builds
+one client without connecting, the two kinds interleaved:
+
+- ``import certifi, pymongo; MongoClient(uri, tls=True, tlsCAFile=certifi.where(), connect=False)``
+- ``import atlasconnect; atlasconnect.connect(uri, connect=False)``
+
+timed inside the process from before the imports to after ``close()``. It
+prints the medians and their ratio. Target: <= 1.10. No server is needed.
+
+Run: python benchmarks/bench_cold_start.py [--rounds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+
+URI = "mongodb://app:s3cret@db0.example.test:27017,db1.example.test:27017/?replicaSet=rs0"
+
+_TIMED = "import time\nstart = time.perf_counter()\n{body}\nprint(time.perf_counter() - start)\n"
+PLAIN = _TIMED.format(
+    body="import certifi\nfrom pymongo import MongoClient\n"
+    f"MongoClient({URI!r}, tls=True, tlsCAFile=certifi.where(), connect=False).close()"
+)
+ATLASCONNECT = _TIMED.format(
+    body=f"import atlasconnect\natlasconnect.connect({URI!r}, connect=False).close()"
+)
+
+
+def _seconds(code: str) -> float:
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    return float(result.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=20)
+    rounds = parser.parse_args().rounds
+    plain, ours = [], []
+    for _ in range(rounds):
+        plain.append(_seconds(PLAIN))
+        ours.append(_seconds(ATLASCONNECT))
+    plain_ms, ours_ms = statistics.median(plain) * 1e3, statistics.median(ours) * 1e3
+    print(f"rounds: {rounds} fresh processes each")
+    print(f"import + MongoClient(...)       median {plain_ms:.1f} ms")
+    print(f"import + atlasconnect.connect() median {ours_ms:.1f} ms")
+    print(f"ratio: {ours_ms / plain_ms:.3f} (target <= 1.10)")
+
+
+if __name__ == "__main__":
+    main()
