@@ -1,0 +1,248 @@
+"""The Django backend ``atlasconnect.django`` against the TLS + SCRAM loopback server.
+
+Django is configured here, in the test module, with no database of its own:
+each test adds its database under a fresh alias, because Django runs its
+server version check once per alias and process, and django-mongodb-backend
+keeps one client per alias for the whole process.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import ssl
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import django
+import pytest
+import trustme
+from conftest import PASSWORD, USERNAME
+from django.conf import settings
+from django.db import DatabaseError, connections, models
+from servers import MongoServer, ProxiedUri, server_context
+
+import atlasconnect
+
+if not settings.configured:
+    settings.configure(
+        DATABASES={},
+        INSTALLED_APPS=[],
+        DEFAULT_AUTO_FIELD="django_mongodb_backend.fields.ObjectIdAutoField",
+        USE_TZ=True,
+    )
+    django.setup()
+
+FAST_FAILURE: dict[str, Any] = {"serverSelectionTimeoutMS": 1000, "connectTimeoutMS": 1000}
+TLS_1_3 = ssl.TLSVersion.TLSv1_3
+
+
+class Greeting(models.Model):  # type: ignore[misc]
+    text = models.CharField(max_length=20)
+
+    class Meta:
+        app_label = "atlasconnect_tests"
+
+
+def atlas_database(uri: str, ca_file: str) -> dict[str, Any]:
+    """A ``DATABASES`` entry for a database behind atlasconnect.
+
+    ``OPTIONS`` are :func:`atlasconnect.connect`'s keywords: ``MongoClient``'s,
+    plus ``min_tls_version`` and ``verify``.
+    """
+    return {
+        "ENGINE": "atlasconnect.django",
+        "HOST": uri,  # empty: the MONGODB_URI environment variable
+        "NAME": "shop",
+        "OPTIONS": {
+            "tlsCAFile": ca_file,  # only for a private CA: certifi's bundle is the default
+            "min_tls_version": ssl.TLSVersion.TLSv1_3,
+        },
+    }
+
+
+Database = Callable[[dict[str, Any]], Any]
+_aliases = itertools.count()
+
+
+@pytest.fixture
+def database() -> Iterator[Database]:
+    """``database(settings_dict)``: Django's connection for it, under a new alias."""
+    aliases: list[str] = []
+    made: list[Any] = []
+
+    def add(settings_dict: dict[str, Any]) -> Any:
+        alias = f"atlas{next(_aliases)}"
+        aliases.append(alias)
+        # configure_settings() fills in Django's defaults; it wants a "default" entry.
+        connections.settings[alias] = connections.configure_settings({"default": settings_dict})[
+            "default"
+        ]
+        made.append(connections[alias])
+        return made[-1]
+
+    yield add
+    for connection in made:
+        connection.close_pool()
+        del connections[connection.alias]
+    for alias in aliases:
+        del connections.settings[alias]
+
+
+def fast_failing(settings_dict: dict[str, Any], **options: Any) -> dict[str, Any]:
+    return {**settings_dict, "OPTIONS": {**settings_dict["OPTIONS"], **FAST_FAILURE, **options}}
+
+
+def test_model_round_trip(database: Database, mongo: MongoServer, ca_file: str) -> None:
+    # The server speaks TLS only and mongo.uri() does not ask for it: atlasconnect switches it on.
+    connection = database(atlas_database(mongo.uri(), ca_file))
+    greetings = Greeting.objects.using(connection.alias)
+    try:
+        created = greetings.create(text="hello atlas")
+        assert greetings.get(pk=created.pk).text == "hello atlas"
+    finally:
+        connection.get_collection(Greeting._meta.db_table).drop()
+
+
+def test_raw_round_trip_with_django_user_password_and_port(
+    database: Database, mongo: MongoServer, ca_file: str
+) -> None:
+    connection = database(
+        {
+            "ENGINE": "atlasconnect.django",
+            "HOST": "localhost",
+            "PORT": str(mongo.port),
+            "USER": USERNAME,
+            "PASSWORD": PASSWORD,
+            "NAME": "shop",
+            "OPTIONS": {"tlsCAFile": ca_file, "authSource": "admin"},
+        }
+    )
+    collection = connection.database["raw"]
+    try:
+        collection.insert_one({"_id": 1, "hello": "atlas"})
+        assert collection.find_one({"_id": 1}) == {"_id": 1, "hello": "atlas"}
+    finally:
+        collection.drop()
+
+
+def test_empty_host_is_mongodb_uri(
+    database: Database, mongo: MongoServer, ca_file: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MONGODB_URI", mongo.uri())
+    connection = database(atlas_database("", ca_file))
+    assert connection.database.command("ping")["ok"] == 1
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"tlsInsecure": True},
+        {"tls": False},
+        {"ssl": False},
+        {"tlsAllowInvalidCertificates": True},
+        {"min_tls_version": ssl.TLSVersion.TLSv1},
+    ],
+    ids=["tlsInsecure", "tls-off", "ssl-off", "invalid-certificates", "floor-TLS-1.0"],
+)
+def test_insecure_options_refused_when_django_makes_the_connection(
+    database: Database, mongo: MongoServer, ca_file: str, options: dict[str, Any]
+) -> None:
+    settings_dict = atlas_database(mongo.uri(), ca_file)
+    settings_dict["OPTIONS"].update(options)
+    with pytest.raises(atlasconnect.InsecureConfigurationError) as caught:
+        database(settings_dict)
+    assert caught.value.fix
+    # django-mongodb-backend itself accepts them and connects without a word.
+    stock = database({**settings_dict, "ENGINE": "django_mongodb_backend"})
+    assert stock.settings_dict["OPTIONS"] == settings_dict["OPTIONS"]
+
+
+def test_insecure_option_in_the_host_uri_refused(
+    database: Database, mongo: MongoServer, ca_file: str
+) -> None:
+    with pytest.raises(atlasconnect.InsecureConfigurationError, match="tlsInsecure"):
+        database(atlas_database(mongo.uri(tls=True, tlsInsecure=True), ca_file))
+
+
+def tls_1_2_only_uri(proxied_uri: ProxiedUri, leaf: trustme.LeafCert) -> str:
+    return proxied_uri(server_context(leaf, maximum=ssl.TLSVersion.TLSv1_2))
+
+
+def test_floor_refuses_a_tls_1_2_server_as_the_cause_of_django_error(
+    database: Database, proxied_uri: ProxiedUri, leaf: trustme.LeafCert, ca_file: str
+) -> None:
+    uri = tls_1_2_only_uri(proxied_uri, leaf)
+    connection = database(fast_failing(atlas_database(uri, ca_file)))
+    with pytest.raises(DatabaseError) as caught:
+        Greeting.objects.using(connection.alias).create(text="never stored")
+    cause = caught.value.__cause__
+    assert isinstance(cause, atlasconnect.TLSVersionRefusedError)
+    assert "TLS 1.3" in str(cause)
+    assert cause.__context__ is None
+
+
+def test_floor_refuses_when_django_connects(
+    database: Database, proxied_uri: ProxiedUri, leaf: trustme.LeafCert, ca_file: str
+) -> None:
+    uri = tls_1_2_only_uri(proxied_uri, leaf)
+    connection = database(fast_failing(atlas_database(uri, ca_file)))
+    with pytest.raises(atlasconnect.TLSVersionRefusedError):
+        connection.ensure_connection()
+
+
+def test_untrusted_ca_refused(database: Database, mongo: MongoServer, other_ca_file: str) -> None:
+    connection = database(fast_failing(atlas_database(mongo.uri(), other_ca_file)))
+    with pytest.raises(DatabaseError) as caught:
+        Greeting.objects.using(connection.alias).count()
+    assert isinstance(caught.value.__cause__, atlasconnect.CertificateVerificationError)
+
+
+def test_verify_option_raises_the_typed_error_before_django_has_a_client(
+    database: Database, mongo: MongoServer, other_ca_file: str
+) -> None:
+    connection = database(fast_failing(atlas_database(mongo.uri(), other_ca_file), verify=True))
+    with pytest.raises(atlasconnect.CertificateVerificationError) as caught:
+        connection.ensure_connection()
+    assert connection.connection is None
+    assert PASSWORD not in str(caught.value)
+
+
+BLOCKED_IMPORT = """
+import sys
+sys.modules[{module!r}] = None
+try:
+    import atlasconnect.django
+except ImportError as exc:
+    print(exc)
+"""
+
+
+@pytest.mark.parametrize(
+    ("module", "named"),
+    [("django", "needs Django,"), ("django_mongodb_backend", "needs django-mongodb-backend,")],
+)
+def test_missing_framework_named(module: str, named: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", BLOCKED_IMPORT.format(module=module)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    assert named in result.stdout
+    assert "pip install django-mongodb-backend" in result.stdout
+
+
+def test_importing_atlasconnect_does_not_import_django() -> None:
+    code = "import sys, atlasconnect; print(sorted(m for m in sys.modules if 'django' in m))"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    assert result.stdout.strip() == "[]"
