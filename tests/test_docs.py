@@ -4,9 +4,9 @@
   ``docs/errors.rst`` (an ``.. error-reference::`` directive); the docs build
   makes the same check with Sphinx (``docs/_ext/errorref.py``).
 - Every public name is in the API reference.
-- Every ``.. code-block:: python`` in ``docs/`` and ``README.rst`` compiles and
-  names only public atlasconnect names. (The ``>>>`` examples run as doctests
-  in ``tox -e docs``.)
+- Every ``.. code-block:: python`` in ``docs/`` (sub-folders too) and
+  ``README.rst`` compiles and names only public atlasconnect names. (The
+  ``>>>`` examples run as doctests in ``tox -e docs``.)
 - The error messages pasted into ``docs/errors.rst`` from real runs still say
   what the code says.
 """
@@ -114,13 +114,22 @@ def _dedent(lines: list[str]) -> str:
     return "\n".join(line[margin:] for line in lines) + "\n"
 
 
-DOCUMENTS = [ROOT / "README.rst", *sorted(DOCS.glob("*.rst"))]
+# The pages in sub-folders (docs/integrations/) too, not the build's output (docs/_build).
+DOCUMENTS = [
+    ROOT / "README.rst",
+    *sorted(
+        page
+        for page in DOCS.rglob("*.rst")
+        if not any(part.startswith("_") for part in page.relative_to(DOCS).parts)
+    ),
+]
 EXAMPLES = [example for document in DOCUMENTS for example in python_blocks(document)]
 
 
 def test_examples_are_found() -> None:
     assert len(EXAMPLES) >= 20
     assert any(example.path.name == "README.rst" for example in EXAMPLES)
+    assert any(example.path.parent.name == "integrations" for example in EXAMPLES)
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=str)
