@@ -140,8 +140,9 @@ def explain(exc: BaseException, client: Any = None) -> AtlasConnectError | None:
             raise atlasconnect.explain(exc, client) or exc
 
     Pass the client the error came from when you have it: its per-server
-    errors and its CA file make the explanation precise. Any other ``client``
-    (None, a closed client, something that is not a client) is ignored.
+    errors and its CA file make the explanation precise; a motor client is
+    read through the pymongo client it wraps. Any other ``client`` (None, a
+    closed client, something that is not a client) is ignored.
 
     An :class:`~pymongo.errors.AutoReconnect` is explained when its text says
     a connection could not be opened and retrying will not change that (a
@@ -162,6 +163,7 @@ def _explain(exc: BaseException, client: Any, *, connecting: bool) -> AtlasConne
     """:func:`explain`; with ``connecting``, every connection failure is one to explain."""
     if isinstance(exc, AtlasConnectError):
         return exc
+    client = _pymongo_client(client)
     profile = _profile_of(client)
     if isinstance(exc, OperationFailure):
         return explain_operation_failure(exc, profile)
@@ -176,6 +178,12 @@ def _explain(exc: BaseException, client: Any, *, connecting: bool) -> AtlasConne
         if connecting or {kind_of(text) for text in errors.values()} <= ESTABLISHMENT_KINDS:
             return diagnose(errors, profile, final=True)
     return None
+
+
+def _pymongo_client(client: Any) -> Any:
+    """The pymongo client behind ``client``: motor keeps it as ``delegate``."""
+    delegate = getattr(client, "delegate", None)
+    return delegate if isinstance(delegate, (MongoClient, AsyncMongoClient)) else client
 
 
 def _profile_of(client: Any) -> ConnectionProfile:

@@ -6,6 +6,7 @@ import os
 import signal
 import ssl
 import time
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -45,11 +46,15 @@ def test_the_options_hold_the_floor_and_explain_refers_to_them(
     try:
         with pytest.raises(ServerSelectionTimeoutError) as info:
             client.admin.command("ping")
-        error = atlasconnect.explain(info.value, client)
+        errors = [
+            atlasconnect.explain(info.value, client),
+            atlasconnect.explain(info.value, SimpleNamespace(delegate=client)),  # motor's shape
+        ]
     finally:
         client.close()
-    assert isinstance(error, TLSVersionRefusedError)
-    assert error.min_tls_version == TLS_1_3  # the plan's floor, found through the client
+    for error in errors:
+        assert isinstance(error, TLSVersionRefusedError)
+        assert error.min_tls_version == TLS_1_3  # the plan's floor, found through the client
 
 
 def test_the_options_refuse_what_connect_refuses() -> None:

@@ -179,8 +179,7 @@ def failure_of(framework: Framework, uri: str, **options: Any) -> AtlasConnectEr
         try:
             with pytest.raises(ServerSelectionTimeoutError) as info:
                 await operate(handle)
-            # explain() takes pymongo's client: motor's is its delegate.
-            return atlasconnect.explain(info.value, motor.delegate)
+            return atlasconnect.explain(info.value, motor)  # it reads motor's delegate
         finally:
             motor.close()
 
