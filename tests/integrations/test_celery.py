@@ -104,8 +104,7 @@ def test_database_setting_wins_over_the_uri_s(results_uri: str, mongo: MongoServ
     close(app)
 
 
-def test_tls_is_on_even_if_the_url_does_not_ask(mongo: MongoServer, ca_file: str) -> None:
-    # Celery's own backend would talk plain text to this TLS server.
+def test_client_options_come_from_the_settings(mongo: MongoServer, ca_file: str) -> None:
     app = create_celery(mongo.uri(), database="celery_results", options={"tlsCAFile": ca_file})
     assert stored_and_read(app) == 5
     app.backend._get_connection().drop_database("celery_results")

@@ -119,10 +119,7 @@ def test_converter_refuses_what_is_not_an_object_id_and_404s_an_unknown_one(
     close(app)
 
 
-def test_client_is_atlasconnect_s_with_tls_even_if_the_uri_does_not_ask(
-    mongo: MongoServer, ca_file: str
-) -> None:
-    # No tls=true in the URI: Flask-PyMongo would talk plain text to this TLS server.
+def test_client_options_are_pymongo_keywords(mongo: MongoServer, ca_file: str) -> None:
     app = create_app({"MONGO_URI": with_database(mongo.uri(), "flask_notes")}, tlsCAFile=ca_file)
     assert post_and_get(app)["text"] == "hello atlas"
     app.extensions["atlasconnect_test_pymongo"].cx.drop_database("flask_notes")
