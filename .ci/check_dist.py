@@ -16,6 +16,8 @@ REQUIRED_IN_WHEEL = (
     "atlasconnect/py.typed",
     "atlasconnect/doctor-schema.json",
     "atlasconnect/django/base.py",
+    "atlasconnect/flask.py",
+    "atlasconnect/celery.py",
 )
 
 

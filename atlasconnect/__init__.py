@@ -9,8 +9,6 @@ cause and the fix; :func:`explain` does the same for errors met later.
 
 from __future__ import annotations
 
-from importlib.metadata import version as _version
-
 from ._client import client_options, connect, connect_async
 from ._diagnosis import explain
 from ._exceptions import (
@@ -30,8 +28,7 @@ from ._exceptions import (
     TLSVersionUnsupportedError,
 )
 from ._plan import check_environment
-
-__version__ = _version("atlasconnect")
+from ._version import __version__ as __version__
 
 __all__ = [
     "AtlasConnectError",

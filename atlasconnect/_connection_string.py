@@ -33,8 +33,7 @@ import re
 import stringprep
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, NamedTuple, ParamSpec, TypeVar
 from urllib.parse import unquote_plus
 
 from pymongo.common import URI_OPTIONS_VALIDATOR_MAP
@@ -93,28 +92,40 @@ _OPTIONS_FIX = (
 )
 
 
-@dataclass(frozen=True)
-class ConnectionString:
+def repr_of(record: tuple[Any, ...], shown: tuple[str, ...]) -> str:
+    """The ``repr`` of a named tuple with only its ``shown`` fields: the others hold secrets.
+
+    atlasconnect's records are named tuples, not dataclasses: a frozen
+    dataclass costs about a millisecond to define, paid by every fresh process.
+    """
+    fields = ", ".join(f"{name}={getattr(record, name)!r}" for name in shown)
+    return f"{type(record).__name__}({fields}, ...)"
+
+
+class ConnectionString(NamedTuple):
     """A connection string taken apart just enough to check and redact it."""
 
-    uri: str = field(repr=False)
+    uri: str
     is_srv: bool
-    options: Mapping[str, Any] = field(repr=False)
+    options: Mapping[str, Any]
     """URI options as pymongo reads them; it validates them when it builds the client."""
-    written_options: tuple[tuple[str, str], ...] = field(repr=False)
+    written_options: tuple[tuple[str, str], ...]
     """Each ``(name, value)`` of the query as written (the value percent-decoded), in order."""
-    secrets: tuple[str, ...] = field(repr=False)
+    secrets: tuple[str, ...]
     """Every secret the URI holds, in every form it may be echoed (raw and unescaped)."""
     redacted: str
     shown_options: Mapping[str, str]
     """The URI's options as they may be shown: secret values and unknown names hidden."""
     srv_host: str | None
     """The DNS name of a ``mongodb+srv://`` URI, looked up for SRV and TXT records."""
-    password: str | None = field(repr=False)
+    password: str | None
     """The password of the user information, percent-decoded."""
 
     def __str__(self) -> str:
         return self.redacted
+
+    def __repr__(self) -> str:
+        return repr_of(self, ("is_srv", "redacted", "shown_options", "srv_host"))
 
 
 class ConcealedStr(str):
@@ -362,8 +373,7 @@ def _end_of_userinfo(text: str) -> int:
     )
 
 
-@dataclass(frozen=True)
-class _OptionPair:
+class _OptionPair(NamedTuple):
     """One ``name=value`` of a URI's query, and how it may be shown."""
 
     shown_name: str

@@ -14,9 +14,8 @@ import datetime
 import re
 import ssl
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pymongo import AsyncMongoClient, MongoClient
 from pymongo.errors import (
@@ -87,7 +86,8 @@ _KIND_PATTERNS = [
     (Kind.TIMED_OUT, r"timed out"),
     (Kind.NO_ANSWER, r"no answer within serverSelectionTimeoutMS"),
 ]
-_COMPILED = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _KIND_PATTERNS]
+# The patterns here are compiled at first use (re caches them), not at import:
+# a process that never fails does not pay for them.
 _CERTIFICATE_KINDS = {
     Kind.CERTIFICATE_EXPIRED: "expired",
     Kind.HOSTNAME_MISMATCH: "hostname_mismatch",
@@ -97,7 +97,7 @@ _CERTIFICATE_KINDS = {
 # A host name may start only where a run of host-name characters starts (the
 # lookbehind): otherwise every position inside a long run is tried again, and
 # a long text without "host:port: " takes quadratic time.
-_ADDRESS = re.compile(r"(?:\[[0-9a-fA-F:.]+\]|(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]+):\d+(?=: )")
+_ADDRESS = r"(?:\[[0-9a-fA-F:.]+\]|(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]+):\d+(?=: )"
 
 # An AutoReconnect with one of these kinds failed to open a connection, in a way
 # that retrying will not cure; other kinds (closed, timed out) are also what a
@@ -110,21 +110,25 @@ ESTABLISHMENT_KINDS = frozenset(
 
 def kind_of(error_text: str) -> Kind:
     """The kind of failure one server's error text describes."""
-    for kind, pattern in _COMPILED:
-        if pattern.search(error_text):
+    for kind, pattern in _KIND_PATTERNS:
+        if re.search(pattern, error_text, re.IGNORECASE):
             return kind
     return Kind.OTHER
 
 
-@dataclass(frozen=True)
-class ConnectionProfile:
+class ConnectionProfile(NamedTuple):
     """What atlasconnect knows about a client it made, to explain that client's failures."""
 
     redacted_uri: str
-    secrets: tuple[str, ...] = field(repr=False)
+    secrets: tuple[str, ...]
     ca_file: str | None
     min_tls_version: ssl.TLSVersion
     srv_host: str | None
+
+    def __repr__(self) -> str:
+        return connection_string.repr_of(
+            self, ("redacted_uri", "ca_file", "min_tls_version", "srv_host")
+        )
 
 
 _UNKNOWN_CLIENT = ConnectionProfile("<unknown>", (), None, tls.DEFAULT_MIN_TLS_VERSION, None)
@@ -252,7 +256,7 @@ def _split_message(message: str) -> dict[str, str]:
     """Per-server errors from an AutoReconnect's text, a ServerSelectionTimeoutError's
     without the topology repr."""
     text = message.split(", Timeout: ", 1)[0]
-    addresses = list(_ADDRESS.finditer(text))
+    addresses = list(re.finditer(_ADDRESS, text))
     if not addresses:
         return {"(unknown server)": text}
     # The first server's text keeps what comes before its address ("SSL handshake failed: ").
@@ -507,12 +511,9 @@ def explain_operation_failure(
 
 
 _DNS_REASONS = [
-    ("name_not_found", re.compile(r"does not exist|NXDOMAIN", re.IGNORECASE)),
-    ("no_srv_record", re.compile(r"does not contain an answer", re.IGNORECASE)),
-    (
-        "resolver_failed",
-        re.compile(r"lifetime expired|nameservers failed|timed out|SERVFAIL", re.IGNORECASE),
-    ),
+    ("name_not_found", r"does not exist|NXDOMAIN"),
+    ("no_srv_record", r"does not contain an answer"),
+    ("resolver_failed", r"lifetime expired|nameservers failed|timed out|SERVFAIL"),
 ]
 
 
@@ -521,7 +522,10 @@ def explain_dns_failure(
 ) -> DNSResolutionError | None:
     """The SRV lookup of a ``mongodb+srv://`` host failed: which way, and what to do."""
     message = connection_string.redact(str(exc), profile.secrets)
-    reason = next((name for name, pattern in _DNS_REASONS if pattern.search(message)), None)
+    reason = next(
+        (name for name, pattern in _DNS_REASONS if re.search(pattern, message, re.IGNORECASE)),
+        None,
+    )
     if reason is None:
         return None
     host = profile.srv_host or _srv_name(message)

@@ -16,8 +16,7 @@ from __future__ import annotations
 import os
 import ssl
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import certifi
 
@@ -35,17 +34,19 @@ from ._pymongo_internals import FlooredCAFile
 _REPLACED = ("tlscafile", "event_listeners")
 
 
-@dataclass(frozen=True)
-class ConnectionPlan:
+class ConnectionPlan(NamedTuple):
     """What a client of atlasconnect will be: checked, and ready to build."""
 
     parsed: connection_string.ConnectionString
     floor: ssl.TLSVersion
     ca_file: str
-    keywords: Mapping[str, Any] = field(repr=False)
+    keywords: Mapping[str, Any]
     """The caller's keywords (secrets concealed), less the ``host`` and ``port`` made the URI."""
     listeners: tuple[Any, ...]
     """The caller's ``event_listeners``."""
+
+    def __repr__(self) -> str:
+        return connection_string.repr_of(self, ("parsed", "floor", "ca_file"))
 
     @property
     def uri(self) -> str:
@@ -143,13 +144,11 @@ def make_plan(
 
 
 def check_built_client(plan: ConnectionPlan, client: Any) -> None:
-    """The last step of a ``proof="client"`` plan: the floor and the CA file, on the client.
+    """The last step of a ``proof="client"`` plan: the TLS floor, on the client's context.
 
-    Raises :class:`MissingDependencyError` when the client's context does not
-    carry the floor, and :class:`CABundleError` when it trusts no certificate.
+    Raises :class:`MissingDependencyError` when the context does not carry it.
     """
-    if _pymongo_internals.check_client_floor(client, plan.floor) == 0:
-        raise tls.ca_file_error(plan.ca_file, "empty", "holds no certificate OpenSSL can load")
+    _pymongo_internals.check_client_floor(client, plan.floor)
 
 
 def _seed_uri(

@@ -137,14 +137,13 @@ def check_tls_floor_hook(ca_file: str) -> int | None:
     return certificates
 
 
-def check_client_floor(client: Any, floor: ssl.TLSVersion) -> int | None:
-    """Prove the floor on the context ``client`` itself built; return its CA certificates.
+def check_client_floor(client: Any, floor: ssl.TLSVersion) -> None:
+    """Prove the floor on the context ``client`` itself built.
 
     Every client builds its context when it is made (a ``mongodb+srv://``
     client builds it again after its lookup, through the same hook), so this
-    proves the floor where it matters at no cost, instead of building a probe
-    context that would load the CA file once more. The count is None for
-    pyOpenSSL's contexts, which do not tell it.
+    proves the floor where it matters, at no cost, instead of building a probe
+    context that would load the CA file once more.
     """
     context = client.options.pool_options._ssl_context
     lowest = lowest_offered_version(context)
@@ -153,9 +152,6 @@ def check_client_floor(client: Any, floor: ssl.TLSVersion) -> int | None:
             f"{type(context).__module__}.{type(context).__name__} creation through "
             "pymongo.client_options.get_ssl_context"
         )
-    if isinstance(context, ssl.SSLContext):
-        return int(context.cert_store_stats()["x509"])
-    return None
 
 
 def _hook_in_place() -> bool:

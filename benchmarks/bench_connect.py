@@ -3,7 +3,7 @@
 Times ``connect(uri, connect=False)`` against
 ``MongoClient(uri, tls=True, tlsCAFile=certifi.where(), connect=False)``,
 interleaved in one process so that both see the same machine state, and
-prints the median ratio. Target: <= 1.10, i.e. the environment check is not
+prints the median ratio. Target: <= 1.05, i.e. the environment check is not
 paid per call. No server is needed: ``connect=False`` opens no connection.
 
 Run: python benchmarks/bench_connect.py [--rounds N]
@@ -56,7 +56,7 @@ def main() -> None:
     print(f"rounds: {rounds}")
     print(f"MongoClient(...)       median {statistics.median(plain_times) * 1e3:.2f} ms")
     print(f"atlasconnect.connect() median {statistics.median(ours) * 1e3:.2f} ms")
-    print(f"median ratio connect/MongoClient: {statistics.median(ratios):.3f} (target <= 1.10)")
+    print(f"median ratio connect/MongoClient: {statistics.median(ratios):.3f} (target <= 1.05)")
 
 
 if __name__ == "__main__":
