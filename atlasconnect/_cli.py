@@ -21,6 +21,7 @@ import time
 from typing import Any, TextIO
 
 from . import __version__
+from . import _connection_string as connection_string
 from . import _doctor as doctor
 from . import _environment as environment
 from . import _tls as tls
@@ -91,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.command == "doctor":
-        uri = args.uri or os.environ.get("MONGODB_URI") or None
+        uri = args.uri or connection_string.uri_from_environment()
         return _doctor(uri, as_json=args.json, timeout=args.timeout)
     return _environment_report()
 

@@ -183,8 +183,8 @@ def resolve(seeds: str | Sequence[str] | None, port: Any = None) -> ConcealedURI
     written without one (pymongo's default, 27017, when None).
     """
     if seeds is None:
-        seeds = os.environ.get(ENVIRONMENT_VARIABLE)
-        if not seeds:
+        seeds = uri_from_environment()
+        if seeds is None:
             raise ConnectionStringError(
                 f"No connection string was given and the {ENVIRONMENT_VARIABLE} environment "
                 "variable is not set.",
@@ -199,6 +199,11 @@ def resolve(seeds: str | Sequence[str] | None, port: Any = None) -> ConcealedURI
     if not names_hosts(listed):
         return ConcealedURI(listed[0])
     return ConcealedURI(SCHEME + ",".join(_with_port(host, port) for host in listed) + "/")
+
+
+def uri_from_environment() -> str | None:
+    """The ``MONGODB_URI`` environment variable, None when unset or empty."""
+    return os.environ.get(ENVIRONMENT_VARIABLE) or None
 
 
 def seed_list(seeds: str | Sequence[str]) -> list[str]:

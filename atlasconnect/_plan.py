@@ -13,7 +13,6 @@ so they refuse the same things in the same order with the same errors.
 
 from __future__ import annotations
 
-import os
 import ssl
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
@@ -103,7 +102,7 @@ def _check_environment_for(uri: str | None, min_tls_version: ssl.TLSVersion) -> 
     """The plan's first steps, as far as the environment: no URI is needed."""
     floor = tls.validate_min_tls_version(min_tls_version)
     ca_file, is_srv = certifi.where(), False
-    if uri is not None or os.environ.get(connection_string.ENVIRONMENT_VARIABLE):
+    if uri is not None or connection_string.uri_from_environment() is not None:
         parsed = connection_string.parse(connection_string.resolve(uri))
         ca_file, is_srv = tls.choose_ca_file(parsed.options, {}), parsed.is_srv
     environment.run_checks(floor, ca_file, is_srv=is_srv)
