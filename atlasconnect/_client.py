@@ -60,8 +60,6 @@ def connect(
     logger.
 
     .. versionadded:: 0.1.0
-    .. versionchanged:: 0.1.0
-       pymongo's ``host`` and ``port`` arguments.
     """
     uri, kwargs = connection_string.conceal(uri, _with_port(kwargs, port))
     plan = make_plan(uri, min_tls_version, kwargs, proof="client")

@@ -68,7 +68,7 @@ class PyMongo(flask_pymongo.PyMongo):  # type: ignore[misc]
         names, or ``None``. ``min_tls_version`` and ``verify`` are
         :func:`atlasconnect.connect`'s (``None``: its default floor). Every
         refusal of ``connect()`` (TLS off, ``tlsInsecure``, a TLS floor below
-        1.2, ...) is raised here, as its typed error, with no frame that holds
+        1.1, ...) is raised here, as its typed error, with no frame that holds
         a secret.
         """
         try:
