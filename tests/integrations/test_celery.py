@@ -9,8 +9,6 @@ Celery's own code stores each result through the backend and
 from __future__ import annotations
 
 import ssl
-import subprocess
-import sys
 import traceback
 import uuid
 from collections.abc import Iterator
@@ -236,36 +234,3 @@ def assert_no_secret(error: BaseException) -> None:
     assert PASSWORD not in "".join(shown.format())
     assert PASSWORD not in repr(error)
     assert error.__cause__ is None
-
-
-# Importing.
-
-
-def run_python(code: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
-    )
-
-
-def test_importing_atlasconnect_does_not_import_celery() -> None:
-    result = run_python(
-        "import sys, atlasconnect; "
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('celery', 'kombu') or m == 'atlasconnect.celery'))"
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
-
-
-def test_missing_celery_is_a_clear_import_error() -> None:
-    result = run_python(
-        "import sys; sys.modules['celery'] = None\n"
-        "try:\n"
-        "    import atlasconnect.celery\n"
-        "except ImportError as exc:\n"
-        "    print(exc.name); print(exc)\n"
-    )
-    assert result.returncode == 0, result.stderr
-    name, message = result.stdout.splitlines()
-    assert name == "celery"
-    assert "pip install celery" in message

@@ -9,10 +9,7 @@ keeps one client per alias for the whole process.
 from __future__ import annotations
 
 import itertools
-import os
 import ssl
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -208,41 +205,3 @@ def test_verify_option_raises_the_typed_error_before_django_has_a_client(
         connection.ensure_connection()
     assert connection.connection is None
     assert PASSWORD not in str(caught.value)
-
-
-BLOCKED_IMPORT = """
-import sys
-sys.modules[{module!r}] = None
-try:
-    import atlasconnect.django
-except ImportError as exc:
-    print(exc)
-"""
-
-
-@pytest.mark.parametrize(
-    ("module", "named"),
-    [("django", "needs Django,"), ("django_mongodb_backend", "needs django-mongodb-backend,")],
-)
-def test_missing_framework_named(module: str, named: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", BLOCKED_IMPORT.format(module=module)],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
-    )
-    assert named in result.stdout
-    assert "pip install django-mongodb-backend" in result.stdout
-
-
-def test_importing_atlasconnect_does_not_import_django() -> None:
-    code = "import sys, atlasconnect; print(sorted(m for m in sys.modules if 'django' in m))"
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
-    )
-    assert result.stdout.strip() == "[]"

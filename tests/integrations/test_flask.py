@@ -8,8 +8,6 @@ docs/integrations/flask.rst shows.
 from __future__ import annotations
 
 import ssl
-import subprocess
-import sys
 import traceback
 from collections.abc import Iterator
 from typing import Any
@@ -266,36 +264,3 @@ def test_positional_arguments_are_mongoclient_s(notes_uri: str) -> None:
     mongo.cx.close()
     with pytest.raises(TypeError, match="at most 5 positional"):
         PyMongo(app, notes_uri, None, dict, True, False, None, "one too many")
-
-
-# Importing.
-
-
-def run_python(code: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
-    )
-
-
-def test_importing_atlasconnect_does_not_import_flask() -> None:
-    result = run_python(
-        "import sys, atlasconnect; "
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('flask', 'flask_pymongo') or m == 'atlasconnect.flask'))"
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
-
-
-def test_missing_flask_pymongo_is_a_clear_import_error() -> None:
-    result = run_python(
-        "import sys; sys.modules['flask_pymongo'] = None\n"
-        "try:\n"
-        "    import atlasconnect.flask\n"
-        "except ImportError as exc:\n"
-        "    print(exc.name); print(exc)\n"
-    )
-    assert result.returncode == 0, result.stderr
-    name, message = result.stdout.splitlines()
-    assert name == "flask_pymongo"
-    assert "pip install Flask-PyMongo" in message
