@@ -2,10 +2,10 @@
 
 The classes (``family``, ``reason_families``) and :class:`atlasconnect.Family`
 are the one place. The command's exit statuses and JSON are derived from them;
-the doctor's JSON schema, the exit status tables of ``docs/doctor.rst`` and
-``docs/errors.rst`` and the README's sentence are written by hand and checked
-here, so that a family added, renamed or renumbered in one place and not the
-others fails the suite.
+the doctor's JSON schema, the exit status tables of ``docs/doctor.rst``,
+``docs/errors.rst`` and ``docs/quickstart.rst`` and the README's sentence are
+written by hand and checked here, so that a family added, renamed or
+renumbered in one place and not the others fails the suite.
 """
 
 from __future__ import annotations
@@ -182,6 +182,15 @@ def test_the_doctor_reference_table_is_the_families() -> None:
 
 def test_the_error_reference_table_is_the_families() -> None:
     assert status_table(ROOT / "docs" / "errors.rst") == expected_rows()
+
+
+def test_the_quickstart_table_has_every_status() -> None:
+    lines = (ROOT / "docs" / "quickstart.rst").read_text(encoding="utf-8").splitlines()
+    header = lines.index("status meaning")
+    end = next(i for i in range(header + 2, len(lines)) if TABLE_BORDER.match(lines[i]))
+    statuses = [int(line.split()[0]) for line in lines[header + 2 : end] if line[:1].isdigit()]
+    expected = [status for status, _ in NOT_FAMILIES] + [f.exit_status for f in Family]
+    assert statuses == sorted(expected)
 
 
 def readme_exit_statuses() -> list[tuple[int, str]]:
