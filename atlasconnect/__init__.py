@@ -27,6 +27,7 @@ from ._exceptions import (
     TLSVersionRefusedError,
     TLSVersionUnsupportedError,
 )
+from ._families import Family
 from ._plan import check_environment
 from ._version import __version__ as __version__
 
@@ -37,6 +38,7 @@ __all__ = [
     "CertificateVerificationError",
     "ConnectionStringError",
     "DNSResolutionError",
+    "Family",
     "InsecureConfigurationError",
     "MissingDependencyError",
     "NetworkAccessError",

@@ -4,8 +4,9 @@
 - ``atlasconnect doctor [URI] [--json] [--timeout SECONDS]``: every layer from
   this machine to the cluster, and which one is broken.
 
-Exit status: 0 when all is well, 2 for a usage error, otherwise the code of
-the failure's family (:data:`EXIT_CODES`).
+Exit status: 0 when all is well, 2 for a usage error, otherwise the exit
+status of the failure's family (:class:`~atlasconnect.Family`, carried by each
+error class).
 """
 
 from __future__ import annotations
@@ -25,43 +26,17 @@ from . import _connection_string as connection_string
 from . import _doctor as doctor
 from . import _environment as environment
 from . import _tls as tls
-from ._exceptions import (
-    AtlasConnectError,
-    AuthenticationError,
-    CertificateVerificationError,
-    ConnectionStringError,
-    DNSResolutionError,
-    InsecureConfigurationError,
-    NetworkAccessError,
-    ServerUnreachableError,
-    TLSVersionRefusedError,
-)
+from ._exceptions import AtlasConnectError, family_of
+from ._families import Family
 from ._plan import check_environment
 
 EXIT_OK = 0
-EXIT_ENVIRONMENT = 10
+EXIT_USAGE = 2
+"""argparse's exit status for a bad command line."""
+EXIT_ENVIRONMENT = Family.ENVIRONMENT.exit_status
 """The environment cannot reach Atlas safely (SNI, TLS versions, CA bundle, packages)."""
 
-# Most specific class first: TLSVersionRefusedError is also a TLSVersionUnsupportedError.
-EXIT_CODES: list[tuple[type[AtlasConnectError], str, int]] = [
-    (TLSVersionRefusedError, "tls_version", 15),
-    (NetworkAccessError, "network_access", 13),
-    (CertificateVerificationError, "certificate", 14),
-    (ServerUnreachableError, "unreachable", 16),
-    (DNSResolutionError, "dns", 12),
-    (AuthenticationError, "authentication", 17),
-    (ConnectionStringError, "configuration", 11),
-    (InsecureConfigurationError, "configuration", 11),
-    (AtlasConnectError, "environment", EXIT_ENVIRONMENT),
-]
-"""(error class, family, exit status) for every failure family, checked in order."""
-
 SCHEMA_VERSION = 1
-
-
-def family_of(error: AtlasConnectError) -> tuple[str, int]:
-    """The failure family of ``error`` and its exit status."""
-    return next((name, code) for cls, name, code in EXIT_CODES if isinstance(error, cls))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -141,14 +116,18 @@ def _doctor(uri: str | None, *, as_json: bool, timeout: float) -> int:
         with printer.waiting():
             report = doctor.run(uri, timeout=timeout, progress=printer.progress)
         printer.verdict(report)
-    return family_of(report.error)[1] if report.error else EXIT_OK
+    return _exit_status(report.error)
+
+
+def _exit_status(error: AtlasConnectError | None) -> int:
+    return family_of(error).exit_status if error else EXIT_OK
 
 
 # JSON
 
 
 def _document(report: doctor.Report) -> dict[str, Any]:
-    exit_code = family_of(report.error)[1] if report.error else EXIT_OK
+    exit_code = _exit_status(report.error)
     return {
         "schema_version": SCHEMA_VERSION,
         "atlasconnect_version": __version__,
@@ -177,11 +156,11 @@ def _layer(layer: doctor.Layer) -> dict[str, Any]:
 def _error(error: AtlasConnectError | None) -> dict[str, Any] | None:
     if error is None:
         return None
-    family, exit_code = family_of(error)
+    family = family_of(error)
     return {
         "type": type(error).__name__,
-        "family": family,
-        "exit_code": exit_code,
+        "family": family.value,
+        "exit_code": family.exit_status,
         "found": error.found,
         "why": error.why,
         "fix": error.fix,
@@ -260,8 +239,11 @@ class _TextPrinter:
         if report.error is None:
             self.write(f"\nVerdict: healthy. {report.summary}")
             return
-        family, code = family_of(report.error)
-        self.write(f"\nVerdict: {type(report.error).__name__} ({family}, exit status {code})")
+        family = family_of(report.error)
+        self.write(
+            f"\nVerdict: {type(report.error).__name__} "
+            f"({family.value}, exit status {family.exit_status})"
+        )
         self.write(f"  {report.error}")
 
 

@@ -48,7 +48,9 @@ from __future__ import annotations
 
 import copyreg
 import ssl
-from typing import Any
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, ClassVar
 
 from pymongo.errors import (
     ConfigurationError,
@@ -57,6 +59,8 @@ from pymongo.errors import (
     PyMongoError,
     ServerSelectionTimeoutError,
 )
+
+from ._families import Family
 
 __all__ = [
     "AtlasConnectError",
@@ -73,6 +77,7 @@ __all__ = [
     "ServerUnreachableError",
     "TLSVersionRefusedError",
     "TLSVersionUnsupportedError",
+    "family_of",
 ]
 
 
@@ -88,6 +93,19 @@ class AtlasConnectError(Exception):
     """Why it matters for a connection to MongoDB Atlas."""
     fix: str
     """What to do about it."""
+
+    family: ClassVar[Family] = Family.ENVIRONMENT
+    """The failure family of this class's errors, and so the exit status of
+    ``atlasconnect doctor`` when it finds one (:class:`~atlasconnect.Family`).
+
+    .. versionadded:: 0.1.0
+    """
+    reason_families: ClassVar[Mapping[str, Family]] = MappingProxyType({})
+    """The reasons (the ``reason`` attribute) whose errors belong to another family than
+    :attr:`family`, with that family. Empty for most classes.
+
+    .. versionadded:: 0.1.0
+    """
 
     def __init__(self, found: str, *, why: str, fix: str, **driver_arguments: Any) -> None:
         # driver_arguments reach the pymongo base class, e.g. OperationFailure's code.
@@ -108,6 +126,13 @@ class AtlasConnectError(Exception):
         """
         # typeshed does not declare copyreg.__newobj__, which pickle knows (NEWOBJ).
         return copyreg.__newobj__, (type(self), *self.args), self.__dict__  # type: ignore[attr-defined]
+
+
+def family_of(error: AtlasConnectError) -> Family:
+    """The failure family of ``error``: its reason's, if that has one, else its class's."""
+    # Not every class has a reason; those that have none belong to their class's family.
+    reason: str = getattr(error, "reason", "")
+    return type(error).reason_families.get(reason, type(error).family)
 
 
 class SNIUnsupportedError(AtlasConnectError, PyMongoError):
@@ -195,6 +220,8 @@ class InsecureConfigurationError(AtlasConnectError, ConfigurationError):
     .. versionadded:: 0.1.0
     """
 
+    family = Family.CONFIGURATION
+
     setting: str
     """The refused setting as the caller wrote it: ``"tlsInsecure=true"`` from the connection
     string (the value percent-decoded), ``"tlsInsecure=True"`` for the keyword argument."""
@@ -212,6 +239,8 @@ class ConnectionStringError(AtlasConnectError, InvalidURI, ValueError):
 
     .. versionadded:: 0.1.0
     """
+
+    family = Family.CONFIGURATION
 
     redacted_uri: str | None
     """The connection string with every secret replaced by ``****``, if there was one."""
@@ -251,12 +280,16 @@ class NetworkAccessError(ServerErrors, AtlasConnectError, ServerSelectionTimeout
     .. versionadded:: 0.1.0
     """
 
+    family = Family.NETWORK_ACCESS
+
 
 class CertificateVerificationError(ServerErrors, AtlasConnectError, ServerSelectionTimeoutError):
     """The server's certificate could not be verified.
 
     .. versionadded:: 0.1.0
     """
+
+    family = Family.CERTIFICATE
 
     reason: str
     """``"untrusted"`` (unknown CA: a TLS-intercepting proxy or a stale bundle),
@@ -286,6 +319,15 @@ class ServerUnreachableError(ServerErrors, AtlasConnectError, ServerSelectionTim
     .. versionadded:: 0.1.0
     """
 
+    family = Family.UNREACHABLE
+    reason_families: ClassVar[Mapping[str, Family]] = MappingProxyType(
+        {
+            "no_primary": Family.NO_PRIMARY,
+            "replica_set_mismatch": Family.NO_PRIMARY,
+            "tls_not_enabled": Family.CONFIGURATION,
+        }
+    )
+
 
 class TLSVersionRefusedError(ServerErrors, TLSVersionUnsupportedError, ServerSelectionTimeoutError):
     """A server refused the TLS handshake with ``alert protocol version``.
@@ -296,12 +338,16 @@ class TLSVersionRefusedError(ServerErrors, TLSVersionUnsupportedError, ServerSel
     .. versionadded:: 0.1.0
     """
 
+    family = Family.TLS_VERSION
+
 
 class DNSResolutionError(AtlasConnectError, ConfigurationError):
     """The ``mongodb+srv://`` name could not be resolved.
 
     .. versionadded:: 0.1.0
     """
+
+    family = Family.DNS
 
     host: str
     """The DNS name that was looked up."""
@@ -321,6 +367,8 @@ class AuthenticationError(AtlasConnectError, OperationFailure):
 
     .. versionadded:: 0.1.0
     """
+
+    family = Family.AUTHENTICATION
 
     def __init__(self, found: str, *, why: str, fix: str, code: int | None) -> None:
         super().__init__(found, why=why, fix=fix, code=code)

@@ -27,12 +27,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from servers import FakeDNS, MongoServer, SrvClusterFactory, refused_port
 
-from atlasconnect import AtlasConnectError, connect
+from atlasconnect import AtlasConnectError, Family, connect
 from atlasconnect import _cli as cli
 from atlasconnect import _doctor as doctor
+from atlasconnect import _exceptions as exceptions
 
 SCHEMA = json.loads(resources.files("atlasconnect").joinpath("doctor-schema.json").read_text())
-EXIT_STATUSES = {cli.EXIT_OK, *(code for _, _, code in cli.EXIT_CODES)}
+EXIT_STATUSES = {cli.EXIT_OK, *(family.exit_status for family in Family)}
 KEY_PASSWORD = "k3y-Pa55phrase"  # a test secret that must never be printed
 
 
@@ -320,7 +321,7 @@ def test_doctor_and_connect_agree(dns_env: FakeDNS, uri: str) -> None:
         connect(uri).close()
     report = doctor.run(uri, timeout=1)
     assert report.error is not None
-    assert cli.family_of(report.error) == cli.family_of(refused.value)
+    assert exceptions.family_of(report.error) == exceptions.family_of(refused.value)
     assert type(report.error) is type(refused.value)
     assert report.error.found == refused.value.found
 
