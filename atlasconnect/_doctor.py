@@ -1,7 +1,9 @@
 """``atlasconnect doctor``: check every layer between this machine and a cluster.
 
-Layers, in order: the environment, the connection string, DNS (for
-``mongodb+srv://``), then for every host at once: TCP connect, TLS handshake,
+Layers, in order: the environment, the connection string, DNS (the SRV
+record of ``mongodb+srv://``, or each ``mongodb://`` host's addresses), then
+for every host at once: TCP connect, TLS handshake (showing the certificate
+the server presented when verification fails: see :mod:`._certificate`),
 MongoDB ``hello``, authentication and ``ping``. A host's checks stop at its
 first failed layer; the whole run stops at a failed environment, connection
 string or DNS layer, since the hosts cannot be known or reached safely then.
@@ -299,7 +301,9 @@ def _lookup_srv(layer: Layer, target: _Target, timeout: float, progress: Progres
 
 def _resolve_hosts(layer: Layer, target: _Target, timeout: float, progress: Progress) -> None:
     """Resolve every host a ``mongodb://`` URI lists, as the TCP layer will."""
-    with _step(layer, None, progress, functools.partial(_dns_failure, target=target)):
+    # Every lookup's failure is an answer, explained below; anything else is unforeseen.
+    unforeseen = functools.partial(diagnosis.explain_construction_error, profile=target.profile)
+    with _step(layer, None, progress, unforeseen):
         answers = _resolve_all(target.hosts, timeout)
         layer.details["addresses"] = {
             _address(*host): found for host, found in answers.items() if isinstance(found, list)

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 import re
 import ssl
 import sys
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import trustme
 from cryptography import x509
 from servers import ProxiedUri, server_context
-from test_doctor import doctor, doctor_json
+from test_doctor import SCHEMA, doctor, doctor_json
 
 from atlasconnect import _certificate as certificate
 from atlasconnect import _cli as cli
@@ -108,6 +110,7 @@ def test_without_cryptography_the_fingerprint_and_the_extra_are_shown(
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "cryptography", None)  # import raises ImportError
     report = doctor_module.run(proxied_uri(server_context(expired_leaf), tlsCAFile=ca_file))
+    jsonschema.validate(json.loads(json.dumps(cli._document(report), default=str)), SCHEMA)
     (layer,) = [layer for layer in report.hosts[0].layers if layer.name == "tls"]
     shown = layer.details["presented_certificate"]
     assert shown["decoded"] is False
