@@ -310,7 +310,8 @@ def _resolve_hosts(layer: Layer, target: _Target, timeout: float, progress: Prog
         }
         unresolved = {host: exc for host, exc in answers.items() if not isinstance(exc, list)}
         layer.details["unresolved"] = {
-            _address(*host): str(exc) for host, exc in unresolved.items()
+            _address(*host): connection_string.redact(str(exc), target.profile.secrets)
+            for host, exc in unresolved.items()
         }
         if unresolved:
             (host, port), exc = next(iter(unresolved.items()))
