@@ -181,6 +181,8 @@ _LABELS = {
     "ping": "ping",
 }
 _STATUS = {"ok": ("  ok", "32"), "failed": ("FAIL", "31"), "skipped": ("skip", "33")}
+_EVIDENCE_INDENT = " " * len("[FAIL] ")
+_VALIDITY = {"valid": "within these dates", "expired": "EXPIRED", "not_yet_valid": "NOT YET VALID"}
 
 
 class _TextPrinter:
@@ -223,6 +225,8 @@ class _TextPrinter:
             status = f"\033[{color}m{status}\033[0m"
         where = f"{label:<17} {host}" if host else label
         self.write(f"[{status}] {where}  ({layer.seconds * 1000:.1f} ms)  {_summary(layer)}")
+        for line in _evidence(layer):
+            self.write(f"{_EVIDENCE_INDENT}{line}")
 
     def waiting(self) -> _Ticker:
         return _Ticker(self)
@@ -281,6 +285,9 @@ def _summary(layer: doctor.Layer) -> str:
             return ", ".join(f"{k.replace('_', ' ')} {d[k]}" for k in keys if k in d)
         case "connection_string":
             return f"{d['uri']} -> {', '.join(map(str, d['hosts']))}"
+        case "dns" if "addresses" in d:
+            resolved = [f"{host} -> {', '.join(found)}" for host, found in d["addresses"].items()]
+            return "; ".join(resolved)
         case "dns" if "srv_name" in d:
             return f"SRV {d['srv_name']}: {', '.join(d['targets'])}; TXT {d['txt']}"
         case "dns":
@@ -301,3 +308,36 @@ def _summary(layer: doctor.Layer) -> str:
             round_trip = float(d["round_trip_seconds"]) * 1000
             return f"MongoDB {d['server_version']}, round trip {round_trip:.1f} ms"
     return ""
+
+
+def _evidence(layer: doctor.Layer) -> list[str]:
+    """The lines under a TLS layer whose verification failed: what the server presented."""
+    d = layer.details
+    if layer.name != "tls" or "presented_certificate" not in d:
+        return []
+    shown = d["presented_certificate"]
+    clock = [f"this machine's clock: {d['clock']}"] if "clock" in d else []
+    if shown is None:
+        return ["the presented certificate could not be read: a second connection failed", *clock]
+    if not shown["decoded"]:
+        return [
+            f"presented certificate SHA-256 {shown['sha256']}; to see its subject, issuer, "
+            "dates and host names: pip install 'atlasconnect[doctor]'",
+            *clock,
+        ]
+    dates = f"valid from {shown['not_before']} to {shown['not_after']}"
+    if clock:
+        dates += f"; this machine's clock: {d['clock']} ({_VALIDITY[shown['validity']]})"
+    names = ", ".join(shown["names"]) or "none (no subjectAltName)"
+    lines = [
+        f"presented certificate: subject {shown['subject']}",
+        f"issuer {shown['issuer']}",
+        dates,
+        f"host names it covers: {names}; SNI sent: {d['sni']}",
+    ]
+    if shown["likely_interceptor"]:
+        lines.append(
+            f"the issuer looks like {shown['likely_interceptor']}, a TLS-inspecting proxy or "
+            "antivirus: it decrypts this machine's TLS traffic and re-signs it with its own CA"
+        )
+    return lines

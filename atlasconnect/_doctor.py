@@ -1,7 +1,9 @@
 """``atlasconnect doctor``: check every layer between this machine and a cluster.
 
-Layers, in order: the environment, the connection string, DNS (for
-``mongodb+srv://``), then for every host at once: TCP connect, TLS handshake,
+Layers, in order: the environment, the connection string, DNS (the SRV
+record of ``mongodb+srv://``, or each ``mongodb://`` host's addresses), then
+for every host at once: TCP connect, TLS handshake (showing the certificate
+the server presented when verification fails: see :mod:`._certificate`),
 MongoDB ``hello``, authentication and ``ping``. A host's checks stop at its
 first failed layer; the whole run stops at a failed environment, connection
 string or DNS layer, since the hosts cannot be known or reached safely then.
@@ -21,10 +23,12 @@ or as JSON (schema: ``doctor-schema.json`` beside this module).
 from __future__ import annotations
 
 import contextlib
+import datetime
 import functools
 import socket
 import ssl
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -36,6 +40,7 @@ from pymongo import MongoClient
 from pymongo.errors import ConfigurationError, PyMongoError
 from pymongo.uri_parser import parse_uri
 
+from . import _certificate as certificate
 from . import _connection_string as connection_string
 from . import _diagnosis as diagnosis
 from . import _environment as environment
@@ -272,10 +277,14 @@ def _hosts_and_credentials(
 def _check_dns(report: Report, target: _Target, timeout: float, progress: Progress) -> None:
     layer = Layer("dns")
     report.layers.append(layer)
-    if not target.parsed.is_srv:
-        layer.details = {"reason": "mongodb:// lists its hosts; there is nothing to look up"}
-        progress(None, layer)
-        return
+    if target.parsed.is_srv:
+        _lookup_srv(layer, target, timeout, progress)
+    else:
+        _resolve_hosts(layer, target, timeout, progress)
+    report.error = layer.error
+
+
+def _lookup_srv(layer: Layer, target: _Target, timeout: float, progress: Progress) -> None:
     import dns.resolver
 
     name = target.srv_name
@@ -288,7 +297,106 @@ def _check_dns(report: Report, target: _Target, timeout: float, progress: Progre
         target.hosts, target.credentials = _hosts_and_credentials(
             target.parsed, target.profile, timeout
         )
-    report.error = layer.error
+
+
+def _resolve_hosts(layer: Layer, target: _Target, timeout: float, progress: Progress) -> None:
+    """Resolve every host a ``mongodb://`` URI lists, as the TCP layer will."""
+    # Every lookup's failure is an answer, explained below; anything else is unforeseen.
+    unforeseen = functools.partial(diagnosis.explain_construction_error, profile=target.profile)
+    with _step(layer, None, progress, unforeseen):
+        answers = _resolve_all(target.hosts, timeout)
+        layer.details["addresses"] = {
+            _address(*host): found for host, found in answers.items() if isinstance(found, list)
+        }
+        unresolved = {host: exc for host, exc in answers.items() if not isinstance(exc, list)}
+        layer.details["unresolved"] = {
+            _address(*host): connection_string.redact(str(exc), target.profile.secrets)
+            for host, exc in unresolved.items()
+        }
+        if unresolved:
+            (host, port), exc = next(iter(unresolved.items()))
+            raise _unresolved_host(host, port, exc, target)
+
+
+Resolved = list[str] | Exception
+"""A host's addresses, or why it has none."""
+
+
+def _resolve_all(hosts: list[tuple[str, int]], timeout: float) -> dict[tuple[str, int], Resolved]:
+    """Every host's addresses, looked up at once, each within ``timeout`` seconds.
+
+    ``getaddrinfo`` has no timeout of its own: each lookup runs in a daemon
+    thread, and one that has not answered in time is left to finish alone.
+    """
+    answers: dict[tuple[str, int], Resolved] = {}
+
+    def resolve(host: str, port: int) -> None:
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as exc:
+            answers[host, port] = exc
+        else:
+            answers[host, port] = list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+    threads = [threading.Thread(target=resolve, args=host, daemon=True) for host in hosts]
+    deadline = time.monotonic() + timeout
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    no_answer = TimeoutError(f"no answer within {timeout:g} s")
+    return {host: answers.get(host, no_answer) for host in hosts}
+
+
+# getaddrinfo's answers for a name DNS does not know, as opposed to a resolver that failed.
+_NAME_NOT_FOUND = frozenset(
+    getattr(socket, code) for code in ("EAI_NONAME", "EAI_NODATA") if hasattr(socket, code)
+)
+
+
+def _unresolved_host(host: str, port: int, exc: Exception, target: _Target) -> AtlasConnectError:
+    """The typed error for a ``mongodb://`` host that has no address."""
+    if isinstance(exc, UnicodeError):  # the IDNA codec refused the name before any lookup
+        return _host_failure(exc, host, port, target)
+    said = connection_string.redact(str(exc), target.profile.secrets)
+    found = f"The host name {host} of the mongodb:// connection string does not resolve: {said}"
+    if isinstance(exc, socket.gaierror) and exc.errno in _NAME_NOT_FOUND:
+        if _looks_like_atlas_srv_name(host):
+            return DNSResolutionError(
+                found,
+                why=f"{host} is the name of an Atlas cluster, not of one of its hosts: it "
+                "has an SRV record listing the hosts, and no address of its own, so a "
+                "mongodb:// connection string cannot connect to it.",
+                fix=f"use the mongodb+srv:// connection string Atlas shows (Database > "
+                f"Connect > Drivers): mongodb+srv://USER:PASSWORD@{host}/ with no port. "
+                f"To list the hosts instead: nslookup -type=SRV _mongodb._tcp.{host}",
+                host=host,
+                reason="name_not_found",
+            )
+        return DNSResolutionError(
+            found,
+            why="DNS does not know this name: a typo, a cluster that was deleted or "
+            "renamed, or a name that only a VPN or a private DNS zone knows.",
+            fix=f"copy the connection string again from Atlas (Database > Connect > "
+            f"Drivers) and compare the host names; check the name with `nslookup {host}`. "
+            "If it is your cluster's name (cluster0.abcde.mongodb.net), use mongodb+srv://.",
+            host=host,
+            reason="name_not_found",
+        )
+    return DNSResolutionError(
+        found,
+        why="this machine's resolver gave no answer for the name, so nothing can connect to it.",
+        fix=f"check that this machine resolves names (`nslookup {host}`), try another "
+        "resolver (1.1.1.1 or 8.8.8.8), or raise --timeout.",
+        host=host,
+        reason="resolver_failed",
+    )
+
+
+def _looks_like_atlas_srv_name(host: str) -> bool:
+    """cluster0.abcde.mongodb.net: three labels before mongodb.net, none a shard host's."""
+    labels = host.lower().rstrip(".").split(".")
+    return len(labels) == 4 and labels[-2:] == ["mongodb", "net"] and "-shard-" not in labels[0]
 
 
 def _txt(name: str, timeout: float) -> str | None:
@@ -372,18 +480,48 @@ def _tls(layer: Layer, host: str, port: int, target: _Target, timeout: float) ->
             socket.create_connection((host, port), timeout=timeout) as sock,
             context.wrap_socket(sock, server_hostname=host) as tls_sock,
         ):
-            certificate = tls_sock.getpeercert() or {}
+            peer = tls_sock.getpeercert() or {}
             cipher = tls_sock.cipher()
             layer.details.update(
                 version=tls_sock.version(),
                 cipher=cipher[0] if cipher else None,
                 verified=True,
-                subject=_name(certificate.get("subject", ())),
-                issuer=_name(certificate.get("issuer", ())),
-                expires=certificate.get("notAfter"),
+                subject=_name(peer.get("subject", ())),
+                issuer=_name(peer.get("issuer", ())),
+                expires=peer.get("notAfter"),
             )
+    except ssl.SSLCertVerificationError as exc:
+        _network_failure(layer, host, port, exc, target)
+        layer.details.update(_presented_evidence(host, port, exc, timeout))
     except OSError as exc:
         _network_failure(layer, host, port, exc, target)
+
+
+# OpenSSL's verify codes X509_V_ERR_CERT_NOT_YET_VALID and X509_V_ERR_CERT_HAS_EXPIRED.
+_CLOCK_VERIFY_CODES = frozenset({9, 10})
+
+
+def _presented_evidence(
+    host: str, port: int, exc: ssl.SSLCertVerificationError, timeout: float
+) -> dict[str, Any]:
+    """What the server presented and, for a date failure, this machine's clock.
+
+    Read over a second, unverified connection (see :mod:`atlasconnect._certificate`):
+    evidence to show, never trusted. None when that connection fails too.
+    """
+    now = datetime.datetime.now(datetime.timezone.utc)
+    details: dict[str, Any] = {"verify_message": exc.verify_message}
+    try:
+        presented = certificate.decode(certificate.fetch(host, port, timeout))
+    except OSError:
+        details["presented_certificate"] = None
+        validity = None
+    else:
+        details["presented_certificate"] = presented.details(now)
+        validity = presented.validity(now)
+    if exc.verify_code in _CLOCK_VERIFY_CODES or validity in ("expired", "not_yet_valid"):
+        details["clock"] = certificate.iso(now)
+    return details
 
 
 def _name(rdns: Any) -> str:
