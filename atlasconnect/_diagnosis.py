@@ -117,8 +117,11 @@ _REFUSED_HANDSHAKE_KINDS = {
 # A host name may start only where a run of host-name characters starts (the
 # lookbehind): otherwise every position inside a long run is tried again, and
 # a long text without "host:port: " takes quadratic time.
-# A host name a user redacted before pasting ("<shard-host-1>") counts as one.
-_ADDRESS = r"(?:\[[0-9a-fA-F:.]+\]|<[^<>\s]+>|(?<![A-Za-z0-9_.<-])[A-Za-z0-9_.-]+):\d+(?=: )"
+# A host name a user redacted before pasting ("<shard-host-1>") counts as one; a
+# name starts with a letter or digit, so OpenSSL's "_ssl.c:989: " is not one.
+_ADDRESS = (
+    r"(?:\[[0-9a-fA-F:.]+\]|<[^<>\s]+>|(?<![A-Za-z0-9_.<-])[A-Za-z0-9][A-Za-z0-9_.-]*):\d+(?=: )"
+)
 
 # An AutoReconnect with one of these kinds failed to open a connection, in a way
 # that retrying will not cure; other kinds (closed, timed out) are also what a
@@ -412,6 +415,17 @@ def _certificate_error(
             "connect with the host names Atlas gives: copy the connection string from Atlas "
             "(Database > Connect > Drivers), not an IP address or an alias the certificate "
             "does not name.",
+        ),
+        Kind.OCSP: (
+            f"The revocation status (OCSP) of the certificate of {hosts} could not be checked.",
+            "with pyOpenSSL (pymongo[ocsp]) pymongo asks the CA's OCSP responder whether the "
+            "certificate was revoked, and refuses it when the answer (or a stapled one) is "
+            "invalid or missing: a firewall or proxy that blocks the responder (HTTP, port "
+            "80), or one that replaces Atlas's certificate.",
+            "allow outbound HTTP (port 80) to the OCSP responder the certificate names (its "
+            "Authority Information Access), or have port 27017 "
+            "exempted from TLS inspection. tlsDisableOCSPEndpointCheck=true skips only the "
+            "responder check, and only when the server staples no response: use it knowingly.",
         ),
         Kind.CERTIFICATE_UNVERIFIED: (
             f"The certificate of {hosts} could not be verified against {trusted}.",
