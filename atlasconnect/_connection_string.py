@@ -81,12 +81,12 @@ _ESCAPE_FIX = (
     'print(urllib.parse.quote_plus(getpass.getpass()))". '
     "An '@' anywhere else in the URI (in an option value) must be written %40."
 )
-_URI_WHY = (
+URI_WHY = (
     "pymongo reads the URI left to right; an unescaped character or a wrong option "
     "makes it connect somewhere else, use the wrong database, or fail later with a "
     "message that does not point here."
 )
-_OPTIONS_FIX = (
+OPTIONS_FIX = (
     "correct the part named above; connection string options and their values are "
     "listed at https://www.mongodb.com/docs/manual/reference/connection-string-options/"
 )
@@ -283,7 +283,7 @@ def parse(uri: str) -> ConnectionString:
     if scheme is None:
         raise ConnectionStringError(
             "The connection string does not start with mongodb:// or mongodb+srv://.",
-            why=_URI_WHY,
+            why=URI_WHY,
             fix=(
                 "copy the connection string from the Atlas UI (Database > Connect > Drivers); "
                 "it starts with mongodb+srv://."
@@ -573,8 +573,8 @@ def invalid_option_error(
     """
     return ConnectionStringError(
         f"pymongo refused {refused}: {redact(str(exc), secrets)}",
-        why=_URI_WHY,
-        fix=_OPTIONS_FIX,
+        why=URI_WHY,
+        fix=OPTIONS_FIX,
         redacted_uri=redacted_uri,
     )
 

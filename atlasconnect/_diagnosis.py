@@ -11,8 +11,10 @@ reads the topology description's repr.
 from __future__ import annotations
 
 import datetime
+import importlib.metadata
 import re
 import ssl
+import sys
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from enum import Enum
 from typing import Any, NamedTuple, TypeVar
@@ -21,6 +23,7 @@ from pymongo import AsyncMongoClient, MongoClient
 from pymongo.errors import (
     AutoReconnect,
     ConfigurationError,
+    InvalidURI,
     NotPrimaryError,
     OperationFailure,
     PyMongoError,
@@ -34,7 +37,9 @@ from ._exceptions import (
     AtlasConnectError,
     AuthenticationError,
     CertificateVerificationError,
+    ConnectionStringError,
     DNSResolutionError,
+    MissingDependencyError,
     NetworkAccessError,
     ServerUnreachableError,
     SNIRefusedError,
@@ -53,9 +58,12 @@ class Kind(Enum):
     CERTIFICATE_EXPIRED = "certificate expired"
     HOSTNAME_MISMATCH = "host name mismatch"
     CERTIFICATE_UNTRUSTED = "certificate not trusted"
+    OCSP = "OCSP check failed"
     CERTIFICATE_UNVERIFIED = "certificate verification failed"
     PROTOCOL_VERSION = "TLS version refused"
+    HANDSHAKE_FAILURE = "TLS handshake failure"
     ALERT_INTERNAL_ERROR = "TLS alert 80 (internal error)"
+    HANDSHAKE_TIMED_OUT = "TLS handshake timed out"
     CLOSED = "connection closed"
     UNKNOWN_HOST = "host name unknown"
     REFUSED = "connection refused"
@@ -73,15 +81,22 @@ _KIND_PATTERNS = [
     (Kind.CERTIFICATE_EXPIRED, r"certificate has expired|certificate is not yet valid"),
     (Kind.HOSTNAME_MISMATCH, r"hostname mismatch|DNSMismatch|IPAddressMismatch|doesn't match"),
     (Kind.CERTIFICATE_UNTRUSTED, r"unable to get local issuer|self[- ]signed certificate"),
-    (Kind.CERTIFICATE_UNVERIFIED, r"certificate verify failed"),
+    (Kind.OCSP, r"invalid status response|ocsp"),
+    (Kind.CERTIFICATE_UNVERIFIED, r"certificate[ _]verify[ _]failed"),
     (Kind.PROTOCOL_VERSION, r"alert protocol version|unsupported protocol|no protocols available"),
-    (Kind.ALERT_INTERNAL_ERROR, r"alert internal error"),
+    (Kind.HANDSHAKE_FAILURE, r"alert handshake failure|no shared cipher|no ciphers available"),
+    (Kind.ALERT_INTERNAL_ERROR, r"alert[ _]internal[ _]error"),
+    (Kind.HANDSHAKE_TIMED_OUT, r"handshake operation timed out"),
     (
         Kind.CLOSED,
         r"connection closed|unexpected eof|eof occurred|econnreset|connection reset"
         r"|ssl handshake failed: \S+:\s*(?:\(configured timeouts|$)",
     ),
-    (Kind.UNKNOWN_HOST, r"name or service not known|nodename nor servname|getaddrinfo failed"),
+    (
+        Kind.UNKNOWN_HOST,
+        r"name or service not known|nodename nor servname|getaddrinfo failed"
+        r"|no address associated with hostname|temporary failure in name resolution",
+    ),
     (Kind.REFUSED, r"connection refused|econnrefused|errno (?:111|61|10061)\] connect call failed"),
     (Kind.TIMED_OUT, r"timed out"),
     (Kind.NO_ANSWER, r"no answer within serverSelectionTimeoutMS"),
@@ -92,18 +107,27 @@ _CERTIFICATE_KINDS = {
     Kind.CERTIFICATE_EXPIRED: "expired",
     Kind.HOSTNAME_MISMATCH: "hostname_mismatch",
     Kind.CERTIFICATE_UNTRUSTED: "untrusted",
+    Kind.OCSP: "ocsp",
     Kind.CERTIFICATE_UNVERIFIED: "unverified",
+}
+_REFUSED_HANDSHAKE_KINDS = {
+    Kind.PROTOCOL_VERSION: "alert protocol version",
+    Kind.HANDSHAKE_FAILURE: "handshake failure",
 }
 # A host name may start only where a run of host-name characters starts (the
 # lookbehind): otherwise every position inside a long run is tried again, and
 # a long text without "host:port: " takes quadratic time.
-_ADDRESS = r"(?:\[[0-9a-fA-F:.]+\]|(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]+):\d+(?=: )"
+# A host name a user redacted before pasting ("<shard-host-1>") counts as one; a
+# name starts with a letter or digit, so OpenSSL's "_ssl.c:989: " is not one.
+_ADDRESS = (
+    r"(?:\[[0-9a-fA-F:.]+\]|<[^<>\s]+>|(?<![A-Za-z0-9_.<-])[A-Za-z0-9][A-Za-z0-9_.-]*):\d+(?=: )"
+)
 
 # An AutoReconnect with one of these kinds failed to open a connection, in a way
 # that retrying will not cure; other kinds (closed, timed out) are also what a
 # connection dropped in the middle of an operation says, which pymongo retries.
 ESTABLISHMENT_KINDS = frozenset(
-    {*_CERTIFICATE_KINDS, Kind.PROTOCOL_VERSION, Kind.ALERT_INTERNAL_ERROR}
+    {*_CERTIFICATE_KINDS, *_REFUSED_HANDSHAKE_KINDS, Kind.ALERT_INTERNAL_ERROR}
     | {Kind.UNKNOWN_HOST, Kind.REFUSED}
 )
 
@@ -155,12 +179,38 @@ def explain(exc: BaseException, client: Any = None) -> AtlasConnectError | None:
     A connection closed or timed out in the middle of an operation (a
     failover) gives None: pymongo retries those.
 
+    A framework's own exception (Django's ``DatabaseError``, MongoEngine's
+    ``ConnectionFailure``, a ``ValueError`` raised while handling the error) is
+    explained by the first error of its ``__cause__`` / ``__context__`` chain
+    that is a connection problem.
+
     It never raises, and its time grows linearly with the length of the
     error's text, so it is safe to call from any error handler.
 
     .. versionadded:: 0.1.0
     """
-    return _explain(exc, client, connecting=False)
+    for link in _chain(exc):
+        error = _explain(link, client, connecting=False)
+        if error is not None:
+            return error
+    return None
+
+
+_MAX_CHAIN = 16
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and the exceptions it was raised from or while handling, at most ``_MAX_CHAIN``.
+
+    The explicit cause comes before the implicit context, as in a printed
+    traceback; an exception met twice ends the walk (chains can be cycles).
+    """
+    chain: list[BaseException] = []
+    link: BaseException | None = exc
+    while link is not None and len(chain) < _MAX_CHAIN and all(link is not e for e in chain):
+        chain.append(link)
+        link = link.__cause__ or link.__context__
+    return chain
 
 
 def _explain(exc: BaseException, client: Any, *, connecting: bool) -> AtlasConnectError | None:
@@ -171,10 +221,14 @@ def _explain(exc: BaseException, client: Any, *, connecting: bool) -> AtlasConne
     profile = _profile_of(client)
     if isinstance(exc, OperationFailure):
         return explain_operation_failure(exc, profile)
-    if isinstance(exc, ConfigurationError):
-        return explain_dns_failure(exc, profile)
+    if isinstance(exc, (ConfigurationError, TypeError, ValueError)):
+        return explain_configuration_error(exc, profile)
     if isinstance(exc, ServerSelectionTimeoutError):
         errors = server_errors_of(client)
+        if not errors and isinstance(client, (MongoClient, AsyncMongoClient)):
+            problem = replica_set_problem(client, profile)
+            if problem is not None:
+                return problem
         return diagnose(errors or _split_message(str(exc)), profile, final=True)
     if isinstance(exc, AutoReconnect) and not isinstance(exc, NotPrimaryError):
         # The failure of this one connection: the topology may well look healthy.
@@ -286,10 +340,15 @@ def diagnose(
     for kind in Kind:
         if kind in _CERTIFICATE_KINDS and kind in kinds.values():
             return _certificate_error(kind, _only(errors, kinds, kind), profile)
-    if Kind.PROTOCOL_VERSION in kinds.values():
-        return _tls_version_error(_only(errors, kinds, Kind.PROTOCOL_VERSION), profile)
+    for kind, alert in _REFUSED_HANDSHAKE_KINDS.items():
+        if kind in kinds.values():
+            return _tls_version_error(_only(errors, kinds, kind), profile, alert)
     if _is_atlas(errors) and set(kinds.values()) <= {Kind.ALERT_INTERNAL_ERROR, Kind.CLOSED}:
-        return _network_access_error(errors)
+        if profile is _UNKNOWN_CLIENT and _all_plain(errors):
+            return _unreachable(errors, profile)
+        return _network_access_error(errors, certain=True)
+    if _is_redacted(errors) and set(kinds.values()) == {Kind.ALERT_INTERNAL_ERROR}:
+        return _network_access_error(errors, certain=False)
     if final or set(kinds.values()) == {Kind.UNKNOWN_HOST}:
         return _unreachable(errors, profile)
     return None
@@ -302,6 +361,26 @@ def _only(errors: dict[str, str], kinds: dict[str, Kind], kind: Kind) -> dict[st
 def _is_atlas(errors: Mapping[str, str]) -> bool:
     hosts = [address.rsplit(":", 1)[0].lower() for address in errors]
     return bool(hosts) and all(host.endswith(ATLAS_DOMAINS) for host in hosts)
+
+
+def _is_redacted(errors: Mapping[str, str]) -> bool:
+    """Whether the user hid every host name ("<shard-host-1>", "xxxx") or none was pasted."""
+    hosts = [address.rsplit(":", 1)[0].lower() for address in errors]
+    return bool(hosts) and all(
+        host.startswith(("<", "(unknown")) or "*" in host or "xxx" in host for host in hosts
+    )
+
+
+def _all_plain(errors: Mapping[str, str]) -> bool:
+    """Whether every connection was closed without any TLS having started.
+
+    With TLS on, a connection Atlas ends during the handshake is reported
+    by the TLS library (an ``SSL handshake failed`` or ``EOF occurred`` text);
+    a bare ``connection closed`` comes from a plain socket.
+    """
+    return not any(
+        re.search(r"ssl|tls|handshake|eof", text, re.IGNORECASE) for text in errors.values()
+    )
 
 
 def _hosts(errors: Mapping[str, str]) -> str:
@@ -337,6 +416,17 @@ def _certificate_error(
             "(Database > Connect > Drivers), not an IP address or an alias the certificate "
             "does not name.",
         ),
+        Kind.OCSP: (
+            f"The revocation status (OCSP) of the certificate of {hosts} could not be checked.",
+            "with pyOpenSSL (pymongo[ocsp]) pymongo asks the CA's OCSP responder whether the "
+            "certificate was revoked, and refuses it when the answer (or a stapled one) is "
+            "invalid or missing: a firewall or proxy that blocks the responder (HTTP, port "
+            "80), or one that replaces Atlas's certificate.",
+            "allow outbound HTTP (port 80) to the OCSP responder the certificate names (its "
+            "Authority Information Access), or have port 27017 "
+            "exempted from TLS inspection. tlsDisableOCSPEndpointCheck=true skips only the "
+            "responder check, and only when the server staples no response: use it knowingly.",
+        ),
         Kind.CERTIFICATE_UNVERIFIED: (
             f"The certificate of {hosts} could not be verified against {trusted}.",
             "the certificate is signed by an unknown CA (a TLS-inspecting proxy), or it is "
@@ -363,17 +453,21 @@ _PROXY_FIX = (
 
 
 def _tls_version_error(
-    errors: dict[str, str], profile: ConnectionProfile
+    errors: dict[str, str], profile: ConnectionProfile, alert: str
 ) -> TLSVersionRefusedError:
     floor = tls.effective_min_tls_version(profile.min_tls_version)
     available = available_tls_versions()
     offered = ", ".join(tls.version_name(v) for v in available if v >= floor)
+    meaning = "no TLS version is acceptable to both sides"
+    if alert == "handshake failure":
+        # OpenSSL sends this one for several mismatches, not only the version.
+        meaning = "most likely no TLS version or cipher is acceptable to both sides"
     return TLSVersionRefusedError(
-        f"{_hosts(errors)} refused the TLS handshake with 'alert protocol version': no TLS "
-        f"version is acceptable to both sides. This client offers {offered or 'none'}.",
-        why="Atlas accepts TLS 1.2 and newer (a cluster can require 1.3); a server or "
-        "middlebox that stops at an older version, or a floor above what the server speaks, "
-        "leaves nothing in common.",
+        f"{_hosts(errors)} refused the TLS handshake with '{alert}': {meaning}. "
+        f"This client offers {offered or 'none'}.",
+        why="Atlas accepts TLS 1.2 and newer (a cluster can require 1.3) with current "
+        "ciphers; a server or middlebox that stops at an older version or offers only old "
+        "ciphers, or a floor above what the server speaks, leaves nothing in common.",
         fix=_tls_version_fix(floor),
         server_errors=errors,
         min_tls_version=floor,
@@ -405,15 +499,34 @@ def _tls_version_fix(floor: ssl.TLSVersion) -> str:
     )
 
 
-def _network_access_error(errors: dict[str, str]) -> NetworkAccessError:
+def _network_access_error(errors: dict[str, str], *, certain: bool) -> NetworkAccessError:
+    """Atlas refusing this machine's IP address; ``certain`` when the hosts are Atlas's."""
     hosts = f"Every host of the Atlas cluster ({_hosts(errors)})"
-    if len(errors) == 1:
+    if not certain:
+        hosts = f"Every host ({_hosts(errors)}; the names were hidden)"
+    elif len(errors) == 1:
         hosts = f"The Atlas host {_hosts(errors)}"
-    return NetworkAccessError(
+    found = (
         f"{hosts} ended the TLS handshake at once (TLS alert 80 'internal error', or a "
-        "closed connection).",
-        why="this is how Atlas answers a machine whose public IP address is not on the "
-        "project's IP access list.",
+        "closed connection)."
+    )
+    why = (
+        "this is how Atlas answers a machine whose public IP address is not on the "
+        "project's IP access list."
+    )
+    if not certain:
+        found += (
+            " This is most likely, not certainly, Atlas refusing this machine's IP address; "
+            "the other candidates are a TLS-inspecting proxy and a server that is not Atlas."
+        )
+        why = (
+            "Atlas answers a machine whose public IP address is not on the project's IP "
+            "access list with alert 80; other servers rarely send it, but the host names "
+            "that would prove these are Atlas's are not in the text."
+        )
+    return NetworkAccessError(
+        found,
+        why=why,
         fix="in Atlas, open Security > Network Access > IP Access List and add this machine's "
         "public IP address ('Add Current IP Address' when you use the browser on this "
         "machine). To find it from here: curl https://checkip.amazonaws.com. Servers behind "
@@ -428,22 +541,184 @@ _UNREACHABLE_WHY = (
     "clusters pause after 60 days without connections), or host names that do not "
     "match the cluster make every server unreachable."
 )
-_UNREACHABLE_FIX = (
-    "allow outbound TCP 27015-27017 to the hosts above (test one with: python -c "
-    "\"import socket; socket.create_connection(('HOST', 27017), 5)\"), resume the cluster "
-    "in Atlas if it is paused, and compare the host names with the connection string "
-    "Atlas shows under Database > Connect."
-)
+
+
+def _unreachable_fix(errors: Mapping[str, str]) -> str:
+    return (
+        f"allow outbound TCP 27015-27017 to the hosts above (test one with: "
+        f"{_tcp_test(errors)}), resume the cluster in Atlas if it is paused, and compare "
+        "the host names with the connection string Atlas shows under Database > Connect."
+    )
+
+
+def _first_address(errors: Mapping[str, str]) -> tuple[str, str]:
+    """The host and port of the first server that has them, for the commands in a fix."""
+    for address in errors:
+        host, _, port = address.rpartition(":")
+        if host and port.isdigit():
+            return host.strip("[]"), port
+    return "HOST-FROM-THE-CONNECTION-STRING", "27017"
+
+
+def _tcp_test(errors: Mapping[str, str]) -> str:
+    host, port = _first_address(errors)
+    return f"python -c \"import socket; socket.create_connection(('{host}', {port}), 5)\""
+
+
+def _tls_test(errors: Mapping[str, str]) -> str:
+    host, port = _first_address(errors)
+    return (
+        'python -c "import socket, ssl; ssl.create_default_context().wrap_socket('
+        f"socket.create_connection(('{host}', {port}), 5), server_hostname='{host}')\""
+    )
+
+
+_SRV_NAME = re.compile(r"(?!ac-)[a-z0-9-]+\.[a-z0-9]+\.mongodb(?:gov)?\.net", re.IGNORECASE)
+
+
+def _srv_names(errors: Mapping[str, str]) -> list[str]:
+    """The hosts that are Atlas cluster names (cluster0.abcde.mongodb.net), not servers."""
+    hosts = [address.rsplit(":", 1)[0] for address in errors]
+    names = [h for h in hosts if _SRV_NAME.fullmatch(h) and "shard" not in h.lower()]
+    return names if len(names) == len(hosts) else []
+
+
+def _unreachable_reason(errors: Mapping[str, str]) -> str:
+    kinds = {kind_of(text) for text in errors.values()}
+    if not kinds:
+        return "no_answer"
+    if len(kinds) > 1:
+        return "mixed"
+    kind = kinds.pop()
+    if kind is Kind.UNKNOWN_HOST:
+        return "srv_name_as_host" if _srv_names(errors) else "name_not_resolved"
+    if kind is Kind.CLOSED and _is_atlas(errors) and _all_plain(errors):
+        return "tls_off"
+    return {
+        Kind.REFUSED: "refused",
+        Kind.TIMED_OUT: "timed_out",
+        Kind.HANDSHAKE_TIMED_OUT: "not_tls",
+        Kind.CLOSED: "closed",
+        Kind.NO_ANSWER: "no_answer",
+    }.get(kind, "mixed")
+
+
+def _unreachable_explanation(reason: str, errors: Mapping[str, str]) -> tuple[str, str, str]:
+    """(what it means, why, fix) for each reason a server list can be unreachable."""
+    host, port = _first_address(errors)
+    srv_name = (_srv_names(errors) or [host])[0]
+    return {
+        "name_not_resolved": (
+            "DNS does not know these host names",
+            "every host of a mongodb:// string must resolve to an address; a typo, a deleted "
+            "cluster, or a name only a VPN's or private network's DNS knows fails this way.",
+            "compare the host names with the connection string Atlas shows under Database > "
+            f'Connect > Drivers; test one with: python -c "import socket; '
+            f"print(socket.getaddrinfo('{host}', {port}))\"",
+        ),
+        "srv_name_as_host": (
+            f"{srv_name} is the name of an Atlas cluster, not of a server: use mongodb+srv://",
+            "a cluster's name is a DNS SRV record that lists its servers, and only "
+            "mongodb+srv:// looks it up; as a host of mongodb:// it has no address of its own.",
+            f"write the connection string as mongodb+srv://USER:PASSWORD@{srv_name}/ (no "
+            "port), as Atlas shows it under Database > Connect > Drivers.",
+        ),
+        "refused": (
+            "the machine answered, but nothing accepts connections on this port",
+            "no program listens there: a wrong port, a server that is not running, or a "
+            "firewall that rejects connections rather than dropping them.",
+            f"check the port against the connection string Atlas shows (Atlas servers listen "
+            f"on 27017); test with: {_tcp_test(errors)}",
+        ),
+        "timed_out": (
+            "no answer to the TCP connection",
+            _UNREACHABLE_WHY,
+            _unreachable_fix(errors),
+        ),
+        "not_tls": (
+            "TCP connected, but the TLS handshake never completed",
+            "most likely the port is not a TLS endpoint (a plain server, another service) or "
+            "a middlebox (a proxy, a firewall that inspects traffic) holds the connection; a "
+            "very slow network, or Atlas's IP access list, can look the same.",
+            f"check that {host}:{port} is a MongoDB server that speaks TLS: {_tls_test(errors)} "
+            "must return; compare the host and port with the connection string Atlas shows, "
+            "ask whether a proxy inspects port 27017, and on a slow link raise connectTimeoutMS.",
+        ),
+        "tls_off": (
+            "most likely this client did not enable TLS: Atlas closed plain connections (the "
+            "other candidate is the IP access list, if TLS was on)",
+            "Atlas accepts only TLS connections and closes any other; a mongodb:// string "
+            "enables TLS only with tls=true (mongodb+srv:// enables it by default).",
+            "add tls=true to the connection string, or connect with atlasconnect.connect(), "
+            "which always enables TLS. If TLS was on, add this machine's public IP address "
+            "under Security > Network Access in Atlas.",
+        ),
+        "closed": (
+            "the server closed the connection",
+            "a server or a middlebox ended the connection: another service on the port, a "
+            "proxy, a firewall that resets connections, or a server that is restarting.",
+            f"compare the host and port with the connection string Atlas shows; test TLS "
+            f"with: {_tls_test(errors)}",
+        ),
+    }.get(reason, ("", _UNREACHABLE_WHY, _unreachable_fix(errors)))
 
 
 def _unreachable(errors: dict[str, str], profile: ConnectionProfile) -> ServerUnreachableError:
     kinds = {kind_of(text).value for text in errors.values()}
+    reason = _unreachable_reason(errors)
+    meaning, why, fix = _unreachable_explanation(reason, errors)
     return ServerUnreachableError(
         f"No server could be used: {_hosts(errors)} ({', '.join(sorted(kinds)) or 'no answer'}"
-        f"). Connection string: {profile.redacted_uri}",
-        why=_UNREACHABLE_WHY,
-        fix=_UNREACHABLE_FIX,
+        f"){': ' + meaning if meaning else ''}. Connection string: {profile.redacted_uri}",
+        why=why,
+        fix=fix,
         server_errors=errors,
+        reason=reason,
+    )
+
+
+def replica_set_problem(client: Any, profile: ConnectionProfile) -> ServerUnreachableError | None:
+    """A replica set with no primary, or servers that are not of the ``replicaSet=`` asked for.
+
+    Both answer the monitors without an error, so no server error tells
+    them: pymongo's topology description does (public API). pymongo drops a
+    server whose set name is not ``replicaSet=``, so a set with no servers
+    left is one none of the seeds belongs to.
+    """
+    description = client.topology_description
+    set_name = client.options.replica_set_name
+    if description.topology_type_name != "ReplicaSetNoPrimary" or description.has_writable_server():
+        return None
+    servers = description.server_descriptions()
+    if not servers and set_name:
+        return ServerUnreachableError(
+            f"No server could be used: the servers of {profile.redacted_uri} answered, but none "
+            f"is a member of the replica set {set_name!r} that replicaSet= names.",
+            why="pymongo uses only members of the replica set the connection string names; "
+            "servers of another set, or standalone servers, are dropped.",
+            fix="copy the replicaSet= value from the connection string Atlas shows (Database > "
+            "Connect > Drivers), or use its mongodb+srv:// string, which sets it for you.",
+            server_errors={},
+            reason="replica_set_mismatch",
+        )
+    members = {
+        f"{host}:{port}": f"{host}:{port}: {server.server_type_name}, not primary"
+        for (host, port), server in servers.items()
+        if server.error is None and server.server_type_name.startswith("RS")
+    }
+    if not members:
+        return None
+    return ServerUnreachableError(
+        f"No server could be used: the replica set {set_name or ''} has no primary "
+        f"({', '.join(members.values())}).",
+        why="writes, and reads with the default read preference, need the primary; a set "
+        "holds an election after a failover or maintenance, and has none while it runs or "
+        "when too few members can see each other.",
+        fix="wait a few seconds and retry (Atlas elects a new primary within seconds; raise "
+        "serverSelectionTimeoutMS to ride it out), check the cluster's status in Atlas, and "
+        "use readPreference=primaryPreferred for reads that may go to a secondary.",
+        server_errors=members,
+        reason="no_primary",
     )
 
 
@@ -477,8 +752,9 @@ def no_answer_in_time(
         + _UNREACHABLE_WHY,
         fix="raise serverSelectionTimeoutMS (pymongo's default, 30000, suits most networks; "
         f"it is {timeout_seconds * 1000:g} here). If the servers still do not answer, "
-        + _UNREACHABLE_FIX,
+        + _unreachable_fix({**failures, **silent_errors}),
         server_errors={**failures, **silent_errors},
+        reason="no_answer",
     )
 
 
@@ -511,6 +787,7 @@ def explain_operation_failure(
 
 
 _DNS_REASONS = [
+    ("no_resolver", r"cannot open /etc/resolv\.conf|resolver configuration could not be read"),
     ("name_not_found", r"does not exist|NXDOMAIN"),
     ("no_srv_record", r"does not contain an answer"),
     ("resolver_failed", r"lifetime expired|nameservers failed|timed out|SERVFAIL"),
@@ -544,6 +821,16 @@ def explain_dns_failure(
             "check the host against Atlas (Database > Connect > Drivers); Atlas names look "
             "like cluster0.abcde.mongodb.net.",
         ),
+        "no_resolver": (
+            f"This machine has no DNS resolver configuration, so the SRV record {srv} could "
+            "not be looked up.",
+            "dnspython reads the nameservers from /etc/resolv.conf; slim containers, Termux "
+            "on Android and some sandboxes have none, or one without a nameserver line.",
+            "create /etc/resolv.conf with a nameserver line (for example: echo 'nameserver "
+            "1.1.1.1' > /etc/resolv.conf; on Termux: pkg install resolv-conf), or use the "
+            "standard connection string (mongodb://host1,host2,...) that Atlas shows for "
+            "older drivers, which needs no SRV lookup.",
+        ),
         "resolver_failed": (
             f"The DNS resolver could not answer the SRV query for {srv}: {message}",
             "some routers, ISPs and VPNs do not answer SRV queries, or answer too slowly.",
@@ -554,6 +841,133 @@ def explain_dns_failure(
         ),
     }[reason]
     return DNSResolutionError(found, why=why, fix=fix, host=host, reason=reason)
+
+
+def explain_configuration_error(
+    exc: BaseException, profile: ConnectionProfile
+) -> AtlasConnectError | None:
+    """What a ConfigurationError, an InvalidURI, or a TypeError or ValueError from pymongo says.
+
+    Every :class:`~pymongo.errors.InvalidURI` is a connection string problem;
+    other errors are explained only when their text is one this module knows.
+    """
+    if isinstance(exc, ConfigurationError):
+        error = explain_dns_failure(exc, profile)
+        if error is not None:
+            return error
+    return (
+        _dnspython_problem(str(exc))
+        or _removed_option(str(exc), profile)
+        or (_uri_error(str(exc), profile) if isinstance(exc, InvalidURI) else None)
+    )
+
+
+def _dnspython_problem(message: str) -> MissingDependencyError | None:
+    """dnspython missing, or a release whose API this pymongo does not call correctly."""
+    if re.search(r'"?dnspython"? module must be installed', message):
+        return MissingDependencyError(
+            "pymongo needs dnspython to read a mongodb+srv:// connection string, and it is "
+            "not installed in this Python.",
+            why="a mongodb+srv:// address is a DNS name whose SRV record lists the cluster's "
+            "hosts; pymongo looks it up with dnspython.",
+            fix=f"{sys.executable} -m pip install dnspython",
+            package="dnspython",
+            installed_version=None,
+        )
+    if re.search(r"unexpected keyword argument '(?:lifetime|search)'", message):
+        installed = _installed_version("dnspython")
+        return MissingDependencyError(
+            f"The installed dnspython ({installed or 'version unknown'}) does not accept the "
+            "arguments this pymongo passes to it: the two releases do not fit together.",
+            why="pymongo calls dnspython's resolver with arguments that only some dnspython "
+            "releases accept; a dnspython much older or newer than pymongo expects fails on "
+            "the first mongodb+srv:// lookup.",
+            fix=f"{sys.executable} -m pip install --upgrade pymongo dnspython (both current "
+            "releases fit together); pip check lists other conflicts.",
+            package="dnspython",
+            installed_version=installed,
+        )
+    return None
+
+
+def _installed_version(distribution: str) -> str | None:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+# Options pymongo 4 removed, with the one that replaced each (pymongo's 4.0 migration guide).
+_REMOVED_OPTIONS = {
+    "ssl_cert_reqs": "nothing: certificates are always verified (tlsCAFile=... names a CA file)",
+    "ssl_ca_certs": "tlsCAFile",
+    "ssl_certfile": "tlsCertificateKeyFile",
+    "ssl_keyfile": "tlsCertificateKeyFile",
+    "ssl_pem_passphrase": "tlsCertificateKeyFilePassword",
+    "ssl_match_hostname": "nothing: host names are always checked",
+    "ssl_crlfile": "tlsCRLFile",
+    "ssl_check_hostname": "nothing: host names are always checked",
+    "sslcertificatekeyfile": "tlsCertificateKeyFile",
+    "socketkeepalive": "nothing: keepalive is always on",
+    "waitqueuemultiple": "maxConnecting",
+}
+
+
+def _removed_option(message: str, profile: ConnectionProfile) -> ConnectionStringError | None:
+    """``Unknown option ssl_cert_reqs``: an option pymongo 3 had and pymongo 4 removed."""
+    match = re.search(r"Unknown option:? ?([A-Za-z_]+)", message)
+    if match is None or match.group(1).lower() not in _REMOVED_OPTIONS:
+        return None
+    name = match.group(1)
+    return ConnectionStringError(
+        f"pymongo refused the option {name!r}: pymongo 4 removed it.",
+        why="pymongo 4 renamed the ssl_* options to tls* ones and dropped some others; code "
+        "or a connection string written for pymongo 3 still names them.",
+        fix=f"replace {name} with {_REMOVED_OPTIONS[name.lower()]}. atlasconnect.connect() "
+        "sets TLS and its CA bundle itself; the list of renamed options is at "
+        "https://pymongo.readthedocs.io/en/stable/migrate-to-pymongo4.html",
+        redacted_uri=None if profile is _UNKNOWN_CLIENT else profile.redacted_uri,
+    )
+
+
+_URI_MISTAKES = [
+    (
+        r"escaped according to RFC 3986|Bad database name",
+        "the user name or password holds a character ('@', ':', '/', '%') that must be "
+        "percent-encoded",
+        "percent-encode the user name and password before putting them in the URI, e.g. "
+        'python -c "import getpass, urllib.parse; '
+        'print(urllib.parse.quote_plus(getpass.getpass()))".',
+    ),
+    (
+        r"must not include a port number",
+        "a mongodb+srv:// connection string names a port",
+        "remove the port (':27017'): the cluster's name is looked up in DNS, and its SRV "
+        "record gives each server's port.",
+    ),
+    (
+        r"URI must begin with|Invalid URI scheme",
+        "the connection string does not start with mongodb:// or mongodb+srv:// (an unset "
+        "environment variable formatted into it reads 'None')",
+        "check the variable the connection string comes from (MONGODB_URI) is set in this "
+        "process, and copy the string from Atlas: Database > Connect > Drivers.",
+    ),
+]
+
+
+def _uri_error(message: str, profile: ConnectionProfile) -> ConnectionStringError:
+    """Every InvalidURI, without echoing pymongo's text (it may quote a password)."""
+    problem, fix = "the connection string is malformed", connection_string.OPTIONS_FIX
+    for pattern, known_problem, known_fix in _URI_MISTAKES:
+        if re.search(pattern, message, re.IGNORECASE):
+            problem, fix = known_problem, known_fix
+    said = re.split(r"[:\"']", message, maxsplit=1)[0].strip()
+    return ConnectionStringError(
+        f"pymongo refused the connection string ({said}): {problem}.",
+        why=connection_string.URI_WHY,
+        fix=fix,
+        redacted_uri=None if profile is _UNKNOWN_CLIENT else profile.redacted_uri,
+    )
 
 
 def explain_construction_error(exc: BaseException, profile: ConnectionProfile) -> AtlasConnectError:

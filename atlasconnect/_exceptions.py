@@ -294,7 +294,9 @@ class CertificateVerificationError(ServerErrors, AtlasConnectError, ServerSelect
     reason: str
     """``"untrusted"`` (unknown CA: a TLS-intercepting proxy or a stale bundle),
     ``"expired"`` (or not yet valid: the clock or the bundle), ``"hostname_mismatch"``,
-    or ``"unverified"`` when the TLS library does not say which."""
+    ``"ocsp"`` (the certificate's revocation status could not be checked: pyOpenSSL's
+    ``invalid status response``), or ``"unverified"`` when the TLS library does not say
+    which."""
     ca_file: str | None
     """The CA file certificates were checked against; None for the system store."""
 
@@ -314,7 +316,7 @@ class CertificateVerificationError(ServerErrors, AtlasConnectError, ServerSelect
 
 
 class ServerUnreachableError(ServerErrors, AtlasConnectError, ServerSelectionTimeoutError):
-    """No server could be reached: refused, timed out, unknown host, or closed.
+    """No server could be used: each ``reason`` is a different cause with its own fix.
 
     .. versionadded:: 0.1.0
     """
@@ -324,9 +326,28 @@ class ServerUnreachableError(ServerErrors, AtlasConnectError, ServerSelectionTim
         {
             "no_primary": Family.NO_PRIMARY,
             "replica_set_mismatch": Family.NO_PRIMARY,
-            "tls_not_enabled": Family.CONFIGURATION,
+            "tls_off": Family.CONFIGURATION,
         }
     )
+
+    reason: str
+    """``"name_not_resolved"`` (a host name DNS does not know: a typo),
+    ``"srv_name_as_host"`` (an Atlas cluster's SRV name used as a host of a
+    ``mongodb://`` string), ``"refused"`` (nothing listens on the port),
+    ``"timed_out"`` (no TCP answer: a firewall, a paused cluster), ``"not_tls"``
+    (TCP connected but the TLS handshake never completed), ``"tls_off"`` (Atlas
+    closed connections this client opened without TLS), ``"closed"`` (the
+    server closed the connection), ``"no_answer"`` (a server did not answer
+    within serverSelectionTimeoutMS), ``"no_primary"`` (the replica set's
+    members answered, none of them primary), ``"replica_set_mismatch"`` (the
+    servers are not members of the ``replicaSet=`` the client asked for), or
+    ``"mixed"`` (servers failed in different ways, or in a way not listed)."""
+
+    def __init__(
+        self, found: str, *, why: str, fix: str, server_errors: dict[str, str], reason: str
+    ) -> None:
+        self.reason = reason
+        super().__init__(found, why=why, fix=fix, server_errors=server_errors)
 
 
 class TLSVersionRefusedError(ServerErrors, TLSVersionUnsupportedError, ServerSelectionTimeoutError):
@@ -353,8 +374,9 @@ class DNSResolutionError(AtlasConnectError, ConfigurationError):
     """The DNS name that was looked up."""
     reason: str
     """``"name_not_found"`` (NXDOMAIN: a typo or a deleted cluster), ``"no_srv_record"``
-    (the name exists but has no SRV record), or ``"resolver_failed"`` (timeout,
-    SERVFAIL: the resolver cannot answer SRV queries)."""
+    (the name exists but has no SRV record), ``"resolver_failed"`` (timeout,
+    SERVFAIL: the resolver cannot answer SRV queries), or ``"no_resolver"`` (this
+    machine has no resolver configuration: no ``/etc/resolv.conf``, no nameserver)."""
 
     def __init__(self, found: str, *, why: str, fix: str, host: str, reason: str) -> None:
         self.host = host

@@ -118,6 +118,9 @@ class _Wait:
     def _timed_out(self, addresses: set[str]) -> AtlasConnectError:
         """The error once serverSelectionTimeoutMS is over: every server named."""
         profile = self.watcher.profile
+        problem = diagnosis.replica_set_problem(self.client, profile)
+        if problem is not None:  # the servers answered, but none can be used
+            return problem
         failures = self.watcher.failures_of(addresses, every=False)
         silent = sorted(addresses - failures.keys())
         every_server_failed = bool(failures) and not silent

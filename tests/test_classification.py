@@ -43,7 +43,8 @@ HOSTS = [f"shard-00-0{i}.c.mongodb.net:27017" for i in range(3)]
         (ALERT.format("h:1"), Kind.ALERT_INTERNAL_ERROR),
         ("h:1: [Errno 111] Connection refused", Kind.REFUSED),
         ("h:1: [Errno -2] Name or service not known", Kind.UNKNOWN_HOST),
-        ("h:1: The handshake operation timed out", Kind.TIMED_OUT),
+        ("h:1: The handshake operation timed out", Kind.HANDSHAKE_TIMED_OUT),
+        ("h:1: timed out (configured timeouts: connectTimeoutMS: 1000.0ms)", Kind.TIMED_OUT),
         ("h:1: [SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred", Kind.CLOSED),
         # pyOpenSSL, as pymongo[ocsp] reports them
         ("h:1: [('SSL routines', '', 'certificate verify failed')]", Kind.CERTIFICATE_UNVERIFIED),

@@ -112,7 +112,9 @@ def examples() -> list[AtlasConnectError]:
             reason="untrusted",
             ca_file="/certifi/cacert.pem",
         ),
-        ServerUnreachableError("No server could be used.", why=WHY, fix=FIX, server_errors=HOSTS),
+        ServerUnreachableError(
+            "No server could be used.", why=WHY, fix=FIX, server_errors=HOSTS, reason="refused"
+        ),
         TLSVersionRefusedError(
             "The hosts refused the TLS handshake.",
             why=WHY,

@@ -116,11 +116,13 @@ def test_a_run_time_form_has_its_own_family() -> None:
 
 
 def unreachable(reason: str) -> ServerUnreachableError:
-    error = ServerUnreachableError(
-        "No server could be used.", why="w", fix="f", server_errors={"h:27017": "closed"}
+    return ServerUnreachableError(
+        "No server could be used.",
+        why="w",
+        fix="f",
+        server_errors={"h:27017": "closed"},
+        reason=reason,
     )
-    error.reason = reason  # type: ignore[attr-defined]
-    return error
 
 
 @pytest.mark.parametrize("reason", sorted(ServerUnreachableError.reason_families))

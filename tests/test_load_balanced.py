@@ -84,7 +84,8 @@ def test_load_balanced_refused_port(ca_file: str) -> None:
     assert isinstance(error, AutoReconnect)
     assert error.hosts == [uri.rsplit("@", 1)[1].rstrip("/")]
     assert "connection refused" in error.found
-    assert "27015-27017" in error.fix
+    assert error.reason == "refused"
+    assert f"('localhost', {uri.rsplit(':', 1)[1].rstrip('/')})" in error.fix
     assert_safe(error)
 
 
