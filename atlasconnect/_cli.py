@@ -3,10 +3,12 @@
 - ``atlasconnect`` (or ``python -m atlasconnect``): the environment report.
 - ``atlasconnect doctor [URI] [--json] [--timeout SECONDS]``: every layer from
   this machine to the cluster, and which one is broken.
+- ``atlasconnect explain [TEXT] [--file PATH] [--json]``: the explanation of an
+  error message or traceback someone pasted.
 
-Exit status: 0 when all is well, 2 for a usage error, otherwise the exit
-status of the failure's family (:class:`~atlasconnect.Family`, carried by each
-error class).
+Exit status: 0 when all is well, 3 when ``explain`` does not recognise the
+text, 2 for a usage error, otherwise the exit status of the failure's family
+(:class:`~atlasconnect.Family`, carried by each error class).
 """
 
 from __future__ import annotations
@@ -28,9 +30,12 @@ from . import _environment as environment
 from . import _tls as tls
 from ._exceptions import AtlasConnectError, family_of
 from ._families import Family
+from ._pasted import explain_text
 from ._plan import check_environment
 
 EXIT_OK = 0
+EXIT_UNRECOGNISED = 3
+"""``explain`` found no connection failure it knows in the text."""
 EXIT_USAGE = 2
 """argparse's exit status for a bad command line."""
 EXIT_ENVIRONMENT = Family.ENVIRONMENT.exit_status
@@ -65,11 +70,71 @@ def main(argv: list[str] | None = None) -> int:
         help=f"seconds each network step may take, above 0 and at most "
         f"{doctor.MAX_TIMEOUT:g} (default {doctor.DEFAULT_TIMEOUT:g})",
     )
+    explain_parser = commands.add_parser(
+        "explain",
+        help="explain a pasted error message or traceback",
+        description="Explain a MongoDB connection error from its text alone: a message or a "
+        "whole traceback, as an argument, from a file, or piped in.",
+    )
+    explain_parser.add_argument("text", nargs="?", help="the error message or traceback")
+    explain_parser.add_argument(
+        "--file", metavar="PATH", help="read the text from PATH ('-': standard input)"
+    )
+    explain_parser.add_argument("--json", action="store_true", help="print one JSON document")
     args = parser.parse_args(argv)
+    if args.command == "explain":
+        return _explain(_pasted_text(explain_parser, args), as_json=args.json)
     if args.command == "doctor":
         uri = args.uri or connection_string.uri_from_environment()
         return _doctor(uri, as_json=args.json, timeout=args.timeout)
     return _environment_report()
+
+
+def _pasted_text(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
+    """The text to explain: the argument, the file, or standard input when it is piped.
+
+    Never waits on a terminal: with nothing given and standard input a
+    terminal, it is a usage error.
+    """
+    if args.text is not None and args.file is not None:
+        parser.error("give the text or --file, not both")
+    if args.text is not None:
+        return str(args.text)
+    if args.file not in (None, "-"):
+        try:
+            with open(args.file, encoding="utf-8", errors="replace") as file:
+                return file.read()
+        except OSError as exc:
+            parser.error(f"cannot read {args.file}: {exc.strerror}")
+    if args.file is None and sys.stdin.isatty():
+        parser.error("give the error text as an argument, with --file PATH, or pipe it in")
+    return sys.stdin.read()
+
+
+def _explain(text: str, *, as_json: bool) -> int:
+    error = explain_text(text)
+    status = _exit_status(error) if error is not None else EXIT_UNRECOGNISED
+    if as_json:
+        document = {
+            "schema_version": SCHEMA_VERSION,
+            "atlasconnect_version": __version__,
+            "recognised": error is not None,
+            "exit_code": status,
+            "error": _error(error),
+        }
+        print(json.dumps(document, indent=2))
+    elif error is None:
+        print(
+            "atlasconnect explain: this text is not a MongoDB connection failure atlasconnect "
+            'recognises.\n  To check the connection itself: atlasconnect doctor "$MONGODB_URI"'
+        )
+    else:
+        family = family_of(error)
+        print(
+            f"atlasconnect explain: {type(error).__name__} "
+            f"({family.value}, exit status {family.exit_status})\n  {error}"
+        )
+    return status
 
 
 def _timeout_seconds(text: str) -> float:

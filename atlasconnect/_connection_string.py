@@ -145,10 +145,15 @@ class ConcealedURI(str):
     """A connection string whose ``repr`` is its redacted form."""
 
     def __repr__(self) -> str:
-        try:
-            return repr(parse(self).redacted)
-        except ConnectionStringError as error:
-            return repr(error.redacted_uri or "<connection string, redacted>")
+        return repr(redacted_form(self))
+
+
+def redacted_form(uri: str) -> str:
+    """``uri`` as it may be shown: redacted, or a placeholder when it cannot be read."""
+    try:
+        return parse(uri).redacted
+    except ConnectionStringError as error:
+        return error.redacted_uri or "<connection string, redacted>"
 
 
 _P = ParamSpec("_P")
