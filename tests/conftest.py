@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import trustme
+from cryptography.hazmat.primitives import serialization
 from servers import (
     FakeDNS,
     MongoServer,
@@ -191,3 +192,17 @@ def srv_cluster(
     yield start
     for cluster in clusters:
         cluster.stop()
+
+
+def encrypted_client_key(ca: trustme.CA, directory: Path, password: str) -> str:
+    """A client certificate signed by ``ca`` with its key encrypted with ``password``, one PEM."""
+    leaf = ca.issue_cert("client.example.test")
+    key = serialization.load_pem_private_key(leaf.private_key_pem.bytes(), password=None)
+    encrypted = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(password.encode()),
+    )
+    path = directory / "client.pem"
+    path.write_bytes(encrypted + leaf.cert_chain_pems[0].bytes())
+    return str(path)

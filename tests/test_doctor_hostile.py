@@ -22,7 +22,7 @@ from urllib.parse import quote, quote_plus
 import jsonschema
 import pytest
 import trustme
-from cryptography.hazmat.primitives import serialization
+from conftest import encrypted_client_key
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from servers import FakeDNS, MongoServer, SrvClusterFactory, refused_port
@@ -70,16 +70,7 @@ def certificate_only(ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory) -
 @pytest.fixture(scope="module")
 def encrypted_key(ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory) -> str:
     """A client certificate whose key is encrypted with :data:`KEY_PASSWORD`."""
-    leaf = ca.issue_cert("app-client")
-    key = serialization.load_pem_private_key(leaf.private_key_pem.bytes(), password=None)
-    encrypted = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.BestAvailableEncryption(KEY_PASSWORD.encode()),
-    )
-    path = tmp_path_factory.mktemp("client") / "encrypted.pem"
-    path.write_bytes(encrypted + leaf.cert_chain_pems[0].bytes())
-    return str(path)
+    return encrypted_client_key(ca, tmp_path_factory.mktemp("client"), KEY_PASSWORD)
 
 
 # 1. Every exception becomes a failed layer with a typed, explained error.

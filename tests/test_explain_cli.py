@@ -123,3 +123,11 @@ def test_text_and_file_together_are_a_usage_error(capsys: pytest.CaptureFixture[
         cli.main(["explain", "text", "--file", "error.txt"])
     assert exited.value.code == cli.EXIT_USAGE
     assert "not both" in capsys.readouterr().err
+
+
+def test_the_docs_give_the_status_of_an_unrecognised_text() -> None:
+    root = Path(__file__).parent.parent
+    readme = " ".join((root / "README.rst").read_text(encoding="utf-8").split())
+    errors = " ".join((root / "docs" / "errors.rst").read_text(encoding="utf-8").split())
+    assert f"does not recognise it (exit status {cli.EXIT_UNRECOGNISED})" in readme
+    assert f"or {cli.EXIT_UNRECOGNISED} when it recognises nothing" in errors

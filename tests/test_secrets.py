@@ -25,8 +25,7 @@ from urllib.parse import quote_plus
 
 import pytest
 import trustme
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.serialization import load_pem_private_key
+from conftest import encrypted_client_key
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pymongo import monitoring
@@ -265,16 +264,7 @@ def test_a_bad_srv_host_is_refused_by_every_way_in(host: str) -> None:
 
 @pytest.fixture(scope="module")
 def encrypted_key_file(ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory) -> str:
-    leaf = ca.issue_cert("client.example.test")
-    key = load_pem_private_key(leaf.private_key_pem.bytes(), password=None)
-    encrypted = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.BestAvailableEncryption(KEY_PASSWORD_TAIL.encode()),
-    )
-    path = tmp_path_factory.mktemp("client") / "client.pem"
-    path.write_bytes(encrypted + leaf.cert_chain_pems[0].bytes())
-    return str(path)
+    return encrypted_client_key(ca, tmp_path_factory.mktemp("client"), KEY_PASSWORD_TAIL)
 
 
 def test_an_encrypted_key_without_its_password_is_refused(encrypted_key_file: str) -> None:
