@@ -363,7 +363,9 @@ class TLSVersionRefusedError(ServerErrors, TLSVersionUnsupportedError, ServerSel
 
 
 class DNSResolutionError(AtlasConnectError, ConfigurationError):
-    """The ``mongodb+srv://`` name could not be resolved.
+    """A name of the connection string could not be resolved.
+
+    The ``mongodb+srv://`` name, or, in the doctor, a host of a ``mongodb://`` string.
 
     .. versionadded:: 0.1.0
     """

@@ -42,7 +42,7 @@ class Family(enum.Enum):
     CONFIGURATION = "configuration", 11
     """The connection string or an option is malformed, or would lower the security."""
     DNS = "dns", 12
-    """The ``mongodb+srv://`` name cannot be resolved."""
+    """A name of the connection string cannot be resolved (the ``mongodb+srv://`` name)."""
     NETWORK_ACCESS = "network_access", 13
     """Atlas refused this machine: its public IP address is not on the IP access list."""
     CERTIFICATE = "certificate", 14
