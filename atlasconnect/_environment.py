@@ -67,9 +67,9 @@ def run_checks(
 
     With ``proof="client"`` the CA file and the floor are left to the client
     about to be built, which loads the one and builds its context through the
-    other anyway: only what that load would not say (a missing file, one
-    without certificates) is checked here, so that a fresh process reads its
-    CA bundle once, not three times.
+    other anyway (the plan installs the hook for each client): only what that
+    load would not say (a missing file, one without certificates) is checked
+    here, so that a fresh process reads its CA bundle once, not three times.
     """
     check_pymongo()
     check_sni()
@@ -77,7 +77,6 @@ def run_checks(
     check_tls_versions(floor)
     if proof == "client":
         tls.check_ca_file_quickly(ca_file)
-        _pymongo_internals.install_tls_floor_hook()
     else:
         check_ca_file_and_floor(ca_file)
     if is_srv:

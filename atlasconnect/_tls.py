@@ -189,10 +189,8 @@ def refuse_trust_in_crl_file(uri_options: Mapping[str, Any], keywords: Mapping[s
     chosen = _chosen_option("tlscrlfile", uri_options, keywords)
     if chosen is None:
         return
-    try:
-        with open(chosen.value, "rb") as file:
-            pem = file.read()
-    except (OSError, ValueError):
+    pem = _contents_or_none(chosen.value)
+    if pem is None:
         return
     others = sorted({label for label in _PEM_BEGIN.findall(pem) if label != _CRL_LABEL})
     if others:
@@ -220,6 +218,15 @@ def _chosen_option(
             if name.lower() == key and value:
                 return _Option(name, str(value), place)
     return None
+
+
+def _contents_or_none(path: str) -> bytes | None:
+    """The bytes of a file an option names; None when it cannot be read (pymongo says why)."""
+    try:
+        with open(path, "rb") as file:
+            return file.read()
+    except (OSError, ValueError):
+        return None
 
 
 def _crl_file_trusts_error(option: _Option, labels: list[str]) -> InsecureConfigurationError:
@@ -348,12 +355,8 @@ def refuse_key_without_password(
     key_file = _chosen_option("tlscertificatekeyfile", uri_options, keywords)
     if key_file is None or _chosen_option("tlscertificatekeyfilepassword", uri_options, keywords):
         return
-    try:
-        with open(key_file.value, "rb") as file:
-            pem = file.read()
-    except (OSError, ValueError):
-        return
-    if any(marker in pem for marker in _ENCRYPTED_KEY_MARKERS):
+    pem = _contents_or_none(key_file.value)
+    if pem is not None and any(marker in pem for marker in _ENCRYPTED_KEY_MARKERS):
         raise ConnectionStringError(
             f"The private key in the file given as {key_file.name} in {key_file.place}, "
             f"{_printable(key_file.value)}, is encrypted, but no "
