@@ -40,12 +40,7 @@ _DNS_OR_OPTION = re.compile(
     r"|Unknown option|unexpected keyword argument",
     re.IGNORECASE,
 )
-# What pymongo's URI parser says, and nothing else says.
-_URI_COMPLAINT = re.compile(
-    r"RFC 3986|Bad database name|must not include a port|Invalid URI scheme|URI must begin"
-    r"|key=value pairs|Port must be|Port contains|Empty host|must include one, and only one",
-    re.IGNORECASE,
-)
+_URI_COMPLAINT = re.compile(diagnosis.URI_COMPLAINT, re.IGNORECASE)
 
 
 def explain_text(text: str) -> AtlasConnectError | None:
