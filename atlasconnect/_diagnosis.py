@@ -248,7 +248,7 @@ def _explain(exc: BaseException, client: Any, *, connecting: bool) -> AtlasConne
                 return problem
         return diagnose(errors or _split_message(str(exc)), profile, final=True)
     if isinstance(exc, NotPrimaryError) or (
-        isinstance(exc, AutoReconnect) and re.search(_NOT_PRIMARY, str(exc), re.IGNORECASE)
+        isinstance(exc, AutoReconnect) and says_not_primary(str(exc))
     ):
         return not_primary(exc)
     if isinstance(exc, AutoReconnect):
@@ -752,6 +752,11 @@ _NOT_PRIMARY = r"\bnot (?:master|primary)\b|node is (?:not in primary or )?recov
 # pymongo's server selection messages that say the servers answered (topology_shared).
 _NO_PRIMARY_SELECTED = r'No primary available for writes|match selector "Primary\(\)"'
 _NO_SET_MEMBER = r'No replica set members available for replica set name "([^"]*)"'
+
+
+def says_not_primary(message: str) -> bool:
+    """Whether a server's answer says it is not the primary ("not master", "not primary")."""
+    return re.search(_NOT_PRIMARY, message, re.IGNORECASE) is not None
 
 
 def replica_set_problem_in(message: str) -> ServerUnreachableError | None:

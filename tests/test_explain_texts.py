@@ -35,6 +35,7 @@ from atlasconnect import (
     NetworkAccessError,
     ServerUnreachableError,
     TLSVersionRefusedError,
+    _pasted,
     explain,
 )
 
@@ -434,6 +435,20 @@ def test_a_server_that_says_it_is_not_the_primary(exc: Exception) -> None:
     assert error.reason == "no_primary"
     assert str(exc) in error.found
     assert "directConnection=true" in error.why
+
+
+@pytest.mark.parametrize(
+    ("pasted", "reason"),
+    [
+        ("not master", "no_primary"),
+        ("No primary available for writes, Timeout: 30s", "no_primary"),
+        ('No replica set members available for replica set name "rs1"', "replica_set_mismatch"),
+    ],
+)
+def test_a_bare_pasted_replica_set_text_is_recognised(pasted: str, reason: str) -> None:
+    error = _pasted.explain_text(pasted)
+    assert isinstance(error, ServerUnreachableError)
+    assert error.reason == reason
 
 
 def test_not_master_outside_a_pymongo_error_is_left_alone() -> None:
