@@ -4,8 +4,9 @@ pymongo reports most connection failures as one ``ServerSelectionTimeoutError``
 whose per-server causes are strings from the TLS library (stdlib ``ssl`` or
 pyOpenSSL) or the socket layer. This module sorts each server's error into a
 kind, then decides from all servers together which typed error explains the
-failure. It works on the exception class and the per-server errors; it never
-reads the topology description's repr.
+failure. It works on the exception class and the per-server errors; it reads
+the topology description's repr only for the servers' names, when the message
+itself names none (pymongo 3 left them out).
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ _T = TypeVar("_T")
 
 ATLAS_DOMAINS = (".mongodb.net", ".mongodbgov.net")
 AUTHENTICATION_FAILED_CODES = (18, 8000)
+# How the server words a failed authentication (code 18; Atlas's 8000 adds "bad auth"),
+# for an OperationFailure whose code was lost (a paste, a framework that re-raised it).
+_AUTHENTICATION_FAILED = r"\s*(?:bad auth\s*:\s*)?authentication failed"
 
 
 class Kind(Enum):
@@ -72,14 +76,21 @@ class Kind(Enum):
     OTHER = "other"
 
 
-# Texts of the stdlib ssl module, pyOpenSSL, asyncio and the socket layer, in Kind
+# Texts of the stdlib ssl module, pyOpenSSL, asyncio, the socket layer and pymongo
+# ("No servers found yet": none has answered, not even with an error), in Kind
 # order: "certificate verify failed" alone (pyOpenSSL) comes after the precise
-# reasons. asyncio reports a handshake cut short by the peer with no text at all
-# ("SSL handshake failed: host:port:  (configured timeouts...") and a refused
-# connection as "[Errno 111] Connect call failed (...)" (61 on macOS, 10061 on Windows).
+# reasons. Under pyOpenSSL a host name the certificate does not cover is
+# service_identity's CertificateError, which some pymongo releases name
+# SICertificateError in their text. asyncio reports a handshake cut short by the
+# peer with no text at all ("SSL handshake failed: host:port:  (configured
+# timeouts...") and a refused connection as "[Errno 111] Connect call failed
+# (...)" (61 on macOS, 10061 on Windows).
 _KIND_PATTERNS = [
     (Kind.CERTIFICATE_EXPIRED, r"certificate has expired|certificate is not yet valid"),
-    (Kind.HOSTNAME_MISMATCH, r"hostname mismatch|DNSMismatch|IPAddressMismatch|doesn't match"),
+    (
+        Kind.HOSTNAME_MISMATCH,
+        r"hostname mismatch|DNSMismatch|IPAddressMismatch|doesn't match|SICertificateError",
+    ),
     (Kind.CERTIFICATE_UNTRUSTED, r"unable to get local issuer|self[- ]signed certificate"),
     (Kind.OCSP, r"invalid status response|ocsp"),
     (Kind.CERTIFICATE_UNVERIFIED, r"certificate[ _]verify[ _]failed"),
@@ -99,7 +110,7 @@ _KIND_PATTERNS = [
     ),
     (Kind.REFUSED, r"connection refused|econnrefused|errno (?:111|61|10061)\] connect call failed"),
     (Kind.TIMED_OUT, r"timed out"),
-    (Kind.NO_ANSWER, r"no answer within serverSelectionTimeoutMS"),
+    (Kind.NO_ANSWER, r"no answer within serverSelectionTimeoutMS|found yet"),
 ]
 # The patterns here are compiled at first use (re caches them), not at import:
 # a process that never fails does not pay for them.
@@ -177,7 +188,9 @@ def explain(exc: BaseException, client: Any = None) -> AtlasConnectError | None:
     certificate, the TLS version, a refused port, an unknown host): that is
     how a ``loadBalanced=true`` client, which has no monitors, reports them.
     A connection closed or timed out in the middle of an operation (a
-    failover) gives None: pymongo retries those.
+    failover) gives None: pymongo retries those. A server that answers it
+    is not the primary (:class:`~pymongo.errors.NotPrimaryError`, "not
+    master") is explained: the error reached you, so the retry did not help.
 
     A framework's own exception (Django's ``DatabaseError``, MongoEngine's
     ``ConnectionFailure``, a ``ValueError`` raised while handling the error) is
@@ -229,8 +242,16 @@ def _explain(exc: BaseException, client: Any, *, connecting: bool) -> AtlasConne
             problem = replica_set_problem(client, profile)
             if problem is not None:
                 return problem
+        if not errors:
+            problem = replica_set_problem_in(str(exc))
+            if problem is not None:
+                return problem
         return diagnose(errors or _split_message(str(exc)), profile, final=True)
-    if isinstance(exc, AutoReconnect) and not isinstance(exc, NotPrimaryError):
+    if isinstance(exc, NotPrimaryError) or (
+        isinstance(exc, AutoReconnect) and says_not_primary(str(exc))
+    ):
+        return not_primary(exc)
+    if isinstance(exc, AutoReconnect):
         # The failure of this one connection: the topology may well look healthy.
         errors = _split_message(str(exc))
         if connecting or {kind_of(text) for text in errors.values()} <= ESTABLISHMENT_KINDS:
@@ -308,17 +329,38 @@ def server_errors_of(client: Any) -> dict[str, str]:
 
 def _split_message(message: str) -> dict[str, str]:
     """Per-server errors from an AutoReconnect's text, a ServerSelectionTimeoutError's
-    without the topology repr."""
+    without the topology repr (which names the servers when the text does not)."""
     text = message.split(", Timeout: ", 1)[0]
     addresses = list(re.finditer(_ADDRESS, text))
     if not addresses:
-        return {"(unknown server)": text}
+        return _described_servers(message, text) or {"(unknown server)": text}
     # The first server's text keeps what comes before its address ("SSL handshake failed: ").
     bounds = [0, *(address.start() for address in addresses[1:]), len(text)]
     return {
         address.group(): text[start:end]
         for address, start, end in zip(addresses, bounds, bounds[1:], strict=False)
     }
+
+
+_DESCRIBED_SERVER = r"<ServerDescription \('([^'\s]+)', (\d+)\)"
+_DESCRIBED_ERROR = r"""error=\w+\((?:'([^']*)'|"([^"]*)")"""
+
+
+def _described_servers(message: str, text: str) -> dict[str, str]:
+    """Each server the topology description's repr names, with its error there, else ``text``.
+
+    pymongo 3 left the addresses out of the message ("connection closed,connection
+    closed, Timeout: 30s, Topology Description: ..."); the repr, even cut short
+    by the one who pasted it, is the only place that names the servers.
+    """
+    servers = list(re.finditer(_DESCRIBED_SERVER, message))
+    ends = [server.start() for server in servers[1:]] + [len(message)]
+    described = {}
+    for server, end in zip(servers, ends, strict=False):
+        error = re.compile(_DESCRIBED_ERROR).search(message, server.end(), end)
+        own = error and (error.group(1) if error.group(1) is not None else error.group(2))
+        described[f"{server.group(1)}:{server.group(2)}"] = own or text
+    return described
 
 
 def diagnose(
@@ -592,7 +634,7 @@ def _unreachable_reason(errors: Mapping[str, str]) -> str:
     kind = kinds.pop()
     if kind is Kind.UNKNOWN_HOST:
         return "srv_name_as_host" if _srv_names(errors) else "name_not_resolved"
-    if kind is Kind.CLOSED and _is_atlas(errors) and _all_plain(errors):
+    if kind is Kind.CLOSED and (_is_atlas(errors) or _is_redacted(errors)) and _all_plain(errors):
         return "tls_off"
     return {
         Kind.REFUSED: "refused",
@@ -603,10 +645,17 @@ def _unreachable_reason(errors: Mapping[str, str]) -> str:
     }.get(kind, "mixed")
 
 
+_HIDDEN_HOSTS_CANDIDATE = (
+    "; the host names are not in the text, so a server that is not Atlas closing "
+    "connections, such as a proxy or a server at its connection limit, is a third"
+)
+
+
 def _unreachable_explanation(reason: str, errors: Mapping[str, str]) -> tuple[str, str, str]:
     """(what it means, why, fix) for each reason a server list can be unreachable."""
     host, port = _first_address(errors)
     srv_name = (_srv_names(errors) or [host])[0]
+    hidden = "" if _is_atlas(errors) else _HIDDEN_HOSTS_CANDIDATE
     return {
         "name_not_resolved": (
             "DNS does not know these host names",
@@ -646,7 +695,7 @@ def _unreachable_explanation(reason: str, errors: Mapping[str, str]) -> tuple[st
         ),
         "tls_off": (
             "most likely this client did not enable TLS: Atlas closed plain connections (the "
-            "other candidate is the IP access list, if TLS was on)",
+            f"other candidate is the IP access list, if TLS was on{hidden})",
             "Atlas accepts only TLS connections and closes any other; a mongodb:// string "
             "enables TLS only with tls=true (mongodb+srv:// enables it by default).",
             "add tls=true to the connection string, or connect with atlasconnect.connect(), "
@@ -656,7 +705,9 @@ def _unreachable_explanation(reason: str, errors: Mapping[str, str]) -> tuple[st
         "closed": (
             "the server closed the connection",
             "a server or a middlebox ended the connection: another service on the port, a "
-            "proxy, a firewall that resets connections, or a server that is restarting.",
+            "proxy, a firewall that resets connections, a server that is restarting, or, "
+            "during the TLS handshake, a server that accepts none of the TLS versions or "
+            "ciphers this client offers (MongoDB 4.0 and older with Python 3.10 and newer).",
             f"compare the host and port with the connection string Atlas shows; test TLS "
             f"with: {_tls_test(errors)}",
         ),
@@ -677,6 +728,88 @@ def _unreachable(errors: dict[str, str], profile: ConnectionProfile) -> ServerUn
     )
 
 
+_NO_PRIMARY_WHY = (
+    "writes, and reads with the default read preference, need the primary; a set "
+    "holds an election after a failover or maintenance, and has none while it runs or "
+    "when too few members can see each other."
+)
+_NO_PRIMARY_FIX = (
+    "wait a few seconds and retry (Atlas elects a new primary within seconds; raise "
+    "serverSelectionTimeoutMS to ride it out), check the cluster's status in Atlas, and "
+    "use readPreference=primaryPreferred for reads that may go to a secondary."
+)
+_SET_NAME_WHY = (
+    "pymongo uses only members of the replica set the connection string names; "
+    "servers of another set, or standalone servers, are dropped."
+)
+_SET_NAME_FIX = (
+    "copy the replicaSet= value from the connection string Atlas shows (Database > "
+    "Connect > Drivers), or use its mongodb+srv:// string, which sets it for you."
+)
+# What a server says when it is not the primary (pymongo 4 raises NotPrimaryError
+# for these; pymongo 2 and 3 raised AutoReconnect or NotMasterError).
+_NOT_PRIMARY = r"\bnot (?:master|primary)\b|node is (?:not in primary or )?recovering"
+# pymongo's server selection messages that say the servers answered (topology_shared).
+_NO_PRIMARY_SELECTED = r'No primary available for writes|match selector "Primary\(\)"'
+_NO_SET_MEMBER = r'No replica set members available for replica set name "([^"]*)"'
+
+
+def says_not_primary(message: str) -> bool:
+    """Whether a server's answer says it is not the primary ("not master", "not primary")."""
+    return re.search(_NOT_PRIMARY, message, re.IGNORECASE) is not None
+
+
+def replica_set_problem_in(message: str) -> ServerUnreachableError | None:
+    """What pymongo's server selection message says of the replica set, with no client.
+
+    pymongo words it by what it saw: servers that answered but none primary
+    ("No primary available for writes", 'match selector "Primary()"'), or
+    none left of the set ``replicaSet=`` names.
+    """
+    said = message.split(", Timeout: ", 1)[0]
+    wrong_set = re.search(_NO_SET_MEMBER, said)
+    if wrong_set is not None:
+        return ServerUnreachableError(
+            f"No server could be used: none of the servers is a member of the replica set "
+            f"{wrong_set.group(1)!r} that replicaSet= names (pymongo: {said}).",
+            why=_SET_NAME_WHY,
+            fix=_SET_NAME_FIX,
+            server_errors={},
+            reason="replica_set_mismatch",
+        )
+    if re.search(_NO_PRIMARY_SELECTED, said) is None:
+        return None
+    return ServerUnreachableError(
+        f"No server could be used: pymongo reached members of the replica set, but none is "
+        f"the primary (pymongo: {said}).",
+        why=_NO_PRIMARY_WHY,
+        fix=_NO_PRIMARY_FIX,
+        server_errors={},
+        reason="no_primary",
+    )
+
+
+def not_primary(exc: BaseException) -> ServerUnreachableError:
+    """A server answered an operation that it is not the primary ("not master")."""
+    errors = _split_message(str(exc))
+    return ServerUnreachableError(
+        f"The server that received the operation is not the primary of its replica set "
+        f"({'; '.join(errors.values())}).",
+        why="writes, and reads with the default read preference, need the primary. A "
+        "member that was primary steps down in a failover or maintenance, a set that is "
+        "electing or not yet initiated has none, and a client connected to one member "
+        "(directConnection=true, or one host without replicaSet=) cannot follow the "
+        "primary to another member.",
+        fix="connect with the connection string Atlas shows (Database > Connect > Drivers: "
+        "mongodb+srv://, which finds every member and the primary), not one member's "
+        "address; keep retryWrites=true (the default) so that a write is retried once "
+        "after a failover; check the cluster's status in Atlas. A self-managed set needs "
+        "rs.initiate() before it has a primary.",
+        server_errors=errors,
+        reason="no_primary",
+    )
+
+
 def replica_set_problem(client: Any, profile: ConnectionProfile) -> ServerUnreachableError | None:
     """A replica set with no primary, or servers that are not of the ``replicaSet=`` asked for.
 
@@ -694,10 +827,8 @@ def replica_set_problem(client: Any, profile: ConnectionProfile) -> ServerUnreac
         return ServerUnreachableError(
             f"No server could be used: the servers of {profile.redacted_uri} answered, but none "
             f"is a member of the replica set {set_name!r} that replicaSet= names.",
-            why="pymongo uses only members of the replica set the connection string names; "
-            "servers of another set, or standalone servers, are dropped.",
-            fix="copy the replicaSet= value from the connection string Atlas shows (Database > "
-            "Connect > Drivers), or use its mongodb+srv:// string, which sets it for you.",
+            why=_SET_NAME_WHY,
+            fix=_SET_NAME_FIX,
             server_errors={},
             reason="replica_set_mismatch",
         )
@@ -711,12 +842,8 @@ def replica_set_problem(client: Any, profile: ConnectionProfile) -> ServerUnreac
     return ServerUnreachableError(
         f"No server could be used: the replica set {set_name or ''} has no primary "
         f"({', '.join(members.values())}).",
-        why="writes, and reads with the default read preference, need the primary; a set "
-        "holds an election after a failover or maintenance, and has none while it runs or "
-        "when too few members can see each other.",
-        fix="wait a few seconds and retry (Atlas elects a new primary within seconds; raise "
-        "serverSelectionTimeoutMS to ride it out), check the cluster's status in Atlas, and "
-        "use readPreference=primaryPreferred for reads that may go to a secondary.",
+        why=_NO_PRIMARY_WHY,
+        fix=_NO_PRIMARY_FIX,
         server_errors=members,
         reason="no_primary",
     )
@@ -761,7 +888,8 @@ def no_answer_in_time(
 def explain_operation_failure(
     exc: OperationFailure, profile: ConnectionProfile
 ) -> AtlasConnectError | None:
-    """Authentication failures (codes 18 and 8000) and Atlas's 'no SNI name sent'."""
+    """Authentication failures (codes 18 and 8000, or no code and the server's words for
+    one) and Atlas's 'no SNI name sent'."""
     details = exc.details if isinstance(exc.details, Mapping) else {}
     message = str(details.get("errmsg") or exc)
     if exc.code == 8000 and "sni" in message.lower():
@@ -773,9 +901,11 @@ def explain_operation_failure(
             'SNI: python -c "import ssl; print(ssl.HAS_SNI)" must print True.',
             code=exc.code,
         )
-    if exc.code in AUTHENTICATION_FAILED_CODES:
+    lost_code = exc.code is None and re.match(_AUTHENTICATION_FAILED, message, re.IGNORECASE)
+    if exc.code in AUTHENTICATION_FAILED_CODES or lost_code:
+        said = message if exc.code is None else f"code {exc.code}: {message}"
         return AuthenticationError(
-            f"The server refused the user name or password (code {exc.code}: {message}).",
+            f"The server refused the user name or password ({said}).",
             why="Atlas checks a database user (Security > Database Access), which is not "
             "the login of the Atlas website, and looks it up in authSource (admin on Atlas).",
             fix="check the user and its password under Database Access (reset it there if "
@@ -794,15 +924,26 @@ _DNS_REASONS = [
 ]
 
 
+def _dns_reason(message: str) -> str | None:
+    """The reason a DNS failure's text gives, read with its spaces ignored.
+
+    A pasted text may have lost or gained spaces inside words (a wrapped
+    terminal line, a chat client's layout: "Resolver con figuration"); the
+    phrases matched are long enough that ignoring spaces joins no others.
+    """
+    squeezed = re.sub(r"\s+", "", message)
+    for name, pattern in _DNS_REASONS:
+        if re.search(re.sub(r"\s+", "", pattern), squeezed, re.IGNORECASE):
+            return name
+    return None
+
+
 def explain_dns_failure(
     exc: ConfigurationError, profile: ConnectionProfile
 ) -> DNSResolutionError | None:
     """The SRV lookup of a ``mongodb+srv://`` host failed: which way, and what to do."""
     message = connection_string.redact(str(exc), profile.secrets)
-    reason = next(
-        (name for name, pattern in _DNS_REASONS if re.search(pattern, message, re.IGNORECASE)),
-        None,
-    )
+    reason = _dns_reason(message)
     if reason is None:
         return None
     host = profile.srv_host or _srv_name(message)
@@ -848,17 +989,22 @@ def explain_configuration_error(
 ) -> AtlasConnectError | None:
     """What a ConfigurationError, an InvalidURI, or a TypeError or ValueError from pymongo says.
 
-    Every :class:`~pymongo.errors.InvalidURI` is a connection string problem;
-    other errors are explained only when their text is one this module knows.
+    Every :class:`~pymongo.errors.InvalidURI` is a connection string problem,
+    and so is a ConfigurationError in the words of pymongo's URI parser (it
+    raises "Empty host" as one); other errors are explained only when their
+    text is one this module knows.
     """
     if isinstance(exc, ConfigurationError):
         error = explain_dns_failure(exc, profile)
         if error is not None:
             return error
+    is_uri_complaint = isinstance(exc, InvalidURI) or (
+        isinstance(exc, ConfigurationError) and re.search(URI_COMPLAINT, str(exc), re.IGNORECASE)
+    )
     return (
         _dnspython_problem(str(exc))
         or _removed_option(str(exc), profile)
-        or (_uri_error(str(exc), profile) if isinstance(exc, InvalidURI) else None)
+        or (_uri_error(str(exc), profile) if is_uri_complaint else None)
     )
 
 
@@ -930,6 +1076,11 @@ def _removed_option(message: str, profile: ConnectionProfile) -> ConnectionStrin
     )
 
 
+# What pymongo's URI parser says, and nothing else says.
+URI_COMPLAINT = (
+    r"RFC 3986|Bad database name|must not include a port|Invalid URI scheme|URI must begin"
+    r"|key=value pairs|Port must be|Port contains|Empty host|must include one, and only one"
+)
 _URI_MISTAKES = [
     (
         r"escaped according to RFC 3986|Bad database name",
@@ -944,6 +1095,13 @@ _URI_MISTAKES = [
         "a mongodb+srv:// connection string names a port",
         "remove the port (':27017'): the cluster's name is looked up in DNS, and its SRV "
         "record gives each server's port.",
+    ),
+    (
+        r"Empty host",
+        "a host in the list is empty: an extra or trailing comma, or a variable that was "
+        "empty when the host list was built",
+        "check the host list between '@' and '/' for a stray comma, and copy the "
+        "connection string from Atlas: Database > Connect > Drivers.",
     ),
     (
         r"URI must begin with|Invalid URI scheme",

@@ -5,7 +5,8 @@ ServerSelectionTimeoutError: ...``): that exception is rebuilt from the text
 and given to :func:`~atlasconnect._diagnosis.explain`, as if the program still
 held it. A bare message names no class: it is tried as each pymongo class that
 could carry it, but only where it holds a signal of that class (a TLS or
-socket error of a server, a DNS or URI complaint, an authentication code), so
+socket error of a server, a DNS or URI complaint, an authentication code, a
+server that is not the primary, pymongo's words for a replica set), so
 that a text that says nothing recognisable gets no confident explanation.
 Connection strings in the text are redacted before anything else reads it.
 """
@@ -18,6 +19,7 @@ from collections.abc import Iterator
 
 import pymongo.errors
 from pymongo.errors import (
+    AutoReconnect,
     ConfigurationError,
     InvalidURI,
     OperationFailure,
@@ -40,12 +42,7 @@ _DNS_OR_OPTION = re.compile(
     r"|Unknown option|unexpected keyword argument",
     re.IGNORECASE,
 )
-# What pymongo's URI parser says, and nothing else says.
-_URI_COMPLAINT = re.compile(
-    r"RFC 3986|Bad database name|must not include a port|Invalid URI scheme|URI must begin"
-    r"|key=value pairs|Port must be|Port contains|Empty host|must include one, and only one",
-    re.IGNORECASE,
-)
+_URI_COMPLAINT = re.compile(diagnosis.URI_COMPLAINT, re.IGNORECASE)
 
 
 def explain_text(text: str) -> AtlasConnectError | None:
@@ -77,7 +74,11 @@ def _exceptions_in(text: str) -> Iterator[BaseException]:
         yield OperationFailure(message, code)
     if _URI_COMPLAINT.search(message):
         yield InvalidURI(message)
-    if diagnosis.kind_of(message) is not diagnosis.Kind.OTHER:
+    if diagnosis.says_not_primary(message):
+        yield AutoReconnect(message)  # a server's answer to an operation
+    if diagnosis.kind_of(message) is not diagnosis.Kind.OTHER or diagnosis.replica_set_problem_in(
+        message
+    ):
         yield ServerSelectionTimeoutError(message)
 
 

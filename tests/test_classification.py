@@ -5,7 +5,7 @@ from __future__ import annotations
 import ssl
 
 import pytest
-from pymongo.errors import AutoReconnect, NetworkTimeout, NotPrimaryError, OperationFailure
+from pymongo.errors import AutoReconnect, NetworkTimeout, OperationFailure
 
 from atlasconnect import (
     AuthenticationError,
@@ -122,9 +122,8 @@ def test_an_autoreconnect_that_could_not_connect_is_explained(text: str) -> None
         AutoReconnect("h:1: connection closed"),
         AutoReconnect("h:1: [Errno 104] Connection reset by peer"),
         NetworkTimeout("h:1: timed out (configured timeouts: socketTimeoutMS: 20000.0ms)"),
-        NotPrimaryError("h:1: not primary"),
     ],
-    ids=["closed", "reset", "timed out", "not primary"],
+    ids=["closed", "reset", "timed out"],
 )
 def test_an_autoreconnect_in_the_middle_of_an_operation_is_left_to_pymongo(
     exc: AutoReconnect,

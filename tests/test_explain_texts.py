@@ -18,6 +18,8 @@ from pymongo.errors import (
     AutoReconnect,
     ConfigurationError,
     InvalidURI,
+    NotPrimaryError,
+    OperationFailure,
     ServerSelectionTimeoutError,
 )
 from servers import MongoServer
@@ -25,6 +27,7 @@ from servers import MongoServer
 import atlasconnect
 from atlasconnect import (
     AtlasConnectError,
+    AuthenticationError,
     CertificateVerificationError,
     ConnectionStringError,
     DNSResolutionError,
@@ -32,6 +35,7 @@ from atlasconnect import (
     NetworkAccessError,
     ServerUnreachableError,
     TLSVersionRefusedError,
+    _pasted,
     explain,
 )
 
@@ -280,6 +284,176 @@ def test_no_command_keeps_a_placeholder_host() -> None:
     assert error.reason == "timed_out"
     assert "'HOST'" not in error.fix
     assert "('ac-x1y2z3-shard-00-01.abcde.mongodb.net', 27017)" in error.fix
+
+
+def test_authentication_failed_without_its_code_is_still_authentication() -> None:
+    error = explain(OperationFailure("Authentication failed.", None))
+    assert isinstance(error, AuthenticationError)
+    assert "code" not in error.found
+    assert "Database Access" in error.fix
+    assert explain(OperationFailure("bad auth : authentication failed", None)) is not None
+    assert explain(OperationFailure("command listDatabases requires authentication")) is None
+
+
+PYMONGO_3_TOPOLOGY = (
+    "{errors}, Timeout: 30s, Topology Description: <TopologyDescription id: 612fa1d1df887f96f9d"
+    "da2e0, topology_type: ReplicaSetNoPrimary, servers: [{servers}]>"
+)
+
+
+def pymongo_3_timeout(errors: list[str], described: list[tuple[str, str]]) -> Exception:
+    """pymongo 3's message: the servers' errors without their addresses, then the repr."""
+    servers = ", ".join(
+        f"<ServerDescription ('{host}', 27017) server_type: Unknown, rtt: None, "
+        f"error=AutoReconnect({error!r})>"
+        for host, error in described
+    )
+    return ServerSelectionTimeoutError(
+        PYMONGO_3_TOPOLOGY.format(errors=",".join(errors), servers=servers)
+    )
+
+
+def test_pymongo_3_hosts_are_read_from_the_topology_description() -> None:
+    hosts = [address.rsplit(":", 1)[0] for address in ATLAS_HOSTS]
+    exc = pymongo_3_timeout(["connection closed"] * 3, [(h, "connection closed") for h in hosts])
+    error = explain(exc)
+    assert isinstance(error, ServerUnreachableError)
+    assert error.reason == "tls_off"
+    assert list(error.server_errors) == ATLAS_HOSTS
+    assert "IP access list" in error.found
+
+
+def test_each_described_server_keeps_its_own_error() -> None:
+    described = [("db1.example.com", "timed out"), ("db2.example.com", 'refused "x"')]
+    error = explain(pymongo_3_timeout(["timed out", "refused"], described))
+    assert isinstance(error, ServerUnreachableError)
+    assert error.server_errors == {
+        "db1.example.com:27017": "timed out",
+        "db2.example.com:27017": 'refused "x"',
+    }
+
+
+def test_a_cut_short_description_still_names_its_servers() -> None:
+    cut = PYMONGO_3_TOPOLOGY.format(
+        errors="timed out", servers="<ServerDescription ('db1.example.com', 27017)"
+    )[:-2]
+    error = explain(ServerSelectionTimeoutError(cut))
+    assert isinstance(error, ServerUnreachableError)
+    assert error.server_errors == {"db1.example.com:27017": "timed out"}
+    assert "('db1.example.com', 27017)" in error.fix
+
+
+def test_a_bare_plain_close_is_most_likely_tls_off_with_the_other_candidates() -> None:
+    error = explain(ServerSelectionTimeoutError("connection closed"))
+    assert isinstance(error, ServerUnreachableError)
+    assert error.reason == "tls_off"
+    assert "most likely" in error.found
+    assert "IP access list" in error.found
+    assert "not Atlas" in error.found
+
+
+def test_a_close_during_the_handshake_names_a_version_or_cipher_mismatch() -> None:
+    text = "SSL handshake failed: db.example.com:27017: EOF occurred in violation of protocol"
+    error = explain(selection_timeout([text]))
+    assert isinstance(error, ServerUnreachableError)
+    assert error.reason == "closed"
+    assert "TLS versions or ciphers" in error.why
+
+
+def test_service_identitys_certificate_error_is_a_host_name_mismatch() -> None:
+    text = f"{ATLAS_HOSTS[0]}: module service_identity has no attribute SICertificateError"
+    error = explain(selection_timeout([text]))
+    assert isinstance(error, CertificateVerificationError)
+    assert error.reason == "hostname_mismatch"
+
+
+def test_an_empty_host_is_a_connection_string_mistake() -> None:
+    error = explain(ConfigurationError("Empty host (or extra comma in host list)"))
+    assert isinstance(error, ConnectionStringError)
+    assert "comma" in error.found
+    assert "stray comma" in error.fix
+
+
+@given(cuts=st.lists(st.integers(min_value=1, max_value=60), max_size=4))
+def test_spaces_a_paste_put_inside_words_do_not_hide_the_dns_reason(cuts: list[int]) -> None:
+    text = "The resolver configuration could not be read or specified no nameservers."
+    for cut in sorted(set(cuts), reverse=True):
+        text = text[:cut] + " " + text[cut:]
+    error = explain(ConfigurationError(text))
+    assert isinstance(error, DNSResolutionError)
+    assert error.reason == "no_resolver"
+
+
+def test_no_servers_found_yet_is_no_answer() -> None:
+    error = explain(ServerSelectionTimeoutError("No servers found yet, Timeout: 1.0s"))
+    assert isinstance(error, ServerUnreachableError)
+    assert error.reason == "no_answer"
+
+
+# --- replica sets, from pymongo's words ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "said", ["No primary available for writes", 'No replica set members match selector "Primary()"']
+)
+def test_servers_that_answered_with_no_primary_among_them(said: str) -> None:
+    error = explain(ServerSelectionTimeoutError(f"{said}, Timeout: 30s, Topology Description: <>"))
+    assert isinstance(error, ServerUnreachableError)
+    assert error.reason == "no_primary"
+    assert said in error.found
+    assert "election" in error.why
+
+
+def test_a_selector_other_than_primary_is_not_called_no_primary() -> None:
+    said = 'No replica set members match selector "Secondary(tag_sets=None)"'
+    error = explain(ServerSelectionTimeoutError(said))
+    assert getattr(error, "reason", None) != "no_primary"
+
+
+def test_a_set_name_no_server_has_is_read_from_pymongos_words() -> None:
+    said = 'No replica set members available for replica set name "rs-wrong"'
+    error = explain(ServerSelectionTimeoutError(f"{said}, Timeout: 30s"))
+    assert isinstance(error, ServerUnreachableError)
+    assert error.reason == "replica_set_mismatch"
+    assert "'rs-wrong'" in error.found
+    assert "replicaSet=" in error.fix
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        NotPrimaryError("not primary"),
+        NotPrimaryError("node is recovering"),
+        AutoReconnect("not master"),
+        AutoReconnect("not master and slaveOk=false"),
+    ],
+    ids=str,
+)
+def test_a_server_that_says_it_is_not_the_primary(exc: Exception) -> None:
+    error = explain(exc)
+    assert isinstance(error, ServerUnreachableError)
+    assert error.reason == "no_primary"
+    assert str(exc) in error.found
+    assert "directConnection=true" in error.why
+
+
+@pytest.mark.parametrize(
+    ("pasted", "reason"),
+    [
+        ("not master", "no_primary"),
+        ("No primary available for writes, Timeout: 30s", "no_primary"),
+        ('No replica set members available for replica set name "rs1"', "replica_set_mismatch"),
+    ],
+)
+def test_a_bare_pasted_replica_set_text_is_recognised(pasted: str, reason: str) -> None:
+    error = _pasted.explain_text(pasted)
+    assert isinstance(error, ServerUnreachableError)
+    assert error.reason == reason
+
+
+def test_not_master_outside_a_pymongo_error_is_left_alone() -> None:
+    assert explain(KeyError("not master")) is None
+    assert explain(AutoReconnect("cannot master this")) is None
 
 
 # --- replica sets, with real servers ------------------------------------------------------

@@ -32,29 +32,20 @@ RECORDS: Final[list[dict[str, Any]]] = json.loads(DATA.read_text(encoding="utf-8
 FAMILIES: Final = frozenset(family.value for family in atlasconnect.Family)
 """The closed list a record's ``family`` comes from: the code's own (one fact)."""
 
-# Families with no real text in the data set yet, and why.
-KNOWN_GAPS: Final = {
-    "tls_version": "no public thread found with a pymongo 'alert protocol version' or "
-    "'sslv3 alert handshake failure' text against Atlas",
-    "no_primary": "no public thread found where a pymongo 'no primary' or replicaSet-name "
-    "mismatch text was the real cause (mongo-connector#411's was an SSL change)",
-}
+# Families with no real text in the data set yet, and why (none today).
+KNOWN_GAPS: Final[dict[str, str]] = {}
 
-_NO_CODE_AUTH = "issue 10: 'Authentication failed.' without a code is not recognised by its text"
+_EOF_IN_HANDSHAKE = (
+    "the text alone ('EOF occurred in violation of protocol' during the handshake) cannot tell "
+    "a TLS version or cipher mismatch from another server or middlebox closing: explain() says "
+    "'closed' and names the mismatch among the candidates"
+)
 # What today's explain() gets wrong, by record id: the classifier work turns these green.
 KNOWN_MISSES: Final = {
-    "tgtlg-11": "issue 10: pymongo 3 names the hosts only in the topology description, which "
-    "explain() does not read: 'connection closed' on every Atlas host is called unreachable",
-    "pymongo-pr-2382": "issue 10: pymongo's 'service_identity has no attribute SICertificateError' "
-    "(a certificate error under pyOpenSSL) is called unreachable",
-    "renamebot-1": "issue 10: explain() returns None for 'Empty host (or extra comma in "
-    "host list).'",
-    "dragon-userbot-37": "issue 10: explain() returns None for 'Resolver configuration could not "
-    "be read or specified no nameservers' (here with the poster's stray spaces)",
-    "flask-pymongo-141": _NO_CODE_AUTH,
-    "general-server-assistant-6": _NO_CODE_AUTH,
-    "chatterbot-1318": "the text alone ('connection closed', no host named) cannot tell a client "
-    "that never enabled TLS from the access list: explain() says 'closed', which is not wrong",
+    "tgtlg-11": "the same text as atomate-635 (TLS off, confirmed there): explain() names TLS "
+    "off first and the IP access list as the other candidate; the thread never says which",
+    "pymongo-pr-791-eof": _EOF_IN_HANDSHAKE,
+    "radical-pilot-2771": _EOF_IN_HANDSHAKE,
 }
 
 
