@@ -17,7 +17,12 @@ pages against without a browser).
 Usage (``tox -e docs`` runs it after the build)::
 
     python .ci/check_docs_layout.py docs/_build/html [--width 1280]
-        [--screenshot errors.html=/tmp/errors.png]
+        [--screenshot errors.html@2000=/tmp/errors.png]
+        [--search "certificate verify failed"]
+
+``--search`` prints the pages the site's own search (Sphinx's
+``searchindex.js``, run by its ``search.html``) lists for the words, best
+first: how a reader who types a pymongo message into the search box is served.
 
 Chromium is driven through the DevTools protocol over a pipe
 (``--remote-debugging-pipe``: requests on file descriptor 3, replies on 4,
