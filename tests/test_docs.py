@@ -9,17 +9,28 @@
   ``>>>`` examples run as doctests in ``tox -e docs``.)
 - The error messages pasted into ``docs/errors.rst`` from real runs still say
   what the code says.
+- ``README.rst`` stands on its own outside Sphinx (a package index, a code
+  host): plain docutils renders it without a warning, its links are absolute,
+  and its first screen has the install, run and test commands.
+- The character check of built pages (``.ci/check_code_width.py``, run by
+  ``tox -e docs``) finds a code line wider than its column.
 """
 
 from __future__ import annotations
 
 import ast
+import importlib.util
 import inspect
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
+import docutils.core
+import docutils.nodes
+import docutils.utils
 import pytest
 from pymongo.errors import ConfigurationError, OperationFailure, ServerSelectionTimeoutError
 
@@ -254,3 +265,103 @@ def test_pasted_message_is_what_the_code_says(
         f"{example}: the example message of {name} no longer matches the code; run the "
         f"failure again and paste the new message. The code says one of: {sorted(known)}"
     )
+
+
+# README.rst outside Sphinx: PyPI and code hosts render it with plain docutils,
+# which knows no Sphinx role or directive and resolves no relative link.
+
+README = ROOT / "README.rst"
+README_FIRST_SCREEN = 25  # lines
+
+
+def readme_doctree() -> docutils.nodes.document:
+    """README.rst parsed by plain docutils, stopping at the first warning."""
+    return docutils.core.publish_doctree(
+        README.read_text(encoding="utf-8"),
+        source_path=str(README),
+        settings_overrides={"halt_level": docutils.utils.Reporter.WARNING_LEVEL},
+    )
+
+
+def test_readme_renders_with_plain_docutils() -> None:
+    try:
+        readme_doctree()
+    except docutils.utils.SystemMessage as exc:
+        pytest.fail(f"README.rst does not render outside Sphinx: {exc}")
+
+
+def test_readme_links_work_outside_the_repository() -> None:
+    relative = [
+        node["refuri"]
+        for node in readme_doctree().findall(docutils.nodes.reference)
+        if "refuri" in node and not re.match(r"https?://", node["refuri"])
+    ]
+    assert not relative, (
+        f"README.rst links to {relative}: a relative link breaks on a package index; "
+        "name the file in text (``docs/errors.rst``) instead"
+    )
+
+
+def test_readme_first_screen_has_install_run_and_test_commands() -> None:
+    first_screen = " ".join(README.read_text(encoding="utf-8").splitlines()[:README_FIRST_SCREEN])
+    for command in ("pip install", "python -m atlasconnect", "atlasconnect doctor", "pytest"):
+        assert command in first_screen, f"{command!r} is not in README.rst's first screen"
+
+
+def _load_ci_script(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, ROOT / ".ci" / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+code_width = _load_ci_script("check_code_width")
+
+
+def _page(body: str) -> str:
+    return f"<html><body><nav><pre>{'x' * 200}</pre></nav><article>{body}</article></body></html>"
+
+
+def _block(text: str, wrap: bool = False) -> str:
+    classes = "highlight-text notranslate wrap" if wrap else "highlight-text notranslate"
+    return f'<div class="{classes}"><div class="highlight"><pre>{text}</pre></div></div>'
+
+
+def test_code_width_measures_each_column() -> None:
+    top, in_definition, side_by_side = (
+        code_width.column(code_width.BOX_PX, code_width.CODE_FONT_PX),
+        code_width.column(code_width.BOX_PX - 40, code_width.CODE_FONT_PX),
+        code_width.column(*code_width.SIDE_BY_SIDE),
+    )
+    assert (top, in_definition, side_by_side) == (90, 85, 45)
+
+
+@pytest.mark.parametrize(
+    ("body", "too_wide"),
+    [
+        (_block("a" * 90), False),
+        (_block("a" * 91), True),
+        (_block("a <b>" + "a" * 86 + "</b>"), False),  # markup inside the block is not text
+        (_block("short\n" + "a " * 46), True),
+        (f"<dl><dt>Example</dt><dd>{_block('a' * 85)}</dd></dl>", False),
+        (f"<dl><dt>Example</dt><dd>{_block('a' * 86)}</dd></dl>", True),
+        (f'<table class="side-by-side"><tr><td>{_block("a" * 46)}</td></tr></table>', True),
+        (_block("    " + "a" * 120, wrap=True), False),  # one word: the browser wraps it
+        (_block("a " * 60, wrap=True), True),  # words: wrap them in the text
+        (_block("&lt;" * 91), True),
+    ],
+)
+def test_code_width_finds_lines_wider_than_their_column(body: str, too_wide: bool) -> None:
+    assert bool(code_width.too_wide_lines(_page(body))) is too_wide
+
+
+def test_readme_code_fits_the_docs_column() -> None:
+    column = code_width.column(code_width.BOX_PX, code_width.CODE_FONT_PX)
+    html = docutils.core.publish_string(
+        README.read_text(encoding="utf-8"), writer="html5", settings_overrides={"halt_level": 5}
+    ).decode()
+    lines = [line for _, line in code_width.too_wide_lines(html, container="main")]
+    assert not lines, f"README.rst code lines wider than {column} characters: {lines}"

@@ -16,6 +16,9 @@ When all documents have been read, the build warns (and ``-W`` fails it) for
 
 ``tests/test_docs.py`` makes the first check without Sphinx, in the test suite.
 
+Error classes and the family enum are shown without a constructor signature:
+they are caught and read, not made, by the code that uses atlasconnect.
+
 References to pymongo's and Python's classes, which cannot be resolved without
 intersphinx (the docs build offline), become links to their documentation.
 """
@@ -23,6 +26,7 @@ intersphinx (the docs build offline), become links to their documentation.
 from __future__ import annotations
 
 import builtins
+import enum
 import inspect
 from typing import Any
 
@@ -131,10 +135,12 @@ def attribute_lines(cls: type[BaseException]) -> list[str]:
     """reST bullet lines: each attribute atlasconnect defines on ``cls``, with its docstring."""
     analyzer = ModuleAnalyzer.for_module(EXCEPTIONS_MODULE)
     docs = analyzer.find_attr_docs()
-    lines = [
-        "- " + ", ".join(f"``{name}``" for name in COMMON_ATTRIBUTES) + ": what was found, why "
-        "it matters, how to fix it (every atlasconnect error; ``str(error)`` joins them)."
-    ]
+    lines = []
+    if cls is atlasconnect.AtlasConnectError:  # said once, not in every section
+        lines.append(
+            "- " + ", ".join(f"``{name}``" for name in COMMON_ATTRIBUTES) + ": what was found, "
+            "why it matters, how to fix it (every atlasconnect error; ``str(error)`` joins them)."
+        )
     seen: set[str] = set(COMMON_ATTRIBUTES)
     for klass in reversed(cls.__mro__):
         if klass.__module__ != EXCEPTIONS_MODULE:
@@ -201,14 +207,17 @@ class ErrorReference(SphinxDirective):
         if source_file:
             self.env.note_dependency(source_file)
         own, foreign = catchable_as(cls)
-        source = [f":API: :exc:`{PACKAGE}.{name}`"]
+        # One sentence for the classes, then the attributes: the box is read on
+        # the way to the example, so it is kept to a few lines.
+        classes = f"API: :exc:`{PACKAGE}.{name}`"
         if own:
-            source.append(":Subclass of: " + ", ".join(_class_reference(c) for c in own))
+            classes += "; a subclass of " + ", ".join(_class_reference(c) for c in own)
         if foreign:
-            source.append(":Also a: " + ", ".join(_class_reference(c) for c in foreign))
-        source.append(":Attributes:")
-        source.append("")
-        source += ["   " + line for line in attribute_lines(cls)]
+            classes += "; also a " + ", ".join(_class_reference(c) for c in foreign)
+        source = [classes + "."]
+        attributes = attribute_lines(cls)
+        if attributes:
+            source += ["", "Attributes:", "", *attributes]
         container = nodes.container(classes=["error-reference"])
         self.state.nested_parse(StringList(source, source=location), self.content_offset, container)
         return [container]
@@ -264,8 +273,32 @@ def _external_reference(
     return reference
 
 
+def _hide_constructor_signature(
+    app: Sphinx,
+    what: str,
+    name: str,
+    obj: object,
+    options: object,
+    signature: str | None,
+    return_annotation: str | None,
+) -> tuple[str, str | None] | None:
+    """No ``(found, *, why, fix, **driver_arguments)`` after each error class.
+
+    atlasconnect makes its errors; a program catches them and reads their
+    attributes. The constructor, the same on every class (and on the mixin
+    that gives some of them ``server_errors``), is not part of the API a
+    reader needs, and the family enum is not called either.
+    """
+    if not inspect.isclass(obj):
+        return None
+    if issubclass(obj, (BaseException, enum.Enum)) or obj.__module__ == EXCEPTIONS_MODULE:
+        return "", None
+    return None
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("error-reference", ErrorReference)
+    app.connect("autodoc-process-signature", _hide_constructor_signature)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("env-check-consistency", _check)

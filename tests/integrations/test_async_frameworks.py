@@ -44,7 +44,10 @@ TLS_1_3 = ssl.TLSVersion.TLSv1_3
 
 
 def motor_client(uri: str | None = None, **options: Any) -> AsyncIOMotorClient:
-    """Recipe: a motor client that holds atlasconnect's policy (for code not yet on pymongo's)."""
+    """Recipe: a motor client that holds atlasconnect's policy.
+
+    For code not yet on pymongo's own asyncio client.
+    """
     uri, options = atlasconnect.client_options(uri, **options)
     return AsyncIOMotorClient(uri, **options)
 
@@ -231,7 +234,10 @@ class Customer(Document):  # type: ignore[misc]
 
 
 async def init_database(uri: str | None = None, **options: Any) -> AsyncMongoClient[Any]:
-    """Recipe: Beanie on the client of ``atlasconnect.connect_async()``, checked at start-up."""
+    """Recipe: Beanie on the client of ``atlasconnect.connect_async()``.
+
+    The connection is checked at start-up.
+    """
     client = await atlasconnect.connect_async(uri, verify=True, **options)
     await init_beanie(database=client.shop, document_models=[Customer])
     return client
@@ -278,7 +284,11 @@ def create_app() -> FastAPI:
     app = FastAPI(lifespan=lifespan)
 
     @app.put("/notes/{name}")  # type: ignore[untyped-decorator]
-    async def save_note(name: str, note: dict[str, str], request: Request) -> dict[str, str]:
+    async def save_note(
+        name: str,
+        note: dict[str, str],
+        request: Request,
+    ) -> dict[str, str]:
         notes = request.app.state.mongo.shop.notes
         await notes.replace_one({"_id": name}, {"_id": name, **note}, upsert=True)
         return note

@@ -96,7 +96,8 @@ def prices_as_arrow(client: MongoClient[Any]) -> Any:
     The result is a ``pyarrow.Table`` of the items that cost more than 1.
     """
     prices = client.shop.prices
-    return find_arrow_all(prices, {"price": {"$gt": 1}}, schema=PRICES, sort=[("item", 1)])
+    expensive = {"price": {"$gt": 1}}
+    return find_arrow_all(prices, expensive, schema=PRICES, sort=[("item", 1)])
 
 
 def test_pymongoarrow_round_trip(mongo: MongoServer, ca_file: str) -> None:

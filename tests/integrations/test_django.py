@@ -54,7 +54,8 @@ def atlas_database(uri: str, ca_file: str) -> dict[str, Any]:
         "HOST": uri,  # empty: the MONGODB_URI environment variable
         "NAME": "shop",
         "OPTIONS": {
-            "tlsCAFile": ca_file,  # only for a private CA: certifi's bundle is the default
+            # Only for a private CA: certifi's bundle is the default.
+            "tlsCAFile": ca_file,
             "min_tls_version": ssl.TLSVersion.TLSv1_3,
         },
     }

@@ -81,7 +81,12 @@ def test_untrusted_ca_explained_as_the_context_of_mongoengine_error(
     mongo: MongoServer, other_ca_file: str
 ) -> None:
     with pytest.raises(ConnectionFailure) as caught:
-        connect_mongoengine(mongo.uri(), tlsCAFile=other_ca_file, verify=True, **FAST_FAILURE)
+        connect_mongoengine(
+            mongo.uri(),
+            tlsCAFile=other_ca_file,
+            verify=True,
+            **FAST_FAILURE,
+        )
     context = caught.value.__context__
     assert isinstance(context, atlasconnect.CertificateVerificationError)
     assert context.fix
