@@ -29,6 +29,7 @@ from atlasconnect import (
     InsecureConfigurationError,
 )
 from atlasconnect import _cli as cli
+from atlasconnect import _doctor as doctor_module
 from atlasconnect import _phrasing as phrasing
 from atlasconnect._exceptions import fix_for
 from atlasconnect._pasted import explain_text
@@ -248,3 +249,19 @@ def test_pasted_bad_auth_says_what_to_check() -> None:
     for explained in (error, pasted):
         assert "does not say which user and authSource were tried" in explained.found
         assert "Database Access" in explained.fix
+
+
+def test_the_doctor_logs_in_with_the_auth_source_the_app_uses(
+    mongo: MongoServer, ca_file: str
+) -> None:
+    # No authSource: pymongo takes the URI's database, where this user does not exist.
+    uri = mongo.uri(tlsCAFile=ca_file).replace("authSource=admin&", "")
+    uri = uri.replace(f":{mongo.port}/", f":{mongo.port}/mydb")
+    app_error = raised(uri)
+    assert isinstance(app_error, AuthenticationError)
+    report = doctor_module.run(uri, timeout=2)
+    assert isinstance(report.error, AuthenticationError)
+    assert "authSource 'mydb'" in report.error.found
+    assert "authSource is 'mydb'" in report.error.fix
+    login_layer = report.hosts[0].layers[-1]
+    assert (login_layer.name, login_layer.details["auth_source"]) == ("authentication", "mydb")
