@@ -54,8 +54,8 @@ def uri_setting(settings: Mapping[str, str], uri: str | None) -> str:
     written = "&".join(f"{name}={value}" for name, value in settings.items())
     if uri is None or uri == UNKNOWN_URI:
         return (
-            f"add {written} to the connection string's options (after its '?', joined to "
-            "other options by '&'; write '/?' after the hosts when it has no options)"
+            f"append &{written} to the connection string if it has a '?', else /?{written} "
+            f"after its hosts (?{written} if it ends with '/')"
         )
     present = [name for name in settings if _has_option(uri, name)]
     if present:

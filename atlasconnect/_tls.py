@@ -46,8 +46,7 @@ SwitchedOff = Literal["TLS", "certificate verification"]
 _ALWAYS_TLS_FIX = (
     "remove {option} from {place}. atlasconnect always uses TLS with certificate and "
     "host name verification; there is no switch to turn that off. If the server's "
-    "certificate is signed by your own CA (a corporate proxy or a test server), name "
-    "that CA instead: {ca_setting}."
+    "certificate is signed by your own CA (a corporate proxy or a test server), {ca_setting}."
 )
 _OWN_CA = {"tlsCAFile": "/path/to/ca.pem"}
 _URI_PLACE = "the connection string"
@@ -138,12 +137,15 @@ def insecure_settings(
                             "the password and the data."
                         ),
                         fix=_ALWAYS_TLS_FIX.format(
-                            option=setting, place=place, ca_setting=phrasing.connect_call(_OWN_CA)
+                            option=setting,
+                            place=place,
+                            ca_setting=f"pass that CA instead: {phrasing.connect_call(_OWN_CA)}",
                         ),
                         cli_fix=_ALWAYS_TLS_FIX.format(
                             option=setting,
                             place=place,
-                            ca_setting=f"put tlsCAFile={_OWN_CA['tlsCAFile']} in its place",
+                            ca_setting="name that CA instead: put "
+                            f"tlsCAFile={_OWN_CA['tlsCAFile']} in its place",
                         )
                         if place == _URI_PLACE
                         else None,

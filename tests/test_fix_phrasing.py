@@ -92,10 +92,10 @@ def test_an_option_the_uri_has_is_changed_not_added_twice() -> None:
 
 def test_without_the_uri_the_phrase_says_how_to_join_the_query() -> None:
     phrase = phrasing.uri_setting({"tlsCAFile": "ca-bundle.pem"}, phrasing.UNKNOWN_URI)
-    assert "tlsCAFile=ca-bundle.pem" in phrase
-    assert "'?'" in phrase
-    assert "'&'" in phrase
-    assert "'/?'" in phrase
+    # Each form, for each URI shape, whole: '&' joins a query, '?' starts one after '/'.
+    assert "append &tlsCAFile=ca-bundle.pem to the connection string if it has a '?'" in phrase
+    assert "/?tlsCAFile=ca-bundle.pem after its hosts" in phrase
+    assert "(?tlsCAFile=ca-bundle.pem if it ends with '/')" in phrase
 
 
 # Certificate fixes: both phrasings, from connect(), the doctor and explain.
@@ -148,7 +148,7 @@ def test_explain_prints_the_cli_phrasing(as_json: bool, capsys: pytest.CaptureFi
     out = capsys.readouterr().out
     fix = json.loads(out)["error"]["fix"] if as_json else out
     assert "connect(uri" not in fix
-    assert "add tlsCAFile=ca-bundle.pem to the connection string's options" in fix
+    assert "append &tlsCAFile=ca-bundle.pem to the connection string if it has a '?'" in fix
 
 
 # The TLS policy's own refusals.
