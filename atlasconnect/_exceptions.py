@@ -100,13 +100,9 @@ class AtlasConnectError(Exception):
     """Why it matters for a connection to MongoDB Atlas."""
     fix: str
     """What to do about it, settings written as :func:`atlasconnect.connect` keywords."""
-    cli_fix: str
-    """What to do about it at the command line: settings written as connection-string
-    options (``&tlsCAFile=...``) or the doctor's flags. The same text as :attr:`fix`
-    when that names no setting.
-
-    .. versionadded:: 0.1.0
-    """
+    _cli_fix: str | None = None
+    """The command-line fix when it differs from ``fix``. A class default, so that an error
+    made without ``__init__`` or pickled before it existed reads ``fix``."""
 
     family: ClassVar[Family] = Family.ENVIRONMENT
     """The failure family of this class's errors, and so the exit status of
@@ -134,8 +130,18 @@ class AtlasConnectError(Exception):
         self.found = found
         self.why = why
         self.fix = fix
-        self.cli_fix = fix if cli_fix is None else cli_fix
+        self._cli_fix = cli_fix
         super().__init__(explanation(found, why, fix), **driver_arguments)
+
+    @property
+    def cli_fix(self) -> str:
+        """What to do about it at the command line: settings written as connection-string
+        options (``&tlsCAFile=...``) or the doctor's flags. The same text as :attr:`fix`
+        when that names no setting.
+
+        .. versionadded:: 0.1.0
+        """
+        return self.fix if self._cli_fix is None else self._cli_fix
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle and copy rebuild the error from its args and attributes.
@@ -452,6 +458,11 @@ class DNSResolutionError(AtlasConnectError, ConfigurationError):
 
 class AuthenticationError(AtlasConnectError, OperationFailure):
     """The server refused the user name or password (codes 18 and 8000).
+
+    When the client is known (``connect(verify=True)``, the doctor,
+    ``explain(exc, client)``), ``found`` names the login that was tried: the
+    user, the authSource and the authMechanism if one was set, never the
+    password. From the error alone it cannot, and ``fix`` says what to check.
 
     .. versionadded:: 0.1.0
     """

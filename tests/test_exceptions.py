@@ -149,7 +149,8 @@ def assert_intact(received: BaseException, sent: AtlasConnectError) -> None:
     assert received.args == sent.args
     # Every instance attribute: atlasconnect's fields and pymongo's own (private) state.
     assert vars(received) == vars(sent)
-    assert {"found", "why", "fix", "cli_fix"} <= vars(received).keys()
+    assert {"found", "why", "fix"} <= vars(received).keys()
+    assert received.cli_fix == sent.cli_fix
     if isinstance(sent, PyMongoError):
         assert {"_message", "_error_labels"} <= vars(received).keys()
     if isinstance(sent, OperationFailure):
@@ -193,6 +194,13 @@ def test_each_audience_gets_its_fix(error: AtlasConnectError) -> None:
     assert exceptions_module.fix_for(error, "cli") == (
         CLI_FIX if type(error) in (CertificateVerificationError, AuthenticationError) else FIX
     )
+
+
+def test_an_error_without_its_own_cli_fix_gives_fix() -> None:
+    # Made without __init__ (as some tests and old pickles do): no _cli_fix of its own.
+    error = CertificateVerificationError.__new__(CertificateVerificationError)
+    error.fix = FIX
+    assert exceptions_module.fix_for(error, "cli") == FIX
 
 
 def test_copy_does_not_share_mutable_fields() -> None:
