@@ -136,7 +136,7 @@ class AtlasConnectError(Exception):
     @property
     def cli_fix(self) -> str:
         """What to do about it at the command line: settings written as connection-string
-        options (``&tlsCAFile=...``) or the doctor's flags. The same text as :attr:`fix`
+        options (``&tlsCAFile=...``) or the doctor's flags. The same text as ``fix``
         when that names no setting.
 
         .. versionadded:: 0.1.0
