@@ -28,7 +28,7 @@ from . import _connection_string as connection_string
 from . import _doctor as doctor
 from . import _environment as environment
 from . import _tls as tls
-from ._exceptions import AtlasConnectError, family_of
+from ._exceptions import AtlasConnectError, explanation, family_of, fix_for
 from ._families import Family
 from ._pasted import explain_text
 from ._plan import check_environment
@@ -132,9 +132,14 @@ def _explain(text: str, *, as_json: bool) -> int:
         family = family_of(error)
         print(
             f"atlasconnect explain: {type(error).__name__} "
-            f"({family.value}, exit status {family.exit_status})\n  {error}"
+            f"({family.value}, exit status {family.exit_status})\n  {_explained(error)}"
         )
     return status
+
+
+def _explained(error: AtlasConnectError) -> str:
+    """The error's message with its fix phrased for the command line (URI options)."""
+    return explanation(error.found, error.why, fix_for(error, "cli"))
 
 
 def _timeout_seconds(text: str) -> float:
@@ -161,7 +166,7 @@ def _environment_report() -> int:
         check_environment(min_tls_version=floor)
     except AtlasConnectError as exc:
         print(f"\nThis environment is NOT fit for MongoDB Atlas: {type(exc).__name__}", flush=True)
-        print(exc, file=sys.stderr)
+        print(_explained(exc), file=sys.stderr)
         return EXIT_ENVIRONMENT
     print("\nThis environment is fit for MongoDB Atlas.")
     return EXIT_OK
@@ -228,7 +233,7 @@ def _error(error: AtlasConnectError | None) -> dict[str, Any] | None:
         "exit_code": family.exit_status,
         "found": error.found,
         "why": error.why,
-        "fix": error.fix,
+        "fix": fix_for(error, "cli"),
     }
 
 
@@ -313,7 +318,7 @@ class _TextPrinter:
             f"\nVerdict: {type(report.error).__name__} "
             f"({family.value}, exit status {family.exit_status})"
         )
-        self.write(f"  {report.error}")
+        self.write(f"  {_explained(report.error)}")
 
 
 class _Ticker:

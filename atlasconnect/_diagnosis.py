@@ -32,6 +32,8 @@ from pymongo.errors import (
 )
 
 from . import _connection_string as connection_string
+from . import _phrasing as phrasing
+from . import _pymongo_internals as pymongo_internals
 from . import _tls as tls
 from ._environment import OLD_PYTHON_FIX, available_tls_versions
 from ._exceptions import (
@@ -233,7 +235,7 @@ def _explain(exc: BaseException, client: Any, *, connecting: bool) -> AtlasConne
     client = _pymongo_client(client)
     profile = _profile_of(client)
     if isinstance(exc, OperationFailure):
-        return explain_operation_failure(exc, profile)
+        return explain_operation_failure(exc, pymongo_internals.login_of(client))
     if isinstance(exc, (ConfigurationError, TypeError, ValueError)):
         return explain_configuration_error(exc, profile)
     if isinstance(exc, ServerSelectionTimeoutError):
@@ -476,21 +478,25 @@ def _certificate_error(
             _PROXY_FIX + " Also check the clock: `date -u` must show the real UTC time.",
         ),
     }[kind]
+    ca_bundle = {"tlsCAFile": "ca-bundle.pem"}
     return CertificateVerificationError(
         found,
         why=why,
-        fix=fix,
+        fix=fix.replace(_CA_SETTING, f"pass {phrasing.connect_call(ca_bundle)}"),
+        cli_fix=fix.replace(_CA_SETTING, phrasing.uri_setting(ca_bundle, profile.redacted_uri)),
         server_errors=errors,
         reason=_CERTIFICATE_KINDS[kind],
         ca_file=profile.ca_file,
     )
 
 
+# Where a certificate fix names the CA file setting, phrased for each audience.
+_CA_SETTING = "{ca_setting}"
 _PROXY_FIX = (
     "if your network inspects TLS, get its root CA certificate (PEM) from your IT team, "
     'append it to certifi\'s bundle (cat "$(python -m certifi)" corporate-root.pem > '
-    "ca-bundle.pem) and pass connect(uri, tlsCAFile='ca-bundle.pem'), or have port 27017 "
-    "exempted from inspection. Otherwise update certifi: python -m pip install --upgrade certifi."
+    "ca-bundle.pem) and {ca_setting}, or have port 27017 exempted from inspection. "
+    "Otherwise update certifi: python -m pip install --upgrade certifi."
 )
 
 
@@ -886,10 +892,14 @@ def no_answer_in_time(
 
 
 def explain_operation_failure(
-    exc: OperationFailure, profile: ConnectionProfile
+    exc: OperationFailure, login: pymongo_internals.Login | None
 ) -> AtlasConnectError | None:
     """Authentication failures (codes 18 and 8000, or no code and the server's words for
-    one) and Atlas's 'no SNI name sent'."""
+    one) and Atlas's 'no SNI name sent'.
+
+    ``login`` is what the client tried (None when the client is not known):
+    the server's answer never says which user or database it refused.
+    """
     details = exc.details if isinstance(exc.details, Mapping) else {}
     message = str(details.get("errmsg") or exc)
     if exc.code == 8000 and "sni" in message.lower():
@@ -903,17 +913,64 @@ def explain_operation_failure(
         )
     lost_code = exc.code is None and re.match(_AUTHENTICATION_FAILED, message, re.IGNORECASE)
     if exc.code in AUTHENTICATION_FAILED_CODES or lost_code:
-        said = message if exc.code is None else f"code {exc.code}: {message}"
+        refused = message if exc.code is None else f"code {exc.code}: {message}"
+        if login is None:
+            found = (
+                f"The server refused the user name or password ({refused}). The error does "
+                "not say which user and authSource were tried."
+            )
+        else:
+            found = f"The server refused the login of {_who(login)} ({refused})."
         return AuthenticationError(
-            f"The server refused the user name or password ({said}).",
+            found,
             why="Atlas checks a database user (Security > Database Access), which is not "
             "the login of the Atlas website, and looks it up in authSource (admin on Atlas).",
-            fix="check the user and its password under Database Access (reset it there if "
-            "unsure), percent-encode special characters with urllib.parse.quote_plus, and "
-            "keep authSource=admin.",
+            fix=_login_fix(login),
             code=exc.code,
         )
     return None
+
+
+# authSource of the mechanisms whose users live outside any database (X.509, AWS, OIDC...).
+_EXTERNAL_SOURCE = "$external"
+_ATLAS_SOURCE = "admin"
+
+
+def _who(login: pymongo_internals.Login) -> str:
+    """``user 'app' with authSource 'admin'`` (and the mechanism, when one was set)."""
+    who = f"user {login.user!r}" if login.user is not None else "the client's certificate"
+    mechanism = f" and authMechanism {login.mechanism}" if login.mechanism != "DEFAULT" else ""
+    return f"{who} with authSource {login.source!r}{mechanism}"
+
+
+def _login_fix(login: pymongo_internals.Login | None) -> str:
+    """What to check for a refused login: the user tried when it is known, else where to look."""
+    encode = "percent-encode special characters of the password with urllib.parse.quote_plus"
+    if login is None:
+        return (
+            "check the connection string the program uses: its user name (between '//' and "
+            "':') must be a user listed under Database Access in Atlas, its password that "
+            f"user's (reset it there if unsure; {encode}), and authSource must be "
+            f"{_ATLAS_SOURCE} or left out."
+        )
+    if login.source == _EXTERNAL_SOURCE:
+        return (
+            f"check that {_who(login)} is a user under Database Access in Atlas with that "
+            "authentication method, and that its credentials are current."
+        )
+    user = f"the user {login.user!r}"
+    if login.source != _ATLAS_SOURCE:
+        return (
+            f"authSource is {login.source!r}, but Atlas keeps every database user in "
+            f"{_ATLAS_SOURCE}: write authSource={_ATLAS_SOURCE} in the connection string's "
+            "options (a database in its path is also the authSource when none is given). "
+            f"Then check that {user} is listed under Database Access with this password."
+        )
+    return (
+        f"check that {user} is listed under Database Access in Atlas and that the password is "
+        f"its own (reset it there if unsure); {encode}. authSource={_ATLAS_SOURCE}, as here, "
+        "is right for Atlas."
+    )
 
 
 _DNS_REASONS = [

@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import certifi
 from pymongo import MongoClient
@@ -44,6 +45,7 @@ from . import _certificate as certificate
 from . import _connection_string as connection_string
 from . import _diagnosis as diagnosis
 from . import _environment as environment
+from . import _pymongo_internals as pymongo_internals
 from . import _tls as tls
 from ._client import connect
 from ._exceptions import (
@@ -144,6 +146,8 @@ class _Target:
     floor: ssl.TLSVersion
     hosts: list[tuple[str, int]]
     credentials: dict[str, Any] = field(repr=False)
+    database: str | None = None
+    """The URI's database: pymongo's authSource when none is given, so the login's too."""
 
     @property
     def profile(self) -> diagnosis.ConnectionProfile:
@@ -212,7 +216,9 @@ def _check_connection_string(
         _preflight(uri, floor)
         target = _Target(parsed, ca_file, floor, [], {})
         if not parsed.is_srv:
-            target.hosts, target.credentials = _hosts_and_credentials(parsed, target.profile, None)
+            target.hosts, target.credentials, target.database = _hosts_and_credentials(
+                parsed, target.profile, None
+            )
         layer.details["hosts"] = [_address(*host) for host in target.hosts] or [parsed.srv_host]
     report.error = layer.error
     return target if layer.status == "ok" else None
@@ -257,8 +263,8 @@ def _hosts_and_credentials(
     parsed: connection_string.ConnectionString,
     profile: diagnosis.ConnectionProfile,
     timeout: float | None,
-) -> tuple[list[tuple[str, int]], dict[str, Any]]:
-    """Hosts and login as pymongo reads them (for SRV: after its own DNS lookup)."""
+) -> tuple[list[tuple[str, int]], dict[str, Any], str | None]:
+    """Hosts, login and database as pymongo reads them (for SRV: after its own DNS lookup)."""
     try:
         result = parse_uri(parsed.uri, connect_timeout=timeout)
     except (PyMongoError, ValueError, TypeError, OSError) as exc:
@@ -270,7 +276,8 @@ def _hosts_and_credentials(
         }
         if result["username"] is not None:
             credentials.update(username=result["username"], password=result["password"])
-        return [(str(h), int(p)) for h, p in result["nodelist"]], credentials
+        hosts = [(str(h), int(p)) for h, p in result["nodelist"]]
+        return hosts, credentials, result["database"]
     raise error
 
 
@@ -294,7 +301,7 @@ def _lookup_srv(layer: Layer, target: _Target, timeout: float, progress: Progres
         answers = dns.resolver.resolve(name, "SRV", lifetime=timeout)
         layer.details["targets"] = [_address(str(a.target).rstrip("."), a.port) for a in answers]
         layer.details["txt"] = _txt(str(target.parsed.srv_host), timeout)
-        target.hosts, target.credentials = _hosts_and_credentials(
+        target.hosts, target.credentials, target.database = _hosts_and_credentials(
             target.parsed, target.profile, timeout
         )
 
@@ -540,8 +547,9 @@ def _client(
     host: str, port: int, target: _Target, timeout: float, **credentials: Any
 ) -> MongoClient[Any]:
     milliseconds = max(1, round(timeout * 1000))  # 0 would mean "no time limit" to pymongo
+    database = quote(target.database, safe="") if target.database else ""
     return connect(
-        f"mongodb://{_address(host, port)}/",
+        f"mongodb://{_address(host, port)}/{database}",
         min_tls_version=target.floor,
         tlsCAFile=target.ca_file,
         directConnection=True,
@@ -579,8 +587,9 @@ def _role(hello: dict[str, Any]) -> str:
 
 
 def _authenticate(layer: Layer, client: MongoClient[Any], target: _Target) -> None:
+    login = pymongo_internals.login_of(client)
     layer.details["user"] = target.credentials.get("username")
-    layer.details["auth_source"] = target.credentials.get("authSource", "admin")
+    layer.details["auth_source"] = login.source if login else None
     # The first command on a connection logs in.
     diagnosis.call_explained(client, lambda: client.admin.command("ping"))
 

@@ -5,7 +5,12 @@ that programs can act on it without parsing text:
 
 - ``found``: what was found, in this environment or this connection string;
 - ``why``: why that matters for a connection to MongoDB Atlas;
-- ``fix``: the exact thing to do about it (a command, an option to change).
+- ``fix``: the exact thing to do about it (a command, an option to change),
+  with settings written as :func:`atlasconnect.connect` keyword arguments;
+- ``cli_fix``: the same fix for someone at the command line (``atlasconnect
+  doctor``, ``atlasconnect explain``), with settings written as options of the
+  connection string; the same text as ``fix`` when that names no setting.
+  :func:`fix_for` chooses between them.
 
 Each class is also the pymongo exception that a plain ``MongoClient`` user
 would have caught in the same situation, and only that one: existing
@@ -61,6 +66,7 @@ from pymongo.errors import (
 )
 
 from ._families import Family
+from ._phrasing import Audience
 
 __all__ = [
     "AtlasConnectError",
@@ -78,6 +84,7 @@ __all__ = [
     "TLSVersionRefusedError",
     "TLSVersionUnsupportedError",
     "family_of",
+    "fix_for",
 ]
 
 
@@ -92,7 +99,10 @@ class AtlasConnectError(Exception):
     why: str
     """Why it matters for a connection to MongoDB Atlas."""
     fix: str
-    """What to do about it."""
+    """What to do about it, settings written as :func:`atlasconnect.connect` keywords."""
+    _cli_fix: str | None = None
+    """The command-line fix when it differs from ``fix``. A class default, so that an error
+    made without ``__init__`` or pickled before it existed reads ``fix``."""
 
     family: ClassVar[Family] = Family.ENVIRONMENT
     """The failure family of this class's errors, and so the exit status of
@@ -107,14 +117,31 @@ class AtlasConnectError(Exception):
     .. versionadded:: 0.1.0
     """
 
-    def __init__(self, found: str, *, why: str, fix: str, **driver_arguments: Any) -> None:
+    def __init__(
+        self,
+        found: str,
+        *,
+        why: str,
+        fix: str,
+        cli_fix: str | None = None,
+        **driver_arguments: Any,
+    ) -> None:
         # driver_arguments reach the pymongo base class, e.g. OperationFailure's code.
         self.found = found
         self.why = why
         self.fix = fix
-        super().__init__(
-            f"{found}\n  Why it matters: {why}\n  How to fix it: {fix}", **driver_arguments
-        )
+        self._cli_fix = cli_fix
+        super().__init__(explanation(found, why, fix), **driver_arguments)
+
+    @property
+    def cli_fix(self) -> str:
+        """What to do about it at the command line: settings written as connection-string
+        options (``&tlsCAFile=...``) or the doctor's flags. The same text as ``fix``
+        when that names no setting.
+
+        .. versionadded:: 0.1.0
+        """
+        return self.fix if self._cli_fix is None else self._cli_fix
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle and copy rebuild the error from its args and attributes.
@@ -126,6 +153,18 @@ class AtlasConnectError(Exception):
         """
         # typeshed does not declare copyreg.__newobj__, which pickle knows (NEWOBJ).
         return copyreg.__newobj__, (type(self), *self.args), self.__dict__  # type: ignore[attr-defined]
+
+
+def explanation(found: str, why: str, fix: str) -> str:
+    """The message of an error: what was found, why it matters, how to fix it."""
+    return f"{found}\n  Why it matters: {why}\n  How to fix it: {fix}"
+
+
+def fix_for(error: AtlasConnectError, audience: Audience) -> str:
+    """The fix of ``error`` phrased for ``audience``: ``"python"`` (a program calling
+    ``connect()``: :attr:`~AtlasConnectError.fix`) or ``"cli"`` (a command-line user:
+    :attr:`~AtlasConnectError.cli_fix`)."""
+    return error.cli_fix if audience == "cli" else error.fix
 
 
 def family_of(error: AtlasConnectError) -> Family:
@@ -162,12 +201,13 @@ class TLSVersionUnsupportedError(AtlasConnectError, PyMongoError):
         *,
         why: str,
         fix: str,
+        cli_fix: str | None = None,
         min_tls_version: ssl.TLSVersion,
         available: tuple[ssl.TLSVersion, ...],
     ) -> None:
         self.min_tls_version = min_tls_version
         self.available = available
-        super().__init__(found, why=why, fix=fix)
+        super().__init__(found, why=why, fix=fix, cli_fix=cli_fix)
 
 
 class MissingDependencyError(AtlasConnectError, ConfigurationError):
@@ -187,12 +227,13 @@ class MissingDependencyError(AtlasConnectError, ConfigurationError):
         *,
         why: str,
         fix: str,
+        cli_fix: str | None = None,
         package: str,
         installed_version: str | None,
     ) -> None:
         self.package = package
         self.installed_version = installed_version
-        super().__init__(found, why=why, fix=fix)
+        super().__init__(found, why=why, fix=fix, cli_fix=cli_fix)
 
 
 class CABundleError(AtlasConnectError, ConfigurationError):
@@ -206,10 +247,19 @@ class CABundleError(AtlasConnectError, ConfigurationError):
     reason: str
     """The cause: ``"missing"``, ``"unreadable"``, ``"invalid"`` or ``"empty"``."""
 
-    def __init__(self, found: str, *, why: str, fix: str, path: str, reason: str) -> None:
+    def __init__(
+        self,
+        found: str,
+        *,
+        why: str,
+        fix: str,
+        cli_fix: str | None = None,
+        path: str,
+        reason: str,
+    ) -> None:
         self.path = path
         self.reason = reason
-        super().__init__(found, why=why, fix=fix)
+        super().__init__(found, why=why, fix=fix, cli_fix=cli_fix)
 
 
 class InsecureConfigurationError(AtlasConnectError, ConfigurationError):
@@ -226,9 +276,11 @@ class InsecureConfigurationError(AtlasConnectError, ConfigurationError):
     """The refused setting as the caller wrote it: ``"tlsInsecure=true"`` from the connection
     string (the value percent-decoded), ``"tlsInsecure=True"`` for the keyword argument."""
 
-    def __init__(self, found: str, *, why: str, fix: str, setting: str) -> None:
+    def __init__(
+        self, found: str, *, why: str, fix: str, cli_fix: str | None = None, setting: str
+    ) -> None:
         self.setting = setting
-        super().__init__(found, why=why, fix=fix)
+        super().__init__(found, why=why, fix=fix, cli_fix=cli_fix)
 
 
 class ConnectionStringError(AtlasConnectError, InvalidURI, ValueError):
@@ -245,9 +297,17 @@ class ConnectionStringError(AtlasConnectError, InvalidURI, ValueError):
     redacted_uri: str | None
     """The connection string with every secret replaced by ``****``, if there was one."""
 
-    def __init__(self, found: str, *, why: str, fix: str, redacted_uri: str | None) -> None:
+    def __init__(
+        self,
+        found: str,
+        *,
+        why: str,
+        fix: str,
+        cli_fix: str | None = None,
+        redacted_uri: str | None,
+    ) -> None:
         self.redacted_uri = redacted_uri
-        super().__init__(found, why=why, fix=fix)
+        super().__init__(found, why=why, fix=fix, cli_fix=cli_fix)
 
 
 # Errors found on the network, once a client exists.
@@ -306,13 +366,14 @@ class CertificateVerificationError(ServerErrors, AtlasConnectError, ServerSelect
         *,
         why: str,
         fix: str,
+        cli_fix: str | None = None,
         server_errors: dict[str, str],
         reason: str,
         ca_file: str | None,
     ) -> None:
         self.reason = reason
         self.ca_file = ca_file
-        super().__init__(found, why=why, fix=fix, server_errors=server_errors)
+        super().__init__(found, why=why, fix=fix, cli_fix=cli_fix, server_errors=server_errors)
 
 
 class ServerUnreachableError(ServerErrors, AtlasConnectError, ServerSelectionTimeoutError):
@@ -344,10 +405,17 @@ class ServerUnreachableError(ServerErrors, AtlasConnectError, ServerSelectionTim
     ``"mixed"`` (servers failed in different ways, or in a way not listed)."""
 
     def __init__(
-        self, found: str, *, why: str, fix: str, server_errors: dict[str, str], reason: str
+        self,
+        found: str,
+        *,
+        why: str,
+        fix: str,
+        cli_fix: str | None = None,
+        server_errors: dict[str, str],
+        reason: str,
     ) -> None:
         self.reason = reason
-        super().__init__(found, why=why, fix=fix, server_errors=server_errors)
+        super().__init__(found, why=why, fix=fix, cli_fix=cli_fix, server_errors=server_errors)
 
 
 class TLSVersionRefusedError(ServerErrors, TLSVersionUnsupportedError, ServerSelectionTimeoutError):
@@ -380,22 +448,31 @@ class DNSResolutionError(AtlasConnectError, ConfigurationError):
     SERVFAIL: the resolver cannot answer SRV queries), or ``"no_resolver"`` (this
     machine has no resolver configuration: no ``/etc/resolv.conf``, no nameserver)."""
 
-    def __init__(self, found: str, *, why: str, fix: str, host: str, reason: str) -> None:
+    def __init__(
+        self, found: str, *, why: str, fix: str, cli_fix: str | None = None, host: str, reason: str
+    ) -> None:
         self.host = host
         self.reason = reason
-        super().__init__(found, why=why, fix=fix)
+        super().__init__(found, why=why, fix=fix, cli_fix=cli_fix)
 
 
 class AuthenticationError(AtlasConnectError, OperationFailure):
     """The server refused the user name or password (codes 18 and 8000).
+
+    When the client is known (``connect(verify=True)``, the doctor,
+    ``explain(exc, client)``), ``found`` names the login that was tried: the
+    user, the authSource and the authMechanism if one was set, never the
+    password. From the error alone it cannot, and ``fix`` says what to check.
 
     .. versionadded:: 0.1.0
     """
 
     family = Family.AUTHENTICATION
 
-    def __init__(self, found: str, *, why: str, fix: str, code: int | None) -> None:
-        super().__init__(found, why=why, fix=fix, code=code)
+    def __init__(
+        self, found: str, *, why: str, fix: str, cli_fix: str | None = None, code: int | None
+    ) -> None:
+        super().__init__(found, why=why, fix=fix, cli_fix=cli_fix, code=code)
 
 
 class SNIRefusedError(SNIUnsupportedError, OperationFailure):
@@ -407,5 +484,7 @@ class SNIRefusedError(SNIUnsupportedError, OperationFailure):
     .. versionadded:: 0.1.0
     """
 
-    def __init__(self, found: str, *, why: str, fix: str, code: int | None) -> None:
-        super().__init__(found, why=why, fix=fix, code=code)
+    def __init__(
+        self, found: str, *, why: str, fix: str, cli_fix: str | None = None, code: int | None
+    ) -> None:
+        super().__init__(found, why=why, fix=fix, cli_fix=cli_fix, code=code)

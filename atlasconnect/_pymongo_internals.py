@@ -20,7 +20,8 @@ then proven on each backend in use: on the very context a client of
 does not see built, on probe contexts built the way a client builds them
 (:func:`check_tls_floor_hook`). When pymongo changes, atlasconnect refuses to
 connect rather than connect without its floor. :func:`is_monitor_cancellation` is not checked that
-way: it only decides whether a failed heartbeat is worth a warning.
+way: it only decides whether a failed heartbeat is worth a warning. Nor is :func:`login_of`: it
+only names, in an explanation, the user a refused login tried, and says nothing when it cannot.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ import inspect
 import ssl
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import pymongo
 import pymongo.client_options
@@ -79,6 +80,35 @@ def is_monitor_cancellation(error: BaseException) -> bool:
     """Whether a heartbeat "failed" only because its client was closed."""
     cancelled = getattr(pymongo.errors, "_OperationCancelled", None)
     return cancelled is not None and isinstance(error, cancelled)
+
+
+class Login(NamedTuple):
+    """Who a client logs in as: never the password."""
+
+    user: str | None
+    """The user name; None for a mechanism that takes it from elsewhere (MONGODB-X509)."""
+    source: str
+    """The authSource, as pymongo resolved it (``admin``, a database, ``$external``)."""
+    mechanism: str
+    """The authMechanism, ``"DEFAULT"`` when the client names none (SCRAM, negotiated)."""
+
+
+def login_of(client: Any) -> Login | None:
+    """The login ``client`` (a pymongo client) tries; None without one, or if pymongo moved it.
+
+    pymongo resolves the user, authSource and mechanism from the URI, its TXT
+    record and the keywords into ``client.options.pool_options._credentials``, which no
+    public attribute exposes.
+    """
+    if not isinstance(client, (pymongo.MongoClient, pymongo.AsyncMongoClient)):
+        return None
+    credentials = getattr(client.options.pool_options, "_credentials", None)
+    source = getattr(credentials, "source", None)
+    user = getattr(credentials, "username", None)
+    if not isinstance(source, str):
+        return None
+    mechanism = str(getattr(credentials, "mechanism", "DEFAULT"))
+    return Login(user if isinstance(user, str) else None, source, mechanism)
 
 
 def tls_backend() -> str:

@@ -20,6 +20,7 @@ from typing import Any, Literal, NamedTuple
 
 import certifi
 
+from . import _phrasing as phrasing
 from ._exceptions import CABundleError, ConnectionStringError, InsecureConfigurationError
 
 DEFAULT_MIN_TLS_VERSION = ssl.TLSVersion.TLSv1_2
@@ -45,9 +46,11 @@ SwitchedOff = Literal["TLS", "certificate verification"]
 _ALWAYS_TLS_FIX = (
     "remove {option} from {place}. atlasconnect always uses TLS with certificate and "
     "host name verification; there is no switch to turn that off. If the server's "
-    "certificate is signed by your own CA (a corporate proxy or a test server), pass "
-    "that CA instead: connect(uri, tlsCAFile='/path/to/ca.pem')."
+    "certificate is signed by your own CA (a corporate proxy or a test server), {ca_setting}."
 )
+_OWN_CA = {"tlsCAFile": "/path/to/ca.pem"}
+_URI_PLACE = "the connection string"
+"""Where an option the caller wrote was: in the URI, or (``"the keywords"``) in connect()'s."""
 
 
 def version_name(version: ssl.TLSVersion) -> str:
@@ -119,7 +122,7 @@ def insecure_settings(
     """
     found = []
     for place, options in (
-        ("the connection string", _last_of_each(uri_options)),
+        (_URI_PLACE, _last_of_each(uri_options)),
         ("the keywords", [(name, value, f"{name}={value!r}") for name, value in keywords.items()]),
     ):
         for name, value, setting in options:
@@ -133,7 +136,19 @@ def insecure_settings(
                             "certificate verification anyone on the network path can read "
                             "the password and the data."
                         ),
-                        fix=_ALWAYS_TLS_FIX.format(option=setting, place=place),
+                        fix=_ALWAYS_TLS_FIX.format(
+                            option=setting,
+                            place=place,
+                            ca_setting=f"pass that CA instead: {phrasing.connect_call(_OWN_CA)}",
+                        ),
+                        cli_fix=_ALWAYS_TLS_FIX.format(
+                            option=setting,
+                            place=place,
+                            ca_setting="name that CA instead: put "
+                            f"tlsCAFile={_OWN_CA['tlsCAFile']} in its place",
+                        )
+                        if place == _URI_PLACE
+                        else None,
                         setting=setting,
                     )
                 )
@@ -241,12 +256,24 @@ def _crl_file_trusts_error(option: _Option, labels: list[str]) -> InsecureConfig
             "certificate it signed would pass verification although that CA is not in "
             "tlsCAFile or certifi's bundle."
         ),
-        fix=(
-            "split the file: keep only its -----BEGIN X509 CRL----- blocks in the file given "
-            f"as {option.name}, and pass the CA certificates as tlsCAFile: "
-            "connect(uri, tlsCAFile='/path/to/ca.pem', tlsCRLFile='/path/to/crl.pem')."
-        ),
+        fix=_split_crl_file_fix(option.name, phrasing.connect_call(_SPLIT_FILES)),
+        # The CRL file is an option of the connection string's query: '&' joins another.
+        cli_fix=_split_crl_file_fix(
+            option.name, f"append &tlsCAFile={_SPLIT_FILES['tlsCAFile']} to the connection string"
+        )
+        if option.place == _URI_PLACE
+        else None,
         setting=setting,
+    )
+
+
+_SPLIT_FILES = {"tlsCAFile": "/path/to/ca.pem", "tlsCRLFile": "/path/to/crl.pem"}
+
+
+def _split_crl_file_fix(name: str, settings: str) -> str:
+    return (
+        "split the file: keep only its -----BEGIN X509 CRL----- blocks in the file given "
+        f"as {name}, and pass the CA certificates as tlsCAFile: {settings}."
     )
 
 
@@ -330,16 +357,24 @@ def ca_file_error(path: str, reason: str, detail: str) -> CABundleError:
         else "pass tlsCAFile the path of a readable PEM file that holds your CA's certificate, "
         "or leave tlsCAFile out to use certifi's bundle"
     )
+    # From the command line, a CA file of one's own can only come from the connection string.
+    cli_fix = (
+        "make tlsCAFile= in the connection string the path of a readable PEM file that holds "
+        "your CA's certificate, or remove tlsCAFile from it to use certifi's bundle"
+    )
     source = "certifi's CA bundle" if from_certifi else "The CA file given as tlsCAFile"
     return CABundleError(
         f"{source} at {_printable(path)} {detail}.",
         why="without trusted CA certificates no Atlas server certificate can be verified.",
         fix=fix,
+        cli_fix=fix if from_certifi else cli_fix,
         path=path,
         reason=reason,
     )
 
 
+# From the command line the key file is an option of the URI's query: '&' joins another.
+_KEY_UNLOCK_OPTION = "&tlsCertificateKeyFilePassword=<the key's password, percent-encoded>"
 _ENCRYPTED_KEY_MARKERS = (b"-----BEGIN ENCRYPTED PRIVATE KEY-----", b"Proc-Type: 4,ENCRYPTED")
 
 
@@ -363,8 +398,9 @@ def refuse_key_without_password(
             "tlsCertificateKeyFilePassword was given.",
             why="OpenSSL would stop and ask for the password on the terminal (Enter PEM pass "
             "phrase:), and a program that is not watched would wait for ever.",
-            fix="add &tlsCertificateKeyFilePassword=<the key's password, percent-encoded> to "
-            "the connection string, or pass connect(uri, tlsCertificateKeyFilePassword=...).",
+            fix=f"add {_KEY_UNLOCK_OPTION} to the connection string, or pass "
+            "connect(uri, tlsCertificateKeyFilePassword=...).",
+            cli_fix=f"add {_KEY_UNLOCK_OPTION} to the connection string.",
             redacted_uri=None,
         )
 

@@ -53,6 +53,7 @@ HOSTS = {
 }
 WHY = "it matters because of this."
 FIX = "do that: python -m pip install x"
+CLI_FIX = "do that: append &tlsCAFile=ca.pem to the connection string"
 FLOOR = ssl.TLSVersion.TLSv1_3
 AVAILABLE = (ssl.TLSVersion.TLSv1_1, ssl.TLSVersion.TLSv1_2)
 
@@ -108,6 +109,7 @@ def examples() -> list[AtlasConnectError]:
             "The certificate is not trusted.",
             why=WHY,
             fix=FIX,
+            cli_fix=CLI_FIX,
             server_errors=HOSTS,
             reason="untrusted",
             ca_file="/certifi/cacert.pem",
@@ -130,7 +132,9 @@ def examples() -> list[AtlasConnectError]:
             host="cluster0.abcde.mongodb.net",
             reason="no_srv_record",
         ),
-        AuthenticationError("The server refused the password.", why=WHY, fix=FIX, code=18),
+        AuthenticationError(
+            "The server refused the password.", why=WHY, fix=FIX, cli_fix=CLI_FIX, code=18
+        ),
         SNIRefusedError("Atlas refused the connection.", why=WHY, fix=FIX, code=8000),
     ]
 
@@ -146,6 +150,7 @@ def assert_intact(received: BaseException, sent: AtlasConnectError) -> None:
     # Every instance attribute: atlasconnect's fields and pymongo's own (private) state.
     assert vars(received) == vars(sent)
     assert {"found", "why", "fix"} <= vars(received).keys()
+    assert received.cli_fix == sent.cli_fix
     if isinstance(sent, PyMongoError):
         assert {"_message", "_error_labels"} <= vars(received).keys()
     if isinstance(sent, OperationFailure):
@@ -181,6 +186,23 @@ def test_error_survives_pickle_and_copy(error: AtlasConnectError, how: str) -> N
     assert_intact(COPIERS[how](error), error)
 
 
+@pytest.mark.parametrize("error", EXAMPLES, ids=lambda e: type(e).__name__)
+def test_each_audience_gets_its_fix(error: AtlasConnectError) -> None:
+    # The message is the Python phrasing; without its own, the command line gets the same.
+    assert exceptions_module.fix_for(error, "python") == error.fix
+    assert str(error).endswith(f"How to fix it: {error.fix}")
+    assert exceptions_module.fix_for(error, "cli") == (
+        CLI_FIX if type(error) in (CertificateVerificationError, AuthenticationError) else FIX
+    )
+
+
+def test_an_error_without_its_own_cli_fix_gives_fix() -> None:
+    # Made without __init__ (as some tests and old pickles do): no _cli_fix of its own.
+    error = CertificateVerificationError.__new__(CertificateVerificationError)
+    error.fix = FIX
+    assert exceptions_module.fix_for(error, "cli") == FIX
+
+
 def test_copy_does_not_share_mutable_fields() -> None:
     error = NetworkAccessError(
         "Every host ended the handshake.", why=WHY, fix=FIX, server_errors=HOSTS
@@ -194,24 +216,32 @@ def test_copy_does_not_share_mutable_fields() -> None:
     found=st.text(),
     why=st.text(),
     fix=st.text(),
+    cli_fix=st.none() | st.text(),
     server_errors=st.dictionaries(st.text(), st.text(), max_size=3),
     code=st.none() | st.integers(),
 )
 def test_any_text_survives_pickle(
-    found: str, why: str, fix: str, server_errors: dict[str, str], code: int | None
+    found: str,
+    why: str,
+    fix: str,
+    cli_fix: str | None,
+    server_errors: dict[str, str],
+    code: int | None,
 ) -> None:
     for error in (
         CertificateVerificationError(
             found,
             why=why,
             fix=fix,
+            cli_fix=cli_fix,
             server_errors=server_errors,
             reason="expired",
             ca_file=None,
         ),
-        AuthenticationError(found, why=why, fix=fix, code=code),
+        AuthenticationError(found, why=why, fix=fix, cli_fix=cli_fix, code=code),
     ):
         assert_intact(pickled(error), error)
+        assert error.cli_fix == (fix if cli_fix is None else cli_fix)
 
 
 def raise_error(error: AtlasConnectError) -> None:

@@ -1,0 +1,72 @@
+"""How a fix names a setting, for where the reader is.
+
+A program calls :func:`atlasconnect.connect` and sets options as its keyword
+arguments (``connect(uri, tlsCAFile='ca.pem')``); someone running
+``atlasconnect doctor`` or ``atlasconnect explain`` has only the connection
+string, and sets the same option in its query (``...&tlsCAFile=ca.pem``).
+Errors keep the first phrasing as ``fix`` and the second as ``cli_fix``
+(:func:`atlasconnect._exceptions.fix_for` chooses); this module writes both
+from one description of the setting, so that they never say different things.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+Audience = Literal["python", "cli"]
+"""Who reads a fix: a program's author (``connect()`` keywords) or a command-line user
+(connection-string options and the doctor's flags)."""
+
+UNKNOWN_URI = "<unknown>"
+"""The redacted URI of a client atlasconnect did not plan: nothing is known of it."""
+
+
+def connect_call(settings: Mapping[str, str]) -> str:
+    """``connect(uri, tlsCAFile='/path/to/ca.pem')``: the settings as keyword arguments."""
+    keywords = ", ".join(f"{name}={value!r}" for name, value in settings.items())
+    return f"connect(uri, {keywords})"
+
+
+def uri_suffix(settings: Mapping[str, str], uri: str) -> str:
+    """What to append to ``uri`` so that its query also holds ``settings``.
+
+    ``&`` joins the options of a query, ``?`` starts one, and pymongo wants a
+    ``/`` before a query that follows a database name or stands alone after
+    the hosts (``/?`` is what Atlas writes). A user name or password cannot
+    hold a bare ``?`` or ``/`` (atlasconnect refuses them), so the first ``?``
+    after the scheme starts the query.
+    """
+    options = "&".join(f"{name}={value}" for name, value in settings.items())
+    after_scheme = uri.partition("://")[2]
+    if "?" in after_scheme:
+        return f"&{options}" if after_scheme.partition("?")[2] else options
+    return f"?{options}" if "/" in after_scheme else f"/?{options}"
+
+
+def uri_setting(settings: Mapping[str, str], uri: str | None) -> str:
+    """The settings as a command-line user adds them to the connection string ``uri``.
+
+    ``uri`` is the redacted connection string when it is known (its secrets
+    do not change where the query starts), else None or :data:`UNKNOWN_URI`.
+    An option the URI already holds is to be changed, not added twice.
+    """
+    written = "&".join(f"{name}={value}" for name, value in settings.items())
+    if uri is None or uri == UNKNOWN_URI:
+        return (
+            f"append &{written} to the connection string if it has a '?', else /?{written} "
+            f"after its hosts (?{written} if it ends with '/')"
+        )
+    present = [name for name in settings if _has_option(uri, name)]
+    if present:
+        return f"set {written} in the connection string, in place of its {'= and '.join(present)}="
+    return f"append {uri_suffix(settings, uri)} to the connection string"
+
+
+def _has_option(uri: str, name: str) -> bool:
+    """Whether the query of ``uri`` names the option ``name`` (in any letter case)."""
+    query = uri.partition("?")[2]
+    return any(
+        pair.partition("=")[0].lower() == name.lower()
+        for pair in query.replace(";", "&").split("&")
+    )
