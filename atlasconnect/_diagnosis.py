@@ -229,6 +229,10 @@ def _explain(exc: BaseException, client: Any, *, connecting: bool) -> AtlasConne
             problem = replica_set_problem(client, profile)
             if problem is not None:
                 return problem
+        if not errors:
+            problem = replica_set_problem_in_text(str(exc), profile)
+            if problem is not None:
+                return problem
         return diagnose(errors or _split_message(str(exc)), profile, final=True)
     if isinstance(exc, AutoReconnect) and not isinstance(exc, NotPrimaryError):
         # The failure of this one connection: the topology may well look healthy.
@@ -683,43 +687,144 @@ def replica_set_problem(client: Any, profile: ConnectionProfile) -> ServerUnreac
     Both answer the monitors without an error, so no server error tells
     them: pymongo's topology description does (public API). pymongo drops a
     server whose set name is not ``replicaSet=``, so a set with no servers
-    left is one none of the seeds belongs to.
+    left is one none of the seeds belongs to; the set each of them named is
+    known only to the heartbeat watcher of a client atlasconnect planned.
     """
     description = client.topology_description
-    set_name = client.options.replica_set_name
     if description.topology_type_name != "ReplicaSetNoPrimary" or description.has_writable_server():
         return None
     servers = description.server_descriptions()
-    if not servers and set_name:
-        return ServerUnreachableError(
-            f"No server could be used: the servers of {profile.redacted_uri} answered, but none "
-            f"is a member of the replica set {set_name!r} that replicaSet= names.",
-            why="pymongo uses only members of the replica set the connection string names; "
-            "servers of another set, or standalone servers, are dropped.",
-            fix="copy the replicaSet= value from the connection string Atlas shows (Database > "
-            "Connect > Drivers), or use its mongodb+srv:// string, which sets it for you.",
-            server_errors={},
-            reason="replica_set_mismatch",
-        )
+    wanted = client.options.replica_set_name
+    if not servers and wanted:
+        return replica_set_mismatch_error(wanted, _set_names_seen(client), profile)
     members = {
-        f"{host}:{port}": f"{host}:{port}: {server.server_type_name}, not primary"
+        f"{host}:{port}": _MEMBER_STATES.get(server.server_type_name, "unknown state")
         for (host, port), server in servers.items()
         if server.error is None and server.server_type_name.startswith("RS")
     }
     if not members:
         return None
+    return no_primary_error(description.replica_set_name or wanted, members, profile)
+
+
+# pymongo's server types of a replica-set member that is not the primary, in words.
+_MEMBER_STATES = {
+    "RSSecondary": "secondary",
+    "RSArbiter": "arbiter",
+    "RSOther": "other: recovering, starting up or hidden",
+    "RSGhost": "ghost: not yet configured, or removed from the set",
+}
+
+
+def _set_names_seen(client: Any) -> dict[str, str | None]:
+    """The replica set each server named in its ``hello``, if atlasconnect watched the client."""
+    for listener in client.options.event_listeners:
+        names = getattr(listener, "set_names", None)
+        if isinstance(names, dict):
+            return names
+    return {}
+
+
+def no_primary_error(
+    set_name: str | None, members: Mapping[str, str], profile: ConnectionProfile
+) -> ServerUnreachableError:
+    """The members of a replica set answered, none of them as primary or naming one.
+
+    ``members`` maps each member that answered to its state ("secondary");
+    empty when only pymongo's message is known, which names no member.
+    """
+    the_set = f"the replica set {set_name!r}" if set_name else "the replica set"
+    if members:
+        answered = ", ".join(f"{address} ({state})" for address, state in members.items())
+        found = f"{the_set} has no primary: its members answered as {answered}, none as primary."
+    else:
+        found = f"{the_set} has no primary: its members answered, none as primary."
+    if profile is not _UNKNOWN_CLIENT:
+        found += f" Connection string: {profile.redacted_uri}"
     return ServerUnreachableError(
-        f"No server could be used: the replica set {set_name or ''} has no primary "
-        f"({', '.join(members.values())}).",
-        why="writes, and reads with the default read preference, need the primary; a set "
-        "holds an election after a failover or maintenance, and has none while it runs or "
-        "when too few members can see each other.",
-        fix="wait a few seconds and retry (Atlas elects a new primary within seconds; raise "
-        "serverSelectionTimeoutMS to ride it out), check the cluster's status in Atlas, and "
-        "use readPreference=primaryPreferred for reads that may go to a secondary.",
-        server_errors=members,
+        f"No server could be used: {found}",
+        why="writes, and reads with the default read preference (primary), need the primary. "
+        "A replica set has none while it holds an election (for a few seconds after a "
+        "failover, a restart or Atlas maintenance), while a paused cluster is resuming, or "
+        "when it is broken: too few members are up, or can see each other, to elect one (a "
+        "majority must).",
+        fix="retry after a few seconds, and give elections time: raise serverSelectionTimeoutMS "
+        "(pymongo's default, 30000, rides out most). If it lasts minutes, check the cluster in "
+        "Atlas (its status, Resume if it is paused, its alerts and events). Reads that may be "
+        "served by a secondary meanwhile can use readPreference=secondaryPreferred.",
+        server_errors={
+            address: f"{address}: {state}, not primary" for address, state in members.items()
+        },
         reason="no_primary",
     )
+
+
+def replica_set_mismatch_error(
+    wanted: str, seen: Mapping[str, str | None], profile: ConnectionProfile
+) -> ServerUnreachableError:
+    """The servers answered, but none is a member of the set ``replicaSet=`` names.
+
+    ``seen`` maps each server to the set its ``hello`` named (None: a
+    standalone server); empty when only pymongo's message is known.
+    """
+    uri = "" if profile is _UNKNOWN_CLIENT else f" of {profile.redacted_uri}"
+    found = (
+        f"No server could be used: the servers{uri} answered, but none is a member of the "
+        f"replica set {wanted!r} that replicaSet= names"
+    )
+    if seen:
+        found += ": " + ", ".join(f"{address} ({_set_of(name)})" for address, name in seen.items())
+    names = set(seen.values())
+    fix = (
+        "copy the replicaSet= value from the connection string Atlas shows (Database > "
+        "Connect > Drivers), or use its mongodb+srv:// string, which sets it for you."
+    )
+    if len(names) == 1 and None not in names:
+        fix = f"write replicaSet={names.pop()} (the set these servers belong to), or {fix}"
+    elif names == {None}:
+        fix = (
+            "remove replicaSet= if these standalone servers are the ones you meant (an Atlas "
+            f"cluster is always a replica set); otherwise check the hosts, and {fix}"
+        )
+    return ServerUnreachableError(
+        f"{found}.",
+        why="pymongo uses only members of the replica set the connection string names; "
+        "servers of another set, or standalone servers, are dropped.",
+        fix=fix,
+        server_errors={
+            address: f"{address}: {_set_of(name)}, not a member of {wanted!r}"
+            for address, name in seen.items()
+        },
+        reason="replica_set_mismatch",
+    )
+
+
+def _set_of(name: str | None) -> str:
+    return f"set {name!r}" if name is not None else "a standalone server, in no replica set"
+
+
+# pymongo's own words (before ", Timeout: ") when servers answered but none can be used.
+_NO_PRIMARY_TEXT = re.compile(r'No primary available for writes|match selector "Primary\(\)"')
+_SET_NAME_TEXT = re.compile(r'No replica set members available for replica set name "([^"]*)"')
+
+
+def replica_set_problem_in_text(
+    message: str, profile: ConnectionProfile
+) -> ServerUnreachableError | None:
+    """:func:`replica_set_problem` from a ServerSelectionTimeoutError's text alone.
+
+    pymongo says "No primary available for writes" (or that no member
+    matches the selector ``Primary()``) only once it knows some member, and
+    names the ``replicaSet=`` value when it dropped every server. Its topology
+    repr, which would name the members, is not read.
+    """
+    said = message.split(", Timeout: ", 1)[0]
+    mismatch = _SET_NAME_TEXT.search(said)
+    if mismatch is not None:
+        return replica_set_mismatch_error(mismatch.group(1), {}, profile)
+    if _NO_PRIMARY_TEXT.search(said):
+        return no_primary_error(None, {}, profile)
+    return None
 
 
 def no_answer_in_time(

@@ -1,0 +1,205 @@
+"""A replica set with no primary, and a ``replicaSet=`` name the servers do not have.
+
+Both answer every heartbeat without an error, so no server error explains
+them: the servers' own ``hello`` answers do. Tested against real sets on
+loopback (``no_primary_set``: members stepped down by the server's own
+``replSetStepDown``; ``rs_tls_mongo``: a healthy set), never a rebuilt text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+from conftest import PASSWORD, REPLICA_SET
+from pymongo import MongoClient, ReadPreference
+from pymongo.errors import ServerSelectionTimeoutError
+from servers import MongoServer, NoPrimarySet
+
+import atlasconnect
+from atlasconnect import Family, ServerUnreachableError, explain
+from atlasconnect import _cli as cli
+from atlasconnect import _doctor as doctor
+from atlasconnect._exceptions import family_of
+
+# Long enough for the first heartbeat of every member, short enough for a fast test.
+SHORT: dict[str, Any] = {"serverSelectionTimeoutMS": 500}
+WRONG_SET = "not-the-set-name"
+
+
+def assert_no_primary(error: BaseException, members: list[str]) -> None:
+    """The no_primary explanation: every member named with its state, no firewall advice."""
+    assert isinstance(error, ServerUnreachableError)
+    assert (error.reason, family_of(error)) == ("no_primary", Family.NO_PRIMARY)
+    for member in members:
+        assert f"{member} (secondary)" in error.found
+    assert REPLICA_SET in error.found
+    assert "no server answered" not in error.found
+    assert "election" in error.why
+    assert "27015" not in error.fix
+    assert "firewall" not in error.why + error.fix
+    assert sorted(error.server_errors) == sorted(members)
+    assert PASSWORD not in str(error)
+
+
+def plain_client_error(uri: str, **options: Any) -> tuple[ServerSelectionTimeoutError, Any]:
+    """What a plain pymongo client (not atlasconnect's) raises on its first command."""
+    client: MongoClient[Any] = MongoClient(uri, **SHORT, **options)
+    try:
+        with pytest.raises(ServerSelectionTimeoutError) as info:
+            client.admin.command("ping")
+        return info.value, explain(info.value, client)
+    finally:
+        client.close()
+
+
+# --- no primary ---------------------------------------------------------------------------
+
+
+def test_verify_names_every_member_and_its_state(
+    no_primary_set: NoPrimarySet, ca_file: str
+) -> None:
+    with pytest.raises(ServerUnreachableError) as info:
+        atlasconnect.connect(no_primary_set.uri(tlsCAFile=ca_file), verify=True, **SHORT)
+    assert_no_primary(info.value, no_primary_set.addresses)
+    assert "paused" in info.value.why
+    assert "serverSelectionTimeoutMS" in info.value.fix
+
+
+def test_verify_async_names_no_primary(no_primary_set: NoPrimarySet, ca_file: str) -> None:
+    async def verify() -> None:
+        await atlasconnect.connect_async(
+            no_primary_set.uri(tlsCAFile=ca_file), verify=True, **SHORT
+        )
+
+    with pytest.raises(ServerUnreachableError) as info:
+        asyncio.run(verify())
+    assert_no_primary(info.value, no_primary_set.addresses)
+
+
+def test_explain_of_a_plain_clients_error(no_primary_set: NoPrimarySet, ca_file: str) -> None:
+    _, error = plain_client_error(no_primary_set.uri(tlsCAFile=ca_file))
+    assert error is not None
+    assert_no_primary(error, no_primary_set.addresses)
+
+
+def test_explain_of_the_text_alone(no_primary_set: NoPrimarySet, ca_file: str) -> None:
+    """From a log line: pymongo's own words say no member is primary; no member named."""
+    exc, _ = plain_client_error(no_primary_set.uri(tlsCAFile=ca_file))
+    error = explain(ServerSelectionTimeoutError(str(exc)))
+    assert isinstance(error, ServerUnreachableError)
+    assert (error.reason, family_of(error)) == ("no_primary", Family.NO_PRIMARY)
+    assert "no primary" in error.found
+    assert "firewall" not in error.why + error.fix
+
+
+def test_explain_of_a_write_with_no_primary(no_primary_set: NoPrimarySet, ca_file: str) -> None:
+    """An insert's error says "No primary available for writes"; the text alone tells it."""
+    client: MongoClient[Any] = MongoClient(no_primary_set.uri(tlsCAFile=ca_file), **SHORT)
+    try:
+        with pytest.raises(ServerSelectionTimeoutError) as info:
+            client.test.never_written.insert_one({})
+    finally:
+        client.close()
+    error = explain(ServerSelectionTimeoutError(str(info.value)))
+    assert isinstance(error, ServerUnreachableError)
+    assert error.reason == "no_primary"
+
+
+def test_reads_from_a_secondary_still_work(no_primary_set: NoPrimarySet, ca_file: str) -> None:
+    client = atlasconnect.connect(
+        no_primary_set.uri(tlsCAFile=ca_file, readPreference="secondaryPreferred"), **SHORT
+    )
+    try:
+        assert client.test.never_written.find_one() is None
+        primary_reads = client.test.get_collection(
+            "never_written", read_preference=ReadPreference.PRIMARY
+        )
+        with pytest.raises(ServerSelectionTimeoutError) as info:
+            primary_reads.find_one()
+        error = explain(info.value, client)
+        assert error is not None
+        assert family_of(error) is Family.NO_PRIMARY
+    finally:
+        client.close()
+
+
+def test_doctor_finds_every_host_answers_and_none_is_primary(
+    no_primary_set: NoPrimarySet, ca_file: str
+) -> None:
+    report = doctor.run(no_primary_set.uri(tlsCAFile=ca_file), timeout=2)
+    for host in report.hosts:
+        hello = next(layer for layer in host.layers if layer.name == "hello")
+        assert (hello.status, hello.details["role"]) == ("ok", "secondary")
+    assert report.error is not None
+    assert_no_primary(report.error, no_primary_set.addresses)
+
+
+def test_doctor_exits_18_with_the_explanation(
+    no_primary_set: NoPrimarySet, ca_file: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    uri = no_primary_set.uri(tlsCAFile=ca_file)
+    assert cli.main(["doctor", uri, "--timeout", "2"]) == 18
+    assert "no primary" in capsys.readouterr().out
+    assert cli.main(["doctor", uri, "--json", "--timeout", "2"]) == 18
+    verdict = json.loads(capsys.readouterr().out)["verdict"]["error"]
+    assert (verdict["family"], verdict["exit_code"]) == ("no_primary", 18)
+
+
+# --- a replicaSet= name the servers do not have ---------------------------------------------
+
+
+def test_verify_names_the_set_the_servers_have(rs_tls_mongo: MongoServer, ca_file: str) -> None:
+    uri = rs_tls_mongo.uri("127.0.0.1", tls=True, tlsCAFile=ca_file, replicaSet=WRONG_SET)
+    with pytest.raises(ServerUnreachableError) as info:
+        atlasconnect.connect(uri, verify=True, **SHORT)
+    error = info.value
+    assert (error.reason, family_of(error)) == ("replica_set_mismatch", Family.NO_PRIMARY)
+    assert repr(WRONG_SET) in error.found
+    assert f"127.0.0.1:{rs_tls_mongo.port} (set {REPLICA_SET!r})" in error.found
+    assert f"replicaSet={REPLICA_SET}" in error.fix
+    assert "no server answered" not in error.found
+    assert PASSWORD not in str(error)
+
+
+def test_verify_says_a_standalone_is_in_no_set(mongo: MongoServer, ca_file: str) -> None:
+    uri = mongo.uri("127.0.0.1", tls=True, tlsCAFile=ca_file, replicaSet=WRONG_SET)
+    with pytest.raises(ServerUnreachableError) as info:
+        atlasconnect.connect(uri, verify=True, **SHORT)
+    assert f"127.0.0.1:{mongo.port} (a standalone server, in no replica set)" in info.value.found
+
+
+def test_explain_of_a_plain_clients_set_name_mismatch(
+    rs_tls_mongo: MongoServer, ca_file: str
+) -> None:
+    uri = rs_tls_mongo.uri("127.0.0.1", tls=True, tlsCAFile=ca_file, replicaSet=WRONG_SET)
+    exc, error = plain_client_error(uri)
+    for explained in (error, explain(ServerSelectionTimeoutError(str(exc)))):
+        assert isinstance(explained, ServerUnreachableError)
+        assert (explained.reason, family_of(explained)) == (
+            "replica_set_mismatch",
+            Family.NO_PRIMARY,
+        )
+        assert repr(WRONG_SET) in explained.found
+
+
+def test_doctor_fails_hello_on_a_set_name_mismatch(
+    rs_tls_mongo: MongoServer, ca_file: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    uri = rs_tls_mongo.uri("127.0.0.1", tls=True, tlsCAFile=ca_file, replicaSet=WRONG_SET)
+    report = doctor.run(uri, timeout=2)
+    (host,) = report.hosts
+    assert [(layer.name, layer.status) for layer in host.layers] == [
+        ("tcp", "ok"),
+        ("tls", "ok"),
+        ("hello", "failed"),
+    ]
+    assert host.layers[-1].details["replica_set"] == REPLICA_SET
+    error = report.error
+    assert isinstance(error, ServerUnreachableError)
+    assert error.reason == "replica_set_mismatch"
+    assert f"(set {REPLICA_SET!r})" in error.found
+    assert cli.main(["doctor", uri, "--timeout", "2"]) == 18
+    assert WRONG_SET in capsys.readouterr().out
