@@ -805,7 +805,18 @@ def _set_of(name: str | None) -> str:
 
 # pymongo's own words (before ", Timeout: ") when servers answered but none can be used.
 _NO_PRIMARY_TEXT = re.compile(r'No primary available for writes|match selector "Primary\(\)"')
-_SET_NAME_TEXT = re.compile(r'No replica set members available for replica set name "([^"]*)"')
+_SET_NAME_TEXT = 'No replica set members available for replica set name "'
+
+
+def _quoted_set_name(said: str) -> str | None:
+    """The set name pymongo quoted at the end of its words, quotes inside it included.
+
+    pymongo does not escape the name; no regular expression is used, so a
+    text that repeats the words many times still takes linear time.
+    """
+    start = said.find(_SET_NAME_TEXT)
+    rest = said[start + len(_SET_NAME_TEXT) :].rstrip()
+    return rest[:-1] if start >= 0 and rest.endswith('"') else None
 
 
 def replica_set_problem_in_text(
@@ -819,9 +830,9 @@ def replica_set_problem_in_text(
     repr, which would name the members, is not read.
     """
     said = message.split(", Timeout: ", 1)[0]
-    mismatch = _SET_NAME_TEXT.search(said)
-    if mismatch is not None:
-        return replica_set_mismatch_error(mismatch.group(1), {}, profile)
+    wanted = _quoted_set_name(said)
+    if wanted is not None:
+        return replica_set_mismatch_error(wanted, {}, profile)
     if _NO_PRIMARY_TEXT.search(said):
         return no_primary_error(None, {}, profile)
     return None

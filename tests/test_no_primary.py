@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 from conftest import PASSWORD, REPLICA_SET
+from hypothesis import given
+from hypothesis import strategies as st
 from pymongo import MongoClient, ReadPreference
 from pymongo.errors import ServerSelectionTimeoutError
 from servers import MongoServer, NoPrimarySet
@@ -203,3 +205,21 @@ def test_doctor_fails_hello_on_a_set_name_mismatch(
     assert f"(set {REPLICA_SET!r})" in error.found
     assert cli.main(["doctor", uri, "--timeout", "2"]) == 18
     assert WRONG_SET in capsys.readouterr().out
+
+
+# Set names are open-ended; quotes, commas and spaces are what could cut one short.
+SET_NAMES = st.text(st.one_of(st.sampled_from("\"', "), st.characters()), min_size=1)
+
+
+@given(SET_NAMES.filter(lambda name: ", Timeout: " not in name))
+def test_the_set_name_pymongo_quotes_is_read_whole(name: str) -> None:
+    """pymongo quotes the replicaSet= value without escaping it: quotes inside included."""
+    text = (
+        f'No replica set members available for replica set name "{name}", Timeout: 0.5s, '
+        "Topology Description: <TopologyDescription topology_type: ReplicaSetNoPrimary, "
+        "servers: []>"
+    )
+    error = explain(ServerSelectionTimeoutError(text))
+    assert isinstance(error, ServerUnreachableError)
+    assert error.reason == "replica_set_mismatch"
+    assert f"replica set {name!r} that replicaSet= names" in error.found
