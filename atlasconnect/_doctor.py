@@ -8,7 +8,9 @@ MongoDB ``hello``, authentication and ``ping``. A host's checks stop at its
 first failed layer; the whole run stops at a failed environment, connection
 string or DNS layer, since the hosts cannot be known or reached safely then.
 Every network step is bounded by ``timeout`` seconds, and hosts are probed
-concurrently, so a dead host costs about one timeout.
+concurrently, so a dead host costs about one timeout. Hosts that all pass
+are judged together once more: replica-set members that answered ``hello``
+with no primary among them, nor one they know of, are a set with no primary.
 
 The connection-string layer runs :func:`atlasconnect.connect`'s own checks (it
 builds the client as ``connect()`` does, without connecting, and closes it), so

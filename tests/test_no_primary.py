@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+from importlib import resources
 from typing import Any
+from urllib.parse import quote_plus
 
+import jsonschema
 import pytest
 from conftest import PASSWORD, REPLICA_SET
 from hypothesis import given
@@ -44,6 +47,14 @@ def assert_no_primary(error: BaseException, members: list[str]) -> None:
     assert "firewall" not in error.why + error.fix
     assert sorted(error.server_errors) == sorted(members)
     assert PASSWORD not in str(error)
+
+
+def doctor_output(capsys: pytest.CaptureFixture[str]) -> str:
+    """What ``atlasconnect doctor`` printed, checked to hold no password."""
+    out = capsys.readouterr().out
+    for secret in (PASSWORD, quote_plus(PASSWORD)):
+        assert secret not in out
+    return out
 
 
 def plain_client_error(uri: str, **options: Any) -> tuple[ServerSelectionTimeoutError, Any]:
@@ -144,9 +155,14 @@ def test_doctor_exits_18_with_the_explanation(
 ) -> None:
     uri = no_primary_set.uri(tlsCAFile=ca_file)
     assert cli.main(["doctor", uri, "--timeout", "2"]) == 18
-    assert "no primary" in capsys.readouterr().out
+    assert "no primary" in doctor_output(capsys)
     assert cli.main(["doctor", uri, "--json", "--timeout", "2"]) == 18
-    verdict = json.loads(capsys.readouterr().out)["verdict"]["error"]
+    document = json.loads(doctor_output(capsys))
+    jsonschema.validate(
+        document,
+        json.loads(resources.files("atlasconnect").joinpath("doctor-schema.json").read_text()),
+    )
+    verdict = document["verdict"]["error"]
     assert (verdict["family"], verdict["exit_code"]) == ("no_primary", 18)
 
 
@@ -204,7 +220,7 @@ def test_doctor_fails_hello_on_a_set_name_mismatch(
     assert error.reason == "replica_set_mismatch"
     assert f"(set {REPLICA_SET!r})" in error.found
     assert cli.main(["doctor", uri, "--timeout", "2"]) == 18
-    assert WRONG_SET in capsys.readouterr().out
+    assert WRONG_SET in doctor_output(capsys)
 
 
 # Set names are open-ended; quotes, commas and spaces are what could cut one short.
