@@ -820,7 +820,7 @@ def _quoted_set_name(said: str) -> str | None:
 
 
 def replica_set_problem_in_text(
-    message: str, profile: ConnectionProfile
+    message: str, profile: ConnectionProfile = _UNKNOWN_CLIENT
 ) -> ServerUnreachableError | None:
     """:func:`replica_set_problem` from a ServerSelectionTimeoutError's text alone.
 

@@ -77,7 +77,10 @@ def _exceptions_in(text: str) -> Iterator[BaseException]:
         yield OperationFailure(message, code)
     if _URI_COMPLAINT.search(message):
         yield InvalidURI(message)
-    if diagnosis.kind_of(message) is not diagnosis.Kind.OTHER:
+    if (
+        diagnosis.kind_of(message) is not diagnosis.Kind.OTHER
+        or diagnosis.replica_set_problem_in_text(message) is not None
+    ):
         yield ServerSelectionTimeoutError(message)
 
 

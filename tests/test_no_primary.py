@@ -121,6 +121,23 @@ def test_explain_of_a_write_with_no_primary(no_primary_set: NoPrimarySet, ca_fil
     assert error.reason == "no_primary"
 
 
+def test_atlasconnect_explain_reads_pymongos_bare_messages(
+    no_primary_set: NoPrimarySet,
+    rs_tls_mongo: MongoServer,
+    ca_file: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The message alone, as a log line holds it: no exception class named."""
+    no_primary, _ = plain_client_error(no_primary_set.uri(tlsCAFile=ca_file))
+    wrong_set, _ = plain_client_error(
+        rs_tls_mongo.uri("127.0.0.1", tls=True, tlsCAFile=ca_file, replicaSet=WRONG_SET)
+    )
+    assert cli.main(["explain", str(no_primary)]) == 18
+    assert "no primary" in capsys.readouterr().out
+    assert cli.main(["explain", str(wrong_set)]) == 18
+    assert repr(WRONG_SET) in capsys.readouterr().out
+
+
 def test_reads_from_a_secondary_still_work(no_primary_set: NoPrimarySet, ca_file: str) -> None:
     client = atlasconnect.connect(
         no_primary_set.uri(tlsCAFile=ca_file, readPreference="secondaryPreferred"), **SHORT
