@@ -21,7 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pymongo import MongoClient, ReadPreference
 from pymongo.errors import ServerSelectionTimeoutError
-from servers import MongoServer, NoPrimarySet
+from servers import MongoServer, NoPrimarySet, SrvClusterFactory
 
 import atlasconnect
 from atlasconnect import Family, ServerUnreachableError, explain
@@ -238,6 +238,21 @@ def test_doctor_fails_hello_on_a_set_name_mismatch(
     assert f"(set {REPLICA_SET!r})" in error.found
     assert cli.main(["doctor", uri, "--timeout", "2"]) == 18
     assert WRONG_SET in doctor_output(capsys)
+
+
+def test_doctor_names_the_set_of_every_srv_host(
+    srv_cluster: SrvClusterFactory, ca_file: str
+) -> None:
+    """mongodb+srv://: the TXT record names the set; every host named with the set it has."""
+    cluster = srv_cluster(txt=f"authSource=admin&replicaSet={WRONG_SET}")
+    report = doctor.run(cluster.uri(tlsCAFile=ca_file), timeout=2)
+    error = report.error
+    assert isinstance(error, ServerUnreachableError)
+    assert error.reason == "replica_set_mismatch"
+    assert sorted(error.server_errors) == sorted(f"{h.address}" for h in report.hosts)
+    for host in report.hosts:
+        assert f"{host.address} (set {REPLICA_SET!r})" in error.found
+    assert f"replicaSet={REPLICA_SET}" in error.fix
 
 
 # Set names are open-ended; quotes, commas and spaces are what could cut one short.
