@@ -685,26 +685,43 @@ def replica_set_problem(client: Any, profile: ConnectionProfile) -> ServerUnreac
     """A replica set with no primary, or servers that are not of the ``replicaSet=`` asked for.
 
     Both answer the monitors without an error, so no server error tells
-    them: pymongo's topology description does (public API). pymongo drops a
-    server whose set name is not ``replicaSet=``, so a set with no servers
-    left is one none of the seeds belongs to; the set each of them named is
-    known only to the heartbeat watcher of a client atlasconnect planned.
+    them: pymongo's topology description does (public API).
     """
+    mismatch = set_name_mismatch(client, profile)
+    if mismatch is not None:
+        return mismatch
     description = client.topology_description
     if description.topology_type_name != "ReplicaSetNoPrimary" or description.has_writable_server():
         return None
-    servers = description.server_descriptions()
-    wanted = client.options.replica_set_name
-    if not servers and wanted:
-        return replica_set_mismatch_error(wanted, _set_names_seen(client), profile)
     members = {
         f"{host}:{port}": _MEMBER_STATES.get(server.server_type_name, "unknown state")
-        for (host, port), server in servers.items()
+        for (host, port), server in description.server_descriptions().items()
         if server.error is None and server.server_type_name.startswith("RS")
     }
     if not members:
         return None
-    return no_primary_error(description.replica_set_name or wanted, members, profile)
+    set_name = description.replica_set_name or client.options.replica_set_name
+    return no_primary_error(set_name, members, profile)
+
+
+def set_name_mismatch(client: Any, profile: ConnectionProfile) -> ServerUnreachableError | None:
+    """Every server answered as a member of another set than ``replicaSet=``, or of none.
+
+    pymongo drops such a server, so a replica-set topology with no server
+    left is one none of the seeds belongs to. It never gets one back (a
+    set's topology polls no SRV record): waiting longer cannot help. The set
+    each server named is known only to the heartbeat watcher of a client
+    atlasconnect planned.
+    """
+    description = client.topology_description
+    wanted = client.options.replica_set_name
+    if (
+        description.topology_type_name != "ReplicaSetNoPrimary"
+        or description.server_descriptions()
+        or not wanted
+    ):
+        return None
+    return replica_set_mismatch_error(wanted, _set_names_seen(client), profile)
 
 
 # pymongo's server types of a replica-set member that is not the primary, in words.

@@ -122,7 +122,9 @@ class _Wait:
         if time.monotonic() >= self.deadline:
             raise self._timed_out(addresses)
         failures = self.watcher.failures_of(addresses, every=True)
-        error = diagnosis.diagnose(failures, self.watcher.profile, final=False)
+        error = diagnosis.diagnose(
+            failures, self.watcher.profile, final=False
+        ) or diagnosis.set_name_mismatch(self.client, self.watcher.profile)
         if error is not None:
             raise error
         return False

@@ -15,18 +15,20 @@ from typing import Any
 from urllib.parse import quote_plus
 
 import jsonschema
+import pymongo
 import pytest
 from conftest import PASSWORD, REPLICA_SET
 from hypothesis import given
 from hypothesis import strategies as st
 from pymongo import MongoClient, ReadPreference
-from pymongo.errors import ServerSelectionTimeoutError
+from pymongo.errors import PyMongoError, ServerSelectionTimeoutError
 from servers import MongoServer, NoPrimarySet, SrvClusterFactory
 
 import atlasconnect
 from atlasconnect import Family, ServerUnreachableError, explain
 from atlasconnect import _cli as cli
 from atlasconnect import _doctor as doctor
+from atlasconnect import _verification as verification
 from atlasconnect._exceptions import family_of
 
 # Long enough for the first heartbeat of every member, short enough for a fast test.
@@ -197,6 +199,33 @@ def test_verify_names_the_set_the_servers_have(rs_tls_mongo: MongoServer, ca_fil
     assert f"replicaSet={REPLICA_SET}" in error.fix
     assert "no server answered" not in error.found
     assert PASSWORD not in str(error)
+
+
+def test_verify_does_not_wait_for_servers_pymongo_dropped(
+    rs_tls_mongo: MongoServer, ca_file: str
+) -> None:
+    """Waiting will not cure a wrong set name: verify's wait raises it before its deadline.
+
+    pymongo drops every server of another set and never looks at them again.
+    The wait is checked as verify runs it, once the servers have answered
+    and been dropped, with an hour left before serverSelectionTimeoutMS.
+    """
+    uri = rs_tls_mongo.uri("127.0.0.1", tls=True, tlsCAFile=ca_file, replicaSet=WRONG_SET)
+    client = atlasconnect.connect(uri, serverSelectionTimeoutMS=3_600_000)
+    try:
+        (watcher,) = [
+            listener
+            for listener in client.options.event_listeners
+            if isinstance(listener, verification.HeartbeatWatcher)
+        ]
+        # Long enough for the servers to answer and be dropped, as in SHORT.
+        with pytest.raises(PyMongoError), pymongo.timeout(0.5):
+            client.admin.command("ping")
+        with pytest.raises(ServerUnreachableError) as info:
+            verification._Wait(client, watcher).over()
+    finally:
+        client.close()
+    assert info.value.reason == "replica_set_mismatch"
 
 
 def test_verify_says_a_standalone_is_in_no_set(mongo: MongoServer, ca_file: str) -> None:
