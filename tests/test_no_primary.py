@@ -3,7 +3,9 @@
 Both answer every heartbeat without an error, so no server error explains
 them: the servers' own ``hello`` answers do. Tested against real sets on
 loopback (``no_primary_set``: members stepped down by the server's own
-``replSetStepDown``; ``rs_tls_mongo``: a healthy set), never a rebuilt text.
+``replSetStepDown``; ``rs_tls_mongo``: a healthy set). The texts explained
+alone are the ones pymongo raised against them; only the property test of
+the set name pymongo quotes writes its own.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from pymongo.errors import PyMongoError, ServerSelectionTimeoutError
 from servers import MongoServer, NoPrimarySet, SrvClusterFactory
 
 import atlasconnect
-from atlasconnect import Family, ServerUnreachableError, explain
+from atlasconnect import AtlasConnectError, Family, ServerUnreachableError, explain
 from atlasconnect import _cli as cli
 from atlasconnect import _doctor as doctor
 from atlasconnect import _verification as verification
@@ -59,9 +61,12 @@ def doctor_output(capsys: pytest.CaptureFixture[str]) -> str:
     return out
 
 
-def plain_client_error(uri: str, **options: Any) -> tuple[ServerSelectionTimeoutError, Any]:
-    """What a plain pymongo client (not atlasconnect's) raises on its first command."""
-    client: MongoClient[Any] = MongoClient(uri, **SHORT, **options)
+def plain_client_error(
+    uri: str,
+) -> tuple[ServerSelectionTimeoutError, AtlasConnectError | None]:
+    """What a plain pymongo client (not atlasconnect's) raises on its first command,
+    and what explain() makes of it with that client."""
+    client: MongoClient[Any] = MongoClient(uri, **SHORT)
     try:
         with pytest.raises(ServerSelectionTimeoutError) as info:
             client.admin.command("ping")
@@ -101,9 +106,9 @@ def test_explain_of_a_plain_clients_error(no_primary_set: NoPrimarySet, ca_file:
 
 
 def test_explain_of_the_text_alone(no_primary_set: NoPrimarySet, ca_file: str) -> None:
-    """From a log line: pymongo's own words say no member is primary; no member named."""
+    """Without the client: pymongo's own words say no member is primary; no member named."""
     exc, _ = plain_client_error(no_primary_set.uri(tlsCAFile=ca_file))
-    error = explain(ServerSelectionTimeoutError(str(exc)))
+    error = explain(exc)
     assert isinstance(error, ServerUnreachableError)
     assert (error.reason, family_of(error)) == ("no_primary", Family.NO_PRIMARY)
     assert "no primary" in error.found
@@ -111,14 +116,14 @@ def test_explain_of_the_text_alone(no_primary_set: NoPrimarySet, ca_file: str) -
 
 
 def test_explain_of_a_write_with_no_primary(no_primary_set: NoPrimarySet, ca_file: str) -> None:
-    """An insert's error says "No primary available for writes"; the text alone tells it."""
+    """An insert's error says "No primary available for writes"; that tells it, no client needed."""
     client: MongoClient[Any] = MongoClient(no_primary_set.uri(tlsCAFile=ca_file), **SHORT)
     try:
         with pytest.raises(ServerSelectionTimeoutError) as info:
             client.test.never_written.insert_one({})
     finally:
         client.close()
-    error = explain(ServerSelectionTimeoutError(str(info.value)))
+    error = explain(info.value)
     assert isinstance(error, ServerUnreachableError)
     assert error.reason == "no_primary"
 
