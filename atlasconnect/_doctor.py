@@ -8,7 +8,9 @@ MongoDB ``hello``, authentication and ``ping``. A host's checks stop at its
 first failed layer; the whole run stops at a failed environment, connection
 string or DNS layer, since the hosts cannot be known or reached safely then.
 Every network step is bounded by ``timeout`` seconds, and hosts are probed
-concurrently, so a dead host costs about one timeout.
+concurrently, so a dead host costs about one timeout. Hosts that all pass
+are judged together once more: replica-set members that answered ``hello``
+with no primary among them, nor one they know of, are a set with no primary.
 
 The connection-string layer runs :func:`atlasconnect.connect`'s own checks (it
 builds the client as ``connect()`` does, without connecting, and closes it), so
@@ -144,10 +146,14 @@ class _Target:
     parsed: connection_string.ConnectionString
     ca_file: str
     floor: ssl.TLSVersion
-    hosts: list[tuple[str, int]]
-    credentials: dict[str, Any] = field(repr=False)
+    hosts: list[tuple[str, int]] = field(default_factory=list)
+    credentials: dict[str, Any] = field(default_factory=dict, repr=False)
     database: str | None = None
     """The URI's database: pymongo's authSource when none is given, so the login's too."""
+    replica_set: str | None = None
+    """The set ``replicaSet=`` (or, for ``mongodb+srv://``, the TXT record) names."""
+    direct: bool = False
+    """``directConnection=true``: the application uses the one host as it is."""
 
     @property
     def profile(self) -> diagnosis.ConnectionProfile:
@@ -198,7 +204,9 @@ def run(
         _check_dns(report, target, timeout, progress)
     if target is not None and report.error is None:
         _probe_hosts(report, target, timeout, progress)
-        report.error = _hosts_verdict(report.hosts, target.profile)
+        report.error = _hosts_verdict(report.hosts, target) or _primary_verdict(
+            report.hosts, target
+        )
     report.summary = _summary(report)
     return report
 
@@ -214,11 +222,9 @@ def _check_connection_string(
         ca_file = tls.choose_ca_file(parsed.options, {})
         layer.details = _connection_string_details(parsed, ca_file)
         _preflight(uri, floor)
-        target = _Target(parsed, ca_file, floor, [], {})
+        target = _Target(parsed, ca_file, floor)
         if not parsed.is_srv:
-            target.hosts, target.credentials, target.database = _hosts_and_credentials(
-                parsed, target.profile, None
-            )
+            _read_seeds(target, None)
         layer.details["hosts"] = [_address(*host) for host in target.hosts] or [parsed.srv_host]
     report.error = layer.error
     return target if layer.status == "ok" else None
@@ -259,16 +265,12 @@ _LOGIN_OPTIONS = (
 )
 
 
-def _hosts_and_credentials(
-    parsed: connection_string.ConnectionString,
-    profile: diagnosis.ConnectionProfile,
-    timeout: float | None,
-) -> tuple[list[tuple[str, int]], dict[str, Any], str | None]:
-    """Hosts, login and database as pymongo reads them (for SRV: after its own DNS lookup)."""
+def _read_seeds(target: _Target, timeout: float | None) -> None:
+    """Hosts, login, database and replica set as pymongo reads them (SRV: after its DNS lookup)."""
     try:
-        result = parse_uri(parsed.uri, connect_timeout=timeout)
+        result = parse_uri(target.parsed.uri, connect_timeout=timeout)
     except (PyMongoError, ValueError, TypeError, OSError) as exc:
-        error = diagnosis.explain_construction_error(exc, profile)
+        error = diagnosis.explain_construction_error(exc, target.profile)
     else:
         options = result["options"]
         credentials = {
@@ -276,8 +278,12 @@ def _hosts_and_credentials(
         }
         if result["username"] is not None:
             credentials.update(username=result["username"], password=result["password"])
-        hosts = [(str(h), int(p)) for h, p in result["nodelist"]]
-        return hosts, credentials, result["database"]
+        target.hosts = [(str(h), int(p)) for h, p in result["nodelist"]]
+        target.credentials = credentials
+        target.database = result["database"]
+        target.replica_set = options.get("replicaSet")
+        target.direct = bool(options.get("directConnection"))
+        return
     raise error
 
 
@@ -301,9 +307,7 @@ def _lookup_srv(layer: Layer, target: _Target, timeout: float, progress: Progres
         answers = dns.resolver.resolve(name, "SRV", lifetime=timeout)
         layer.details["targets"] = [_address(str(a.target).rstrip("."), a.port) for a in answers]
         layer.details["txt"] = _txt(str(target.parsed.srv_host), timeout)
-        target.hosts, target.credentials, target.database = _hosts_and_credentials(
-            target.parsed, target.profile, timeout
-        )
+        _read_seeds(target, timeout)
 
 
 def _resolve_hosts(layer: Layer, target: _Target, timeout: float, progress: Progress) -> None:
@@ -573,7 +577,13 @@ def _hello(layer: Layer, host: str, port: int, target: _Target, timeout: float) 
         role=_role(hello),
         replica_set=hello.get("setName"),
         max_wire_version=hello.get("maxWireVersion"),
+        primary=hello.get("primary"),
     )
+    wanted = target.replica_set
+    if wanted is not None and layer.details["role"] != "mongos" and hello.get("setName") != wanted:
+        # pymongo would drop this server: it is not of the set the application asks for.
+        seen = {_address(host, port): hello.get("setName")}
+        raise diagnosis.replica_set_mismatch_error(wanted, seen, target.profile)
 
 
 def _role(hello: dict[str, Any]) -> str:
@@ -611,9 +621,8 @@ def _summary(report: Report) -> str:
     return "This environment is fit for MongoDB Atlas (no connection string given)."
 
 
-def _hosts_verdict(
-    hosts: list[HostReport], profile: diagnosis.ConnectionProfile
-) -> AtlasConnectError | None:
+def _hosts_verdict(hosts: list[HostReport], target: _Target) -> AtlasConnectError | None:
+    profile = target.profile
     failed = [host for host in hosts if not host.healthy]
     if not failed:
         return None
@@ -621,12 +630,45 @@ def _hosts_verdict(
     for layer in last:  # a refused login is the cluster's answer, whichever host gave it
         if layer.name == "authentication" and layer.error is not None:
             return layer.error
+    other_sets = {
+        host.address: layer.details["replica_set"]
+        for host, layer in zip(failed, last, strict=True)
+        if layer.name == "hello" and getattr(layer.error, "reason", None) == "replica_set_mismatch"
+    }
+    if other_sets and target.replica_set is not None:  # one verdict naming every host's set
+        return diagnosis.replica_set_mismatch_error(target.replica_set, other_sets, profile)
     texts = {host.address: layer.failure_text for host, layer in zip(failed, last, strict=True)}
     if len(failed) == len(hosts) and all(texts.values()):
         return diagnosis.diagnose(
             {address: str(text) for address, text in texts.items()}, profile, final=True
         )
     return next(layer.error for layer in last if layer.error is not None)
+
+
+def _primary_verdict(hosts: list[HostReport], target: _Target) -> AtlasConnectError | None:
+    """Every host answered as a replica-set member, yet none is primary or knows one.
+
+    Each host is healthy on its own (the doctor talks to each directly), but
+    the application's client needs the primary, for writes and default reads,
+    and finds it through any member's ``hello``. With ``directConnection=true``
+    the application uses its one host as it is: no verdict then.
+    """
+    hellos = [layer.details for host in hosts for layer in host.layers if layer.name == "hello"]
+    if target.direct or not hellos:
+        return None
+    if any(hello["role"] in _NOT_SET_MEMBERS or hello["primary"] for hello in hellos):
+        return None
+    members = {host.address: _hello_role(host) for host in hosts}
+    set_name = target.replica_set or next(iter(hellos))["replica_set"]
+    return diagnosis.no_primary_error(set_name, members, target.profile)
+
+
+# Roles of hello answers from servers that are not replica-set members, or are the primary.
+_NOT_SET_MEMBERS = frozenset({"primary", "standalone", "mongos"})
+
+
+def _hello_role(host: HostReport) -> str:
+    return str(next(layer.details["role"] for layer in host.layers if layer.name == "hello"))
 
 
 def _address(host: str, port: int) -> str:

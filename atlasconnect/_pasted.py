@@ -76,8 +76,9 @@ def _exceptions_in(text: str) -> Iterator[BaseException]:
         yield InvalidURI(message)
     if diagnosis.says_not_primary(message):
         yield AutoReconnect(message)  # a server's answer to an operation
-    if diagnosis.kind_of(message) is not diagnosis.Kind.OTHER or diagnosis.replica_set_problem_in(
-        message
+    if (
+        diagnosis.kind_of(message) is not diagnosis.Kind.OTHER
+        or diagnosis.replica_set_problem_in_text(message) is not None
     ):
         yield ServerSelectionTimeoutError(message)
 

@@ -49,6 +49,7 @@ class HeartbeatWatcher(ServerHeartbeatListener):
         self._servers: set[str] = set()
         self._failures: dict[str, str] = {}
         self._logged: set[tuple[str, str | None]] = set()
+        self._set_names: dict[str, str | None] = {}
         self.verifying = verifying
         """While True, failures are raised by :func:`verify`, not logged."""
 
@@ -59,6 +60,17 @@ class HeartbeatWatcher(ServerHeartbeatListener):
     def succeeded(self, event: ServerHeartbeatSucceededEvent) -> None:
         with self._lock:
             self._failures.pop(_address(event), None)
+            self._set_names[_address(event)] = event.reply.replica_set_name
+
+    @property
+    def set_names(self) -> dict[str, str | None]:
+        """The replica set each server that answered said it belongs to (None: in none).
+
+        pymongo drops a server of another set than ``replicaSet=`` names, and
+        its topology description forgets it: this is what that server said.
+        """
+        with self._lock:
+            return dict(self._set_names)
 
     def failed(self, event: ServerHeartbeatFailedEvent) -> None:
         if _pymongo_internals.is_monitor_cancellation(event.reply):
@@ -110,7 +122,9 @@ class _Wait:
         if time.monotonic() >= self.deadline:
             raise self._timed_out(addresses)
         failures = self.watcher.failures_of(addresses, every=True)
-        error = diagnosis.diagnose(failures, self.watcher.profile, final=False)
+        error = diagnosis.diagnose(
+            failures, self.watcher.profile, final=False
+        ) or diagnosis.set_name_mismatch(self.client, self.watcher.profile)
         if error is not None:
             raise error
         return False

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from servers import (
     FakeDNS,
     MongoServer,
+    NoPrimarySet,
     ProxiedUri,
     SniHook,
     SrvCluster,
@@ -102,6 +103,35 @@ def plain_mongo() -> Iterator[MongoServer]:
     """Plaintext + SCRAM standalone: the upstream for a TLSProxy."""
     with MongoServer(USERNAME, PASSWORD) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def rs_tls_mongo(leaf: trustme.LeafCert, certs_dir: Path) -> Iterator[MongoServer]:
+    """TLS + SCRAM single-node replica set REPLICA_SET, healthy (its member is primary).
+
+    It advertises 127.0.0.1:port: connect with `rs_tls_mongo.uri("127.0.0.1", ...)`.
+    """
+    pem = certs_dir / "leaf.pem"
+    leaf.private_key_and_cert_chain_pem.write_to_path(str(pem))
+    with MongoServer(
+        USERNAME, PASSWORD, cert_file=str(pem), key_file=str(pem), replica_set=REPLICA_SET
+    ) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def no_primary_set(leaf: trustme.LeafCert, certs_dir: Path) -> Iterator[NoPrimarySet]:
+    """Two TLS + SCRAM members of REPLICA_SET, both secondaries: the set has no primary.
+
+    URI: `no_primary_set.uri(tlsCAFile=ca_file)`. Reads with a secondary read preference
+    work; writes and primary reads find no server. Read-only for tests.
+    """
+    pem = certs_dir / "leaf.pem"
+    leaf.private_key_and_cert_chain_pem.write_to_path(str(pem))
+    with NoPrimarySet(
+        USERNAME, PASSWORD, pem_file=str(pem), replica_set=REPLICA_SET, members=2
+    ) as servers:
+        yield servers
 
 
 @pytest.fixture(scope="session")

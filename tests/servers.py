@@ -102,6 +102,12 @@ class _AdvertisingSecantus(secantus.SecantusDBServer):  # type: ignore[misc]
         return str(host), int(port)
 
 
+def _query(options: dict[str, str | int | bool]) -> str:
+    """`?a=b&c=true` (booleans as the URI spells them), or "" for no options."""
+    values = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in options.items()}
+    return f"?{urlencode(values)}" if values else ""
+
+
 class MongoServer(_Startable):
     """An in-process SecantusDB (MongoDB 8.x wire protocol) on 127.0.0.1.
 
@@ -178,8 +184,7 @@ class MongoServer(_Startable):
         else:
             base = f"mongodb://{creds}{host}:{port or self.port}/"
             options = {"authSource": "admin", **options}
-        values = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in options.items()}
-        return f"{base}?{urlencode(values)}" if values else base
+        return f"{base}{_query(options)}"
 
     def start(self) -> None:
         self._server.start()
@@ -202,6 +207,31 @@ class MongoServer(_Startable):
             client.close()
         self._server.require_auth = True
 
+    def step_down(self, seconds: int) -> None:
+        """Make this replica-set member a secondary for ``seconds``: no primary, reads only.
+
+        The server's own ``replSetStepDown`` (with ``force``, as a single-node
+        set has no one to hand over to), sent over a real connection: its
+        ``hello`` then says ``secondary: true`` with no ``primary``, writes
+        fail with 10107 "not primary", reads work, as on a set whose
+        election has not finished.
+        """
+        tls_opts: dict[str, Any] = {"tls": True, "tlsInsecure": True} if self.tls else {}
+        client: pymongo.MongoClient[dict[str, Any]] = pymongo.MongoClient(
+            LOOPBACK,
+            self.port,
+            directConnection=True,
+            serverSelectionTimeoutMS=5000,
+            username=self.username,
+            password=self.password,
+            authSource="admin",
+            **tls_opts,
+        )
+        try:
+            client.admin.command("replSetStepDown", seconds, force=True)
+        finally:
+            client.close()
+
     def stop(self) -> None:
         # SecantusDB's stop() closes its listening socket but its accept
         # thread stays blocked in accept() until a 2 s join timeout; shutting
@@ -211,6 +241,62 @@ class MongoServer(_Startable):
             with contextlib.suppress(OSError):
                 listener.shutdown(socket.SHUT_RDWR)
         self._server.stop()
+
+
+class NoPrimarySet(_Startable):
+    """A TLS replica set on 127.0.0.1 whose members all answer, none as primary.
+
+    Each member is a MongoServer of the same set, stepped down for the
+    length of a test session (see `MongoServer.step_down`): what a driver
+    sees while a set holds an election, or when too few members are up to
+    elect one. Each member lists only itself in `hosts` (SecantusDB has no
+    multi-node sets), which the driver accepts from secondaries: it keeps
+    every seed it was given. Members advertise 127.0.0.1:port, so `uri()`
+    names them by that address (the certificate must cover 127.0.0.1).
+    """
+
+    def __init__(
+        self, username: str, password: str, *, pem_file: str, replica_set: str, members: int
+    ) -> None:
+        self.replica_set = replica_set
+        self.members = [
+            MongoServer(
+                username, password, cert_file=pem_file, key_file=pem_file, replica_set=replica_set
+            )
+            for _ in range(members)
+        ]
+
+    @property
+    def addresses(self) -> list[str]:
+        """Each member's host:port, as its `hello` advertises it."""
+        return [f"{member.host}:{member.port}" for member in self.members]
+
+    def uri(self, **options: str | int | bool) -> str:
+        """`mongodb://user:pw@<every member>/?authSource=admin&tls=true&replicaSet=...&...`."""
+        first = self.members[0]
+        creds = f"{quote_plus(first.username)}:{quote_plus(first.password)}@"
+        query = _query(
+            {"authSource": "admin", "tls": True, "replicaSet": self.replica_set, **options}
+        )
+        return f"mongodb://{creds}{','.join(self.addresses)}/{query}"
+
+    def start(self) -> None:
+        try:
+            for member in self.members:
+                member.start()
+                member.step_down(_SESSION_SECONDS)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        for member in self.members:
+            if member.port:
+                member.stop()
+
+
+# Longer than any test session: a member stepped down for this long stays a secondary.
+_SESSION_SECONDS = 24 * 3600
 
 
 # --------------------------------------------------------------------------

@@ -400,7 +400,6 @@ def test_servers_that_answered_with_no_primary_among_them(said: str) -> None:
     error = explain(ServerSelectionTimeoutError(f"{said}, Timeout: 30s, Topology Description: <>"))
     assert isinstance(error, ServerUnreachableError)
     assert error.reason == "no_primary"
-    assert said in error.found
     assert "election" in error.why
 
 
