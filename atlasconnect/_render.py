@@ -244,7 +244,8 @@ def layer_line(
         first += f"{host:<{host_width}}  "
     said = summary(layer)
     room = style.width - len(first)
-    beside = room >= max([_ROOM, *map(len, said.split())])
+    # A global check's summary is already at the host column: under it is the same place.
+    beside = host is None or room >= max([_ROOM, *map(len, said.split())])
     lines = [] if beside else [first.rstrip()]
     lines += block(
         said,
@@ -391,7 +392,8 @@ def _evidence(address: str, details: Mapping[str, Any]) -> list[str]:
             f"issuer, dates and host names: `python -m pip install '{certificate.DOCTOR_EXTRA}'`",
             *([f"This machine's clock reads {clock}."] if clock else []),
         ]
-    sentences = [f"Here, {address} presented a certificate issued by {shown['issuer']}."]
+    issuer = str(shown["issuer"]).rstrip(".")
+    sentences = [f"Here, {address} presented a certificate issued by {issuer}."]
     if shown["likely_interceptor"]:
         sentences.append(
             f"That issuer looks like {shown['likely_interceptor']}, a TLS-inspecting proxy or "
