@@ -3,9 +3,10 @@
 One idea: what atlasconnect tells a person is wrapped to the terminal's width
 with a hanging indent, and every command in it stands whole on a line of its
 own, so that it can be copied. A command is what a ``why`` or ``fix`` text
-writes between backquotes, ```like this```: the one convention those texts
-follow (:data:`COMMAND`). A command wider than the terminal stays whole: a
-broken command is worse than a long line.
+writes between two backquote characters, as in the fix "check the clock:
+`date -u`": the one convention those texts follow (:data:`COMMAND`). A
+command wider than the terminal stays whole: a broken command is worse than a
+long line.
 
 The width is :func:`shutil.get_terminal_size`'s (so ``COLUMNS`` sets it);
 colour only on a terminal, and never with ``NO_COLOR`` set (to any value) or
@@ -20,7 +21,7 @@ import shutil
 import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, TextIO
+from typing import Any, TextIO
 
 import certifi
 
@@ -41,7 +42,6 @@ COMMAND_INDENT = "    "
 _ROOM = 30
 """The fewest columns a layer's summary needs beside its labels; with less, it goes under them."""
 
-Status = Literal["ok", "failed", "skipped"]
 _TAGS: dict[str, tuple[str, str]] = {
     "ok": ("  ok", "32"),
     "failed": ("FAIL", "31"),
@@ -60,7 +60,7 @@ LABELS = {
 }
 LABEL_WIDTH = max(map(len, LABELS.values()))
 _DETAIL_INDENT = " " * (TAG_WIDTH + 2)
-_BOLD, _RED, _GREEN = "1", "31", "32"
+_BOLD, _RED = "1", "31"
 
 
 @dataclass(frozen=True)
@@ -105,10 +105,10 @@ def block(
     """``text`` wrapped: its first line after ``first``, the others after ``indent``.
 
     With ``commands``, each command (:data:`COMMAND`) gets a line of its own
-    after ``indent`` and :data:`COMMAND_INDENT`, whole; parentheses around a
-    command alone, and punctuation left alone after one, are dropped, since the
-    command's own line sets it apart. Without, backquotes are text like any other
-    (a pasted message is not atlasconnect's to interpret).
+    after ``indent`` and :data:`COMMAND_INDENT`, whole, without its backquotes
+    (see :func:`_pieces` for the punctuation around it). Without, backquotes
+    are text like any other (a pasted message is not atlasconnect's to
+    interpret).
     """
     pieces = _pieces(text) if commands else [text]
     lines: list[str] = []
@@ -233,8 +233,8 @@ def layer_line(
     The host column of per-host checks starts where global checks' summaries
     do, and is ``host_width`` wide, so that every column lines up. When the
     summary has too little room beside the host (or a word of it, a path, would
-    not fit whole there), it goes under the host. ``verbose``
-    adds every detail and the time the check took, one per line beneath.
+    not fit whole there), it goes under the host. ``verbose`` adds every detail
+    and the time the check took, one per line beneath.
     """
     text, color = _TAGS.get(layer.status, (layer.status, "0"))
     label = LABELS.get(layer.name, layer.name)
@@ -279,7 +279,8 @@ def summary(layer: doctor.Layer) -> str:
             return "; ".join(f"{h} -> {', '.join(found)}" for h, found in d["addresses"].items())
         case "dns" if "srv_name" in d:
             targets = d.get("targets", [])
-            return f"{len(targets)} hosts from SRV {d['srv_name']}; TXT {d.get('txt')}"
+            txt = d.get("txt") or "none"
+            return f"{len(targets)} hosts from SRV {d['srv_name']}; TXT {txt}"
         case "tcp":
             return f"connected to {d.get('peer')}"
         case "tls":
