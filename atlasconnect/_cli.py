@@ -1,14 +1,16 @@
 """The ``atlasconnect`` command.
 
 - ``atlasconnect`` (or ``python -m atlasconnect``): the environment report.
-- ``atlasconnect doctor [URI] [--json] [--timeout SECONDS]``: every layer from
-  this machine to the cluster, and which one is broken.
-- ``atlasconnect explain [TEXT] [--file PATH] [--json]``: the explanation of an
-  error message or traceback someone pasted.
+- ``atlasconnect doctor [URI] [--json] [--timeout SECONDS] [-v]``: every layer
+  from this machine to the cluster, and which one is broken.
+- ``atlasconnect explain [TEXT] [--file PATH] [--json] [-v]``: the explanation of
+  an error message or traceback someone pasted.
 
-Exit status: 0 when all is well, 3 when ``explain`` does not recognise the
-text, 2 for a usage error, otherwise the exit status of the failure's family
-(:class:`~atlasconnect.Family`, carried by each error class).
+Exit status: 0 when all is well, 2 for a usage error, 3 when ``explain`` does
+not recognise the text, 4 when ``doctor`` had no connection string to check,
+otherwise the exit status of the failure's family
+(:class:`~atlasconnect.Family`, carried by each error class). The text is laid
+out by :mod:`atlasconnect._render`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ import argparse
 import json
 import logging
 import math
-import os
 import sys
 import threading
 import time
@@ -27,8 +28,9 @@ from . import __version__
 from . import _connection_string as connection_string
 from . import _doctor as doctor
 from . import _environment as environment
+from . import _render as render
 from . import _tls as tls
-from ._exceptions import AtlasConnectError, explanation, family_of, fix_for
+from ._exceptions import AtlasConnectError, family_of, fix_for
 from ._families import Family
 from ._pasted import explain_text
 from ._plan import check_environment
@@ -38,6 +40,12 @@ EXIT_UNRECOGNISED = 3
 """``explain`` found no connection failure it knows in the text."""
 EXIT_USAGE = 2
 """argparse's exit status for a bad command line."""
+EXIT_NOTHING_CHECKED = 4
+"""``doctor`` had no connection string (no argument; ``MONGODB_URI`` unset or empty).
+
+It checked this machine's environment only, so it cannot call anything
+healthy: a CI job whose secret is missing must not pass.
+"""
 EXIT_ENVIRONMENT = Family.ENVIRONMENT.exit_status
 """The environment cannot reach Atlas safely (SNI, TLS versions, CA bundle, packages)."""
 
@@ -48,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
     parser = argparse.ArgumentParser(
         prog="atlasconnect",
-        description="Check that this Python can connect to MongoDB Atlas safely.",
+        description="Check that this Python can connect to MongoDB Atlas safely. Without a "
+        "command, print the environment report: Python, OpenSSL, TLS, the CA bundle, packages.",
     )
     parser.add_argument("--version", action="version", version=f"atlasconnect {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -62,9 +71,15 @@ def main(argv: list[str] | None = None) -> int:
     doctor_parser.add_argument(
         "uri", nargs="?", help="the connection string (default: $MONGODB_URI)"
     )
-    doctor_parser.add_argument("--json", action="store_true", help="print one JSON document")
+    doctor_parser.add_argument(
+        "--json", action="store_true", help="print one JSON document (with every detail)"
+    )
+    doctor_parser.add_argument(
+        "-v", "--verbose", action="store_true", help="show every detail under each check"
+    )
     doctor_parser.add_argument(
         "--timeout",
+        metavar="SECONDS",
         type=_timeout_seconds,
         default=doctor.DEFAULT_TIMEOUT,
         help=f"seconds each network step may take, above 0 and at most "
@@ -81,12 +96,16 @@ def main(argv: list[str] | None = None) -> int:
         "--file", metavar="PATH", help="read the text from PATH ('-': standard input)"
     )
     explain_parser.add_argument("--json", action="store_true", help="print one JSON document")
+    explain_parser.add_argument(
+        "-v", "--verbose", action="store_true", help="also show the error's other attributes"
+    )
     args = parser.parse_args(argv)
     if args.command == "explain":
-        return _explain(_pasted_text(explain_parser, args), as_json=args.json)
+        text = _pasted_text(explain_parser, args)
+        return _explain(text, as_json=args.json, verbose=args.verbose)
     if args.command == "doctor":
         uri = args.uri or connection_string.uri_from_environment()
-        return _doctor(uri, as_json=args.json, timeout=args.timeout)
+        return _doctor(uri, as_json=args.json, timeout=args.timeout, verbose=args.verbose)
     return _environment_report()
 
 
@@ -111,7 +130,7 @@ def _pasted_text(parser: argparse.ArgumentParser, args: argparse.Namespace) -> s
     return sys.stdin.read()
 
 
-def _explain(text: str, *, as_json: bool) -> int:
+def _explain(text: str, *, as_json: bool, verbose: bool) -> int:
     error = explain_text(text)
     status = _exit_status(error) if error is not None else EXIT_UNRECOGNISED
     if as_json:
@@ -123,23 +142,23 @@ def _explain(text: str, *, as_json: bool) -> int:
             "error": _error(error),
         }
         print(json.dumps(document, indent=2))
-    elif error is None:
-        print(
-            "atlasconnect explain: this text is not a MongoDB connection failure atlasconnect "
-            'recognises.\n  To check the connection itself: atlasconnect doctor "$MONGODB_URI"'
-        )
     else:
-        family = family_of(error)
-        print(
-            f"atlasconnect explain: {type(error).__name__} "
-            f"({family.value}, exit status {family.exit_status})\n  {_explained(error)}"
-        )
+        print("\n".join(_explanation_lines(error, render.style_for(sys.stdout), verbose=verbose)))
     return status
 
 
-def _explained(error: AtlasConnectError) -> str:
-    """The error's message with its fix phrased for the command line (URI options)."""
-    return explanation(error.found, error.why, fix_for(error, "cli"))
+def _explanation_lines(
+    error: AtlasConnectError | None, style: render.Style, *, verbose: bool
+) -> list[str]:
+    if error is None:
+        return render.block(
+            "atlasconnect explain: this text is not a MongoDB connection failure atlasconnect "
+            'recognises. To check the connection itself: `atlasconnect doctor "$MONGODB_URI"`',
+            style,
+        )
+    lines = render.block(f"atlasconnect explain: {render.headline(error)}", style)
+    lines += render.explanation(error, style)
+    return lines + (render.error_details(error, style) if verbose else [])
 
 
 def _timeout_seconds(text: str) -> float:
@@ -159,50 +178,60 @@ def _environment_report() -> int:
     floor = tls.DEFAULT_MIN_TLS_VERSION
     lines = environment.report(floor)
     width = max(len(label) for label, _ in lines)
+    style = render.style_for(sys.stdout)
     print(f"atlasconnect {__version__}: environment report")
     for label, value in lines:
-        print(f"  {label:<{width}}  {value}")
+        first = f"  {label:<{width}}  "
+        for line in render.block(value, style, first=first, indent=" " * len(first)):
+            print(line)
     try:
         check_environment(min_tls_version=floor)
     except AtlasConnectError as exc:
         print(f"\nThis environment is NOT fit for MongoDB Atlas: {type(exc).__name__}", flush=True)
-        print(_explained(exc), file=sys.stderr)
+        print("\n".join(render.explanation(exc, render.style_for(sys.stderr))), file=sys.stderr)
         return EXIT_ENVIRONMENT
     print("\nThis environment is fit for MongoDB Atlas.")
     return EXIT_OK
 
 
-def _doctor(uri: str | None, *, as_json: bool, timeout: float) -> int:
+def _doctor(uri: str | None, *, as_json: bool, timeout: float, verbose: bool) -> int:
     # The doctor reports every failure itself; the per-client warnings would repeat them.
     logger = logging.getLogger("atlasconnect")
     if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
         logger.addHandler(logging.NullHandler())
     if as_json:
         report = doctor.run(uri, timeout=timeout)
-        print(json.dumps(_document(report), indent=2, default=str))
-    else:
-        printer = _TextPrinter(sys.stdout, timeout)
-        printer.header(uri)
-        with printer.waiting():
-            report = doctor.run(uri, timeout=timeout, progress=printer.progress)
-        printer.verdict(report)
-    return _exit_status(report.error)
+        status = _doctor_status(report, uri)
+        print(json.dumps(_document(report, status), indent=2, default=str))
+        return status
+    printer = _TextPrinter(sys.stdout, timeout, verbose=verbose)
+    printer.header(uri)
+    with printer.waiting():
+        report = doctor.run(uri, timeout=timeout, progress=printer.progress)
+    printer.verdict(report, nothing_checked=uri is None)
+    return _doctor_status(report, uri)
 
 
 def _exit_status(error: AtlasConnectError | None) -> int:
     return family_of(error).exit_status if error else EXIT_OK
 
 
+def _doctor_status(report: doctor.Report, uri: str | None) -> int:
+    """The failure's status; else, without a connection string, "nothing checked"."""
+    if report.error is None and uri is None:
+        return EXIT_NOTHING_CHECKED
+    return _exit_status(report.error)
+
+
 # JSON
 
 
-def _document(report: doctor.Report) -> dict[str, Any]:
-    exit_code = _exit_status(report.error)
+def _document(report: doctor.Report, exit_code: int) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "atlasconnect_version": __version__,
         "uri": report.uri,
-        "healthy": report.error is None,
+        "healthy": exit_code == EXIT_OK,
         "exit_code": exit_code,
         "layers": [_layer(layer) for layer in report.layers],
         "hosts": [
@@ -240,46 +269,53 @@ def _error(error: AtlasConnectError | None) -> dict[str, Any] | None:
 # Text
 
 
-_LABELS = {
-    "environment": "environment",
-    "connection_string": "connection string",
+# What the waiting line says each step is.
+_STEPS = {
+    "environment": "the environment checks",
+    "connection_string": "the connection string checks",
     "dns": "DNS",
     "tcp": "TCP connect",
     "tls": "TLS handshake",
     "hello": "MongoDB hello",
-    "authentication": "authentication",
+    "authentication": "login",
     "ping": "ping",
 }
-_STATUS = {"ok": ("  ok", "32"), "failed": ("FAIL", "31"), "skipped": ("skip", "33")}
-_EVIDENCE_INDENT = " " * len("[FAIL] ")
-_VALIDITY = {"valid": "within these dates", "expired": "EXPIRED", "not_yet_valid": "NOT YET VALID"}
+WAITING_AFTER = 1.0
+"""Seconds a step runs before its waiting line appears (on a terminal only)."""
+_TICK = 0.1
+"""How often the waiting lines are brought up to date: often enough to appear at 1 s, not 2."""
+# Terminal control: to the start of the line, N lines up, erase to the end of the screen.
+_START_OF_LINE, _UP, _ERASE_BELOW = "\r", "\033[{}A", "\033[J"
 
 
 class _TextPrinter:
-    """Prints each layer as it completes; on a terminal, also what it is still waiting for."""
+    """Prints each layer as it completes; on a terminal, also what it is still waiting for.
 
-    def __init__(self, stream: TextIO, timeout: float) -> None:
+    The waiting lines (one per pending step, so one per host at most) stay at
+    the bottom and are rewritten in place: erased, then drawn again after each
+    new layer line and each time their seconds change.
+    """
+
+    def __init__(self, stream: TextIO, timeout: float, *, verbose: bool) -> None:
         self.stream = stream
         self.timeout = timeout
+        self.verbose = verbose
         self.live = stream.isatty()
-        self.color = (
-            self.live and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
-        )
+        self.style = render.style_for(stream)
         self._lock = threading.Lock()
         self._running: dict[tuple[str | None, str], float] = {}
-        self._done = threading.Event()
-
-    def write(self, text: str) -> None:
-        # A URI can hold what the stream cannot encode (a non-UTF-8 byte from argv):
-        # print it escaped rather than fail.
-        encoding = getattr(self.stream, "encoding", None) or "utf-8"
-        text = text.encode(encoding, "backslashreplace").decode(encoding)
-        with self._lock:
-            print(text, file=self.stream, flush=True)
+        self._host_width = 0
+        self._waiting: list[str] = []
 
     def header(self, uri: str | None) -> None:
-        target = "the environment only (no URI given, MONGODB_URI unset)" if uri is None else ""
-        self.write(f"atlasconnect {__version__} doctor {target}".rstrip())
+        if uri is None:
+            said = (
+                "no connection string given (no argument, and MONGODB_URI is unset or "
+                "empty), so it checks only this machine's environment."
+            )
+        else:
+            said = "checking each layer from this machine to the cluster."
+        self._emit(render.block(f"atlasconnect {__version__} doctor: {said}", self.style))
 
     def progress(self, host: str | None, layer: doctor.Layer) -> None:
         key = (host, layer.name)
@@ -289,40 +325,78 @@ class _TextPrinter:
             return
         with self._lock:
             self._running.pop(key, None)
-        label = _LABELS.get(layer.name, layer.name)
-        status, color = _STATUS.get(layer.status, (layer.status, "0"))
-        if self.color:
-            status = f"\033[{color}m{status}\033[0m"
-        where = f"{label:<17} {host}" if host else label
-        self.write(f"[{status}] {where}  ({layer.seconds * 1000:.1f} ms)  {_summary(layer)}")
-        for line in _evidence(layer):
-            self.write(f"{_EVIDENCE_INDENT}{line}")
+        if host is None:
+            self._learn_hosts(layer)
+        self._emit(
+            render.layer_line(host, layer, self.style, self._host_width, verbose=self.verbose)
+        )
+
+    def _learn_hosts(self, layer: doctor.Layer) -> None:
+        """The width of the host column, from the hosts a global layer names."""
+        d = layer.details
+        hosts = d.get("targets") or [*d.get("addresses", {}), *d.get("unresolved", {})]
+        hosts = hosts or d.get("hosts") or []
+        if hosts:
+            self._host_width = max(len(str(host)) for host in hosts)
+
+    def verdict(self, report: doctor.Report, *, nothing_checked: bool) -> None:
+        self._emit(["", *render.verdict(report, self.style, nothing_checked=nothing_checked)])
 
     def waiting(self) -> _Ticker:
         return _Ticker(self)
 
     def tick(self) -> None:
-        now = time.monotonic()
+        """Redraw the waiting lines if what they say changed."""
         with self._lock:
-            slow = [(key, now - start) for key, start in self._running.items() if now - start >= 1]
-        for (host, name), elapsed in slow:
-            where = f"{host} {_LABELS.get(name, name)}" if host else _LABELS.get(name, name)
-            self.write(f"  ... waiting for {where}: {elapsed:.0f} s of at most {self.timeout:g} s")
+            lines = self._waiting_lines()
+            if lines != self._waiting:
+                self._erase_waiting()
+                self._draw_waiting(lines)
 
-    def verdict(self, report: doctor.Report) -> None:
-        if report.error is None:
-            self.write(f"\nVerdict: healthy. {report.summary}")
-            return
-        family = family_of(report.error)
-        self.write(
-            f"\nVerdict: {type(report.error).__name__} "
-            f"({family.value}, exit status {family.exit_status})"
-        )
-        self.write(f"  {_explained(report.error)}")
+    def _waiting_lines(self) -> list[str]:
+        now = time.monotonic()
+        lines = []
+        for (host, name), start in self._running.items():
+            elapsed = now - start
+            if elapsed >= WAITING_AFTER:
+                step = _STEPS.get(name, name)
+                where = f"{host} {step}" if host else step
+                line = f"... waiting for {where}: {int(elapsed)} s of at most {self.timeout:g} s"
+                lines.append(line[: self.style.width - 1])  # one row each, or the erase miscounts
+        return lines
+
+    def _emit(self, lines: list[str]) -> None:
+        """Print ``lines`` above the waiting lines."""
+        with self._lock:
+            self._erase_waiting()
+            self._write("".join(f"{line}\n" for line in lines))
+            self._draw_waiting(self._waiting_lines() if self.live else [])
+
+    def _erase_waiting(self) -> None:
+        if self._waiting:
+            up = _UP.format(len(self._waiting) - 1) if len(self._waiting) > 1 else ""
+            self._write(f"{_START_OF_LINE}{up}{_ERASE_BELOW}")
+            self._waiting = []
+
+    def _draw_waiting(self, lines: list[str]) -> None:
+        if lines:
+            self._write("\n".join(lines))  # no newline after: the cursor stays on the last
+            self._waiting = lines
+
+    def _write(self, text: str) -> None:
+        # A URI can hold what the stream cannot encode (a non-UTF-8 byte from argv):
+        # print it escaped rather than fail.
+        encoding = getattr(self.stream, "encoding", None) or "utf-8"
+        self.stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
+        self.stream.flush()
+
+    def finish(self) -> None:
+        with self._lock:
+            self._erase_waiting()
 
 
 class _Ticker:
-    """While the doctor runs on a terminal, say every second what is still pending."""
+    """While the doctor runs on a terminal, keep the waiting lines up to date."""
 
     def __init__(self, printer: _TextPrinter) -> None:
         self.printer = printer
@@ -338,76 +412,8 @@ class _Ticker:
         self.stop.set()
         if self.thread.is_alive():
             self.thread.join()
+        self.printer.finish()
 
     def _run(self) -> None:
-        while not self.stop.wait(1.0):
+        while not self.stop.wait(_TICK):
             self.printer.tick()
-
-
-def _summary(layer: doctor.Layer) -> str:
-    """One line of what a layer found, for people."""
-    if layer.error is not None:
-        return f"{type(layer.error).__name__}: {layer.error.found}"
-    d = layer.details
-    match layer.name:
-        case "environment":
-            keys = ("openssl", "tls_floor", "ca_bundle")
-            return ", ".join(f"{k.replace('_', ' ')} {d[k]}" for k in keys if k in d)
-        case "connection_string":
-            return f"{d['uri']} -> {', '.join(map(str, d['hosts']))}"
-        case "dns" if "addresses" in d:
-            resolved = [f"{host} -> {', '.join(found)}" for host, found in d["addresses"].items()]
-            return "; ".join(resolved)
-        case "dns" if "srv_name" in d:
-            return f"SRV {d['srv_name']}: {', '.join(d['targets'])}; TXT {d['txt']}"
-        case "dns":
-            return str(d["reason"])
-        case "tcp":
-            return f"connected to {d['peer']}"
-        case "tls":
-            return (
-                f"{d['version']} {d['cipher']}, SNI {d['sni']}, subject {d['subject']}, "
-                f"issuer {d['issuer']}, expires {d['expires']}, verified against {d['ca_file']}"
-            )
-        case "hello":
-            replica_set = f" of replica set {d['replica_set']}" if d["replica_set"] else ""
-            return f"{d['role']}{replica_set}, wire version {d['max_wire_version']}"
-        case "authentication":
-            return f"user {d['user']}, authSource {d['auth_source']}"
-        case "ping":
-            round_trip = float(d["round_trip_seconds"]) * 1000
-            return f"MongoDB {d['server_version']}, round trip {round_trip:.1f} ms"
-    return ""
-
-
-def _evidence(layer: doctor.Layer) -> list[str]:
-    """The lines under a TLS layer whose verification failed: what the server presented."""
-    d = layer.details
-    if layer.name != "tls" or "presented_certificate" not in d:
-        return []
-    shown = d["presented_certificate"]
-    clock = [f"this machine's clock: {d['clock']}"] if "clock" in d else []
-    if shown is None:
-        return ["the presented certificate could not be read: a second connection failed", *clock]
-    if not shown["decoded"]:
-        return [
-            f"presented certificate SHA-256 {shown['sha256']}; to see its subject, issuer, "
-            "dates and host names: pip install 'atlasconnect[doctor]'",
-            *clock,
-        ]
-    dates = f"valid from {shown['not_before']} to {shown['not_after']}"
-    if clock:
-        dates += f"; this machine's clock: {d['clock']} ({_VALIDITY[shown['validity']]})"
-    names = ", ".join(shown["names"]) or "none (no subjectAltName)"
-    lines = [
-        f"presented certificate: subject {shown['subject']}",
-        f"issuer {shown['issuer']}",
-        dates,
-        f"host names it covers: {names}; SNI sent: {d['sni']}",
-    ]
-    if shown["likely_interceptor"]:
-        lines.append(
-            f"the issuer looks like {shown['likely_interceptor']}, a TLS-inspecting proxy or "
-            "antivirus: it decrypts this machine's TLS traffic and re-signs it with its own CA"
-        )
-    return lines

@@ -77,8 +77,8 @@ _OPTION_PAIR = re.compile(r"[^&;]+")
 
 _ESCAPE_FIX = (
     "percent-encode the user name and password before putting them in the URI, e.g. "
-    'python -c "import getpass, urllib.parse; '
-    'print(urllib.parse.quote_plus(getpass.getpass()))". '
+    '`python -c "import getpass, urllib.parse; '
+    'print(urllib.parse.quote_plus(getpass.getpass()))"`. '
     "An '@' anywhere else in the URI (in an option value) must be written %40."
 )
 URI_WHY = (

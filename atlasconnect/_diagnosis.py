@@ -450,7 +450,7 @@ def _certificate_error(
             "clock is wrong or the CA bundle is stale.",
             "check the clock (`date -u` must show the real UTC time; turn on NTP, e.g. "
             "`timedatectl set-ntp true`), then update the CA bundle: "
-            "python -m pip install --upgrade certifi.",
+            "`python -m pip install --upgrade certifi`.",
         ),
         Kind.HOSTNAME_MISMATCH: (
             f"The certificate of {hosts} is not valid for the host name in the connection string.",
@@ -494,9 +494,9 @@ def _certificate_error(
 _CA_SETTING = "{ca_setting}"
 _PROXY_FIX = (
     "if your network inspects TLS, get its root CA certificate (PEM) from your IT team, "
-    'append it to certifi\'s bundle (cat "$(python -m certifi)" corporate-root.pem > '
-    "ca-bundle.pem) and {ca_setting}, or have port 27017 exempted from inspection. "
-    "Otherwise update certifi: python -m pip install --upgrade certifi."
+    'append it to certifi\'s bundle (`cat "$(python -m certifi)" corporate-root.pem > '
+    "ca-bundle.pem`) and {ca_setting}, or have port 27017 exempted from inspection. "
+    "Otherwise update certifi: `python -m pip install --upgrade certifi`."
 )
 
 
@@ -543,7 +543,7 @@ def _tls_version_fix(floor: ssl.TLSVersion) -> str:
         )
     return (
         f"{first} If this Python's OpenSSL lacks TLS 1.2 or 1.3: {OLD_PYTHON_FIX}"
-        '`openssl version` and python -c "import ssl; print(ssl.OPENSSL_VERSION)".'
+        '`openssl version` and `python -c "import ssl; print(ssl.OPENSSL_VERSION)"`.'
     )
 
 
@@ -577,7 +577,7 @@ def _network_access_error(errors: dict[str, str], *, certain: bool) -> NetworkAc
         why=why,
         fix="in Atlas, open Security > Network Access > IP Access List and add this machine's "
         "public IP address ('Add Current IP Address' when you use the browser on this "
-        "machine). To find it from here: curl https://checkip.amazonaws.com. Servers behind "
+        "machine). To find it from here: `curl https://checkip.amazonaws.com`. Servers behind "
         "NAT use their gateway's address; changing addresses (home, VPN, CI) need a range. "
         "A new entry takes about a minute to apply.",
         server_errors=errors,
@@ -610,14 +610,14 @@ def _first_address(errors: Mapping[str, str]) -> tuple[str, str]:
 
 def _tcp_test(errors: Mapping[str, str]) -> str:
     host, port = _first_address(errors)
-    return f"python -c \"import socket; socket.create_connection(('{host}', {port}), 5)\""
+    return f"`python -c \"import socket; socket.create_connection(('{host}', {port}), 5)\"`"
 
 
 def _tls_test(errors: Mapping[str, str]) -> str:
     host, port = _first_address(errors)
     return (
-        'python -c "import socket, ssl; ssl.create_default_context().wrap_socket('
-        f"socket.create_connection(('{host}', {port}), 5), server_hostname='{host}')\""
+        '`python -c "import socket, ssl; ssl.create_default_context().wrap_socket('
+        f"socket.create_connection(('{host}', {port}), 5), server_hostname='{host}')\"`"
     )
 
 
@@ -668,8 +668,8 @@ def _unreachable_explanation(reason: str, errors: Mapping[str, str]) -> tuple[st
             "every host of a mongodb:// string must resolve to an address; a typo, a deleted "
             "cluster, or a name only a VPN's or private network's DNS knows fails this way.",
             "compare the host names with the connection string Atlas shows under Database > "
-            f'Connect > Drivers; test one with: python -c "import socket; '
-            f"print(socket.getaddrinfo('{host}', {port}))\"",
+            f'Connect > Drivers; test one with: `python -c "import socket; '
+            f"print(socket.getaddrinfo('{host}', {port}))\"`",
         ),
         "srv_name_as_host": (
             f"{srv_name} is the name of an Atlas cluster, not of a server: use mongodb+srv://",
@@ -992,7 +992,7 @@ def explain_operation_failure(
             why="shared and free tier clusters route connections by the SNI name and refuse "
             "clients that send none.",
             fix="connect by host name, not IP address, from a Python whose TLS library sends "
-            'SNI: python -c "import ssl; print(ssl.HAS_SNI)" must print True.',
+            'SNI: `python -c "import ssl; print(ssl.HAS_SNI)"` must print True.',
             code=exc.code,
         )
     lost_code = exc.code is None and re.match(_AUTHENTICATION_FAILED, message, re.IGNORECASE)
@@ -1108,8 +1108,8 @@ def explain_dns_failure(
             "not be looked up.",
             "dnspython reads the nameservers from /etc/resolv.conf; slim containers, Termux "
             "on Android and some sandboxes have none, or one without a nameserver line.",
-            "create /etc/resolv.conf with a nameserver line (for example: echo 'nameserver "
-            "1.1.1.1' > /etc/resolv.conf; on Termux: pkg install resolv-conf), or use the "
+            "create /etc/resolv.conf with a nameserver line (for example: `echo 'nameserver "
+            "1.1.1.1' > /etc/resolv.conf`; on Termux: `pkg install resolv-conf`), or use the "
             "standard connection string (mongodb://host1,host2,...) that Atlas shows for "
             "older drivers, which needs no SRV lookup.",
         ),
@@ -1157,7 +1157,7 @@ def _dnspython_problem(message: str) -> MissingDependencyError | None:
             "not installed in this Python.",
             why="a mongodb+srv:// address is a DNS name whose SRV record lists the cluster's "
             "hosts; pymongo looks it up with dnspython.",
-            fix=f"{sys.executable} -m pip install dnspython",
+            fix=f"`{sys.executable} -m pip install dnspython`",
             package="dnspython",
             installed_version=None,
         )
@@ -1169,8 +1169,8 @@ def _dnspython_problem(message: str) -> MissingDependencyError | None:
             why="pymongo calls dnspython's resolver with arguments that only some dnspython "
             "releases accept; a dnspython much older or newer than pymongo expects fails on "
             "the first mongodb+srv:// lookup.",
-            fix=f"{sys.executable} -m pip install --upgrade pymongo dnspython (both current "
-            "releases fit together); pip check lists other conflicts.",
+            fix=f"`{sys.executable} -m pip install --upgrade pymongo dnspython` (both current "
+            "releases fit together); `pip check` lists other conflicts.",
             package="dnspython",
             installed_version=installed,
         )
@@ -1228,8 +1228,8 @@ _URI_MISTAKES = [
         "the user name or password holds a character ('@', ':', '/', '%') that must be "
         "percent-encoded",
         "percent-encode the user name and password before putting them in the URI, e.g. "
-        'python -c "import getpass, urllib.parse; '
-        'print(urllib.parse.quote_plus(getpass.getpass()))".',
+        '`python -c "import getpass, urllib.parse; '
+        'print(urllib.parse.quote_plus(getpass.getpass()))"`.',
     ),
     (
         r"must not include a port number",

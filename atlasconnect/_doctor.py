@@ -380,7 +380,7 @@ def _unresolved_host(host: str, port: int, exc: Exception, target: _Target) -> A
                 "mongodb:// connection string cannot connect to it.",
                 fix=f"use the mongodb+srv:// connection string Atlas shows (Database > "
                 f"Connect > Drivers): mongodb+srv://USER:PASSWORD@{host}/ with no port. "
-                f"To list the hosts instead: nslookup -type=SRV _mongodb._tcp.{host}",
+                f"To list the hosts instead: `nslookup -type=SRV _mongodb._tcp.{host}`",
                 host=host,
                 reason="name_not_found",
             )
@@ -684,8 +684,8 @@ def _environment_failure(exc: Exception) -> AtlasConnectError:
         f"Checking this environment failed: {type(exc).__name__}: {exc}",
         why="the doctor cannot tell whether this Python can reach MongoDB Atlas safely.",
         fix="run `python -m atlasconnect` for the environment report, and reinstall "
-        "atlasconnect's dependencies: python -m pip install --force-reinstall pymongo "
-        "dnspython certifi.",
+        "atlasconnect's dependencies: `python -m pip install --force-reinstall pymongo "
+        "dnspython certifi`.",
     )
 
 
@@ -774,7 +774,7 @@ def _missing_extra(mechanism: str, pymongo_said: str) -> MissingDependencyError:
         f"authMechanism={mechanism} cannot log in from this Python: {pymongo_said}",
         why=f"pymongo keeps the code of {mechanism} in its optional '{extra}' extra, which "
         "is not installed here.",
-        fix=f"{sys.executable} -m pip install 'pymongo[{extra}]', or remove authMechanism "
+        fix=f"`{sys.executable} -m pip install 'pymongo[{extra}]'`, or remove authMechanism "
         "from the connection string to log in with a database user and password (SCRAM).",
         package=f"pymongo[{extra}]",
         installed_version=None,

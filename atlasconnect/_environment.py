@@ -123,7 +123,7 @@ def check_pymongo() -> None:
             f"pymongo {pymongo.__version__} is installed; atlasconnect needs {oldest} or newer.",
             why="older pymongo releases lack the async client and the TLS handling "
             "atlasconnect builds on.",
-            fix=f"{sys.executable} -m pip install --upgrade 'pymongo>={oldest},<5'",
+            fix=f"`{sys.executable} -m pip install --upgrade 'pymongo>={oldest},<5'`",
             package="pymongo",
             installed_version=pymongo.__version__,
         )
@@ -137,7 +137,7 @@ def check_sni() -> None:
             "Indication (SNI): ssl.HAS_SNI is False.",
             why="Atlas routes each connection by the host name sent in SNI; shared and free "
             "tier clusters refuse clients without it (code 8000, 'no SNI name sent').",
-            fix=OLD_PYTHON_FIX + 'python -c "import ssl; print(ssl.HAS_SNI)" must print True.',
+            fix=OLD_PYTHON_FIX + '`python -c "import ssl; print(ssl.HAS_SNI)"` must print True.',
         )
 
 
@@ -148,7 +148,7 @@ def check_openssl() -> None:
             f"This Python is linked to {ssl.OPENSSL_VERSION}, older than OpenSSL 1.0.1.",
             why="OpenSSL before 1.0.1 speaks no TLS 1.1 or 1.2, and Atlas accepts nothing older.",
             fix=OLD_PYTHON_FIX + "`openssl version` and "
-            'python -c "import ssl; print(ssl.OPENSSL_VERSION)".',
+            '`python -c "import ssl; print(ssl.OPENSSL_VERSION)"`.',
             min_tls_version=tls.LOWEST_MIN_TLS_VERSION,
             available=available_tls_versions(),
         )
@@ -165,7 +165,7 @@ def check_tls_versions(floor: ssl.TLSVersion) -> None:
             why="every connection must use the floor or newer, so no connection could be "
             "made; Atlas itself requires TLS 1.2 or newer.",
             fix=OLD_PYTHON_FIX
-            + f'python -c "import ssl; print(ssl.HAS_{floor.name})" must print True.',
+            + f'`python -c "import ssl; print(ssl.HAS_{floor.name})"` must print True.',
             min_tls_version=floor,
             available=available,
         )
@@ -189,7 +189,7 @@ def check_dnspython() -> None:
             "The connection string starts with mongodb+srv://, but dnspython cannot be imported.",
             why="a mongodb+srv:// address is a DNS name whose SRV records list the cluster's "
             "hosts; pymongo needs dnspython to look them up.",
-            fix=f"{sys.executable} -m pip install dnspython",
+            fix=f"`{sys.executable} -m pip install dnspython`",
             package="dnspython",
             installed_version=None,
         ) from None

@@ -312,8 +312,8 @@ def _hook_missing(what: str) -> MissingDependencyError:
         "atlasconnect enforces its TLS floor.",
         why="atlasconnect refuses to connect rather than connect without the TLS floor "
         "it promises.",
-        fix=f"install a pymongo release atlasconnect supports: {sys.executable} -m pip install "
-        "'pymongo>=4.13,<5', and report this pymongo version to atlasconnect's issue tracker.",
+        fix=f"install a pymongo release atlasconnect supports: `{sys.executable} -m pip install "
+        "'pymongo>=4.13,<5'`, and report this pymongo version to atlasconnect's issue tracker.",
         package="pymongo",
         installed_version=pymongo.__version__,
     )

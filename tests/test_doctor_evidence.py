@@ -22,8 +22,15 @@ from test_doctor import SCHEMA, doctor, doctor_json
 from atlasconnect import _certificate as certificate
 from atlasconnect import _cli as cli
 from atlasconnect import _doctor as doctor_module
+from atlasconnect import _render as render
 
 DOCS = Path(__file__).parent.parent / "docs"
+
+
+def verdict_why(text: str) -> str:
+    """The verdict's "Why it matters" paragraph, its lines joined."""
+    words = " ".join(text[text.index("\nVerdict:") :].split())
+    return words[words.index("Why it matters:") : words.index("How to fix it:")]
 
 
 def tls_layer(document: dict[str, Any]) -> dict[str, Any]:
@@ -54,9 +61,10 @@ def test_untrusted_proxy_ca_is_shown_and_named(proxied_uri: ProxiedUri, ca_file:
     assert "clock" not in details  # the dates are not the problem here
     assert details["verified"] is False
 
-    text = doctor(uri).stdout
-    assert "O=Zscaler Inc." in text
-    assert "looks like Zscaler, a TLS-inspecting proxy" in text
+    why = verdict_why(doctor(uri).stdout)
+    assert "presented a certificate issued by OU=" in why
+    assert "O=Zscaler Inc." in why
+    assert "That issuer looks like Zscaler, a TLS-inspecting proxy" in why
 
 
 def test_expired_certificate_shows_the_clock_next_to_its_dates(
@@ -78,12 +86,15 @@ def test_expired_certificate_shows_the_clock_next_to_its_dates(
     assert before <= clock <= after
 
 
-def test_expired_certificate_text_puts_clock_beside_dates(
+def test_expired_certificate_verdict_puts_clock_beside_dates(
     proxied_uri: ProxiedUri, expired_leaf: trustme.LeafCert, ca_file: str
 ) -> None:
-    text = doctor(proxied_uri(server_context(expired_leaf), tlsCAFile=ca_file)).stdout
-    (dates,) = [line for line in text.splitlines() if line.lstrip().startswith("valid from")]
-    assert re.search(r"valid from \S+Z to \S+Z; this machine's clock: \S+Z \(EXPIRED\)", dates)
+    why = verdict_why(doctor(proxied_uri(server_context(expired_leaf), tlsCAFile=ca_file)).stdout)
+    assert re.search(
+        r"It is valid from \S+Z to \S+Z, and this machine's clock reads \S+Z, after them: "
+        r"the certificate is expired by this clock\.",
+        why,
+    )
 
 
 def test_host_name_mismatch_shows_the_names_the_certificate_covers(
@@ -97,9 +108,10 @@ def test_host_name_mismatch_shows_the_names_the_certificate_covers(
     assert details["presented_certificate"]["names"] == ["DNS:shard-00-00.elsewhere.example.test"]
     assert details["presented_certificate"]["validity"] == "valid"
     assert "clock" not in details
-    text = doctor(uri).stdout
+    why = verdict_why(doctor(uri).stdout)
     assert (
-        "host names it covers: DNS:shard-00-00.elsewhere.example.test; SNI sent: localhost" in text
+        "It covers DNS:shard-00-00.elsewhere.example.test; the name asked for (SNI) was "
+        "localhost." in why
     )
 
 
@@ -110,16 +122,18 @@ def test_without_cryptography_the_fingerprint_and_the_extra_are_shown(
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "cryptography", None)  # import raises ImportError
     report = doctor_module.run(proxied_uri(server_context(expired_leaf), tlsCAFile=ca_file))
-    jsonschema.validate(json.loads(json.dumps(cli._document(report), default=str)), SCHEMA)
+    document = cli._document(report, cli._exit_status(report.error))
+    jsonschema.validate(json.loads(json.dumps(document, default=str)), SCHEMA)
     (layer,) = [layer for layer in report.hosts[0].layers if layer.name == "tls"]
     shown = layer.details["presented_certificate"]
     assert shown["decoded"] is False
     assert shown["sha256"] == hashlib.sha256(der_of(expired_leaf)).hexdigest()
     assert shown["issuer"] is None
     assert "clock" in layer.details  # from OpenSSL's verify code, without decoding
-    lines = cli._evidence(layer)
-    assert shown["sha256"] in lines[0]
-    assert certificate.DOCTOR_EXTRA in lines[0]
+    sentences = render.tls_evidence(report)
+    assert shown["sha256"] in sentences[0]
+    assert f"`python -m pip install '{certificate.DOCTOR_EXTRA}'`" in sentences[0]
+    assert sentences[1] == f"This machine's clock reads {layer.details['clock']}."
 
 
 # Issuers of the certificates public clusters present: none is an interceptor.

@@ -28,8 +28,13 @@ from atlasconnect import _exceptions as exceptions
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads(resources.files("atlasconnect").joinpath("doctor-schema.json").read_text())
-# The two statuses that are no failure family: all is well, and argparse's usage error.
-NOT_FAMILIES = [(cli.EXIT_OK, "healthy"), (cli.EXIT_USAGE, "usage")]
+# The doctor's statuses that are no failure family: all is well, argparse's usage
+# error, and no connection string to check.
+NOT_FAMILIES = [
+    (cli.EXIT_OK, "healthy"),
+    (cli.EXIT_USAGE, "usage"),
+    (cli.EXIT_NOTHING_CHECKED, "nothing_checked"),
+]
 
 # One entry of a table's "errors" column: a class, optionally "with reason ``a`` or ``b``".
 TABLE_ENTRY = re.compile(
@@ -171,6 +176,7 @@ def test_the_schema_lists_every_family_and_no_other() -> None:
     assert error["exit_code"]["enum"] == [family.exit_status for family in Family]
     assert SCHEMA["properties"]["exit_code"]["enum"] == [
         cli.EXIT_OK,
+        cli.EXIT_NOTHING_CHECKED,
         *(family.exit_status for family in Family),
     ]
 
@@ -209,5 +215,5 @@ def test_the_readme_sentence_is_the_families() -> None:
     expected.sort(key=lambda item: item[0])
     assert [status for status, _ in said] == [status for status, _ in expected]
     for (status, words), (_, family) in zip(said, expected, strict=True):
-        name = family if isinstance(family, str) else family.value.replace("_", " ")
+        name = (family if isinstance(family, str) else family.value).replace("_", " ")
         assert words.startswith(name), f"README.rst says {status} is {words!r}, not {name!r}"

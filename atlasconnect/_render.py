@@ -1,0 +1,413 @@
+"""Text for a terminal: the doctor's report and ``explain``'s explanation, as lines.
+
+One idea: what atlasconnect tells a person is wrapped to the terminal's width
+with a hanging indent, and every command in it stands whole on a line of its
+own, so that it can be copied. A command is what a ``why`` or ``fix`` text
+writes between two backquote characters, as in the fix "check the clock:
+`date -u`": the one convention those texts follow (:data:`COMMAND`). A
+command wider than the terminal stays whole: a broken command is worse than a
+long line.
+
+The width is :func:`shutil.get_terminal_size`'s (so ``COLUMNS`` sets it);
+colour only on a terminal, and never with ``NO_COLOR`` set (to any value) or
+``TERM=dumb``. Nothing here writes: :mod:`atlasconnect._cli` prints the lines.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import textwrap
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+import certifi
+
+from . import _certificate as certificate
+from . import _doctor as doctor
+from ._exceptions import AtlasConnectError, family_of, fix_for
+
+COMMAND = re.compile(r"`([^`\n]+)`")
+"""A command in a ``why`` or ``fix`` text: between backquotes, on one line."""
+
+MIN_WIDTH = 40
+"""Narrower terminals get this width: below it, no layout is readable."""
+
+INDENT = "  "
+"""The hanging indent of a block's continuation lines."""
+COMMAND_INDENT = "    "
+"""A command's own line: further in than the text around it."""
+_ROOM = 30
+"""The fewest columns a layer's summary needs beside its labels; with less, it goes under them."""
+
+_TAGS: dict[str, tuple[str, str]] = {
+    "ok": ("  ok", "32"),
+    "failed": ("FAIL", "31"),
+    "skipped": ("skip", "33"),
+}
+TAG_WIDTH = len("[FAIL] ")
+LABELS = {
+    "environment": "environment",
+    "connection_string": "URI",
+    "dns": "DNS",
+    "tcp": "TCP",
+    "tls": "TLS",
+    "hello": "hello",
+    "authentication": "login",
+    "ping": "ping",
+}
+LABEL_WIDTH = max(map(len, LABELS.values()))
+_DETAIL_INDENT = " " * (TAG_WIDTH + 2)
+_BOLD, _RED = "1", "31"
+
+
+@dataclass(frozen=True)
+class Style:
+    """How wide the output may be, and whether it may have colour."""
+
+    width: int = 80
+    color: bool = False
+
+    def paint(self, text: str, code: str) -> str:
+        """``text`` in an ANSI colour or weight (SGR ``code``), when colour is on."""
+        return f"\033[{code}m{text}\033[0m" if self.color and text else text
+
+
+def style_for(stream: TextIO) -> Style:
+    """The style for ``stream``: the terminal's width, colour only on a terminal that wants it."""
+    return Style(terminal_width(), wants_color(stream))
+
+
+def terminal_width() -> int:
+    return max(MIN_WIDTH, shutil.get_terminal_size().columns)
+
+
+def wants_color(stream: TextIO) -> bool:
+    """Colour on a terminal only, and never with ``NO_COLOR`` (any value) or ``TERM=dumb``."""
+    isatty = getattr(stream, "isatty", None)
+    on_terminal = bool(isatty is not None and isatty())
+    return on_terminal and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+# Blocks: wrapped text with its commands on lines of their own.
+
+
+def block(
+    text: str,
+    style: Style,
+    *,
+    first: str = "",
+    indent: str = INDENT,
+    commands: bool = True,
+) -> list[str]:
+    """``text`` wrapped: its first line after ``first``, the others after ``indent``.
+
+    With ``commands``, each command (:data:`COMMAND`) gets a line of its own
+    after ``indent`` and :data:`COMMAND_INDENT`, whole, without its backquotes
+    (see :func:`_pieces` for the punctuation around it). Without, backquotes
+    are text like any other (a pasted message is not atlasconnect's to
+    interpret).
+    """
+    pieces = _pieces(text) if commands else [text]
+    lines: list[str] = []
+    prefix = first
+    for index, piece in enumerate(pieces):
+        if index % 2:  # a command
+            if prefix.strip():
+                lines.append(prefix.rstrip())
+            lines.append(indent + COMMAND_INDENT + style.paint(piece, _BOLD))
+            prefix = indent
+        elif piece:
+            lines.extend(_wrap(piece, style.width, prefix, indent))
+            prefix = indent
+    if prefix.strip():  # a label whose text was empty
+        lines.append(prefix.rstrip())
+    return lines
+
+
+def _pieces(text: str) -> list[str]:
+    """Prose and commands, alternately (a command at every odd index), tidied.
+
+    The command's own line sets it apart: an opening parenthesis just before
+    it, and the punctuation just after it, are dropped.
+    """
+    pieces = COMMAND.split(text)
+    for index in range(1, len(pieces), 2):
+        before = pieces[index - 1].rstrip()
+        pieces[index - 1] = before[:-1].rstrip() if before.endswith("(") else before
+        pieces[index] = pieces[index].strip()
+        pieces[index + 1] = pieces[index + 1].lstrip(_AFTER_COMMAND)
+    return [piece.strip() for piece in pieces]
+
+
+_AFTER_COMMAND = " \t\n.,;:)"
+
+
+def _wrap(text: str, width: int, first: str, indent: str) -> list[str]:
+    """Lines of ``text``; a word is broken only when no line could hold it whole.
+
+    A first word that fits a continuation line but not beside ``first`` puts
+    ``first`` on a line of its own.
+    """
+    lines = []
+    first_word = text.split(maxsplit=1)[0] if text.strip() else ""
+    if len(first) + len(first_word) > width >= len(indent) + len(first_word) and first.strip():
+        lines.append(first.rstrip())
+        first = indent
+    wrapper = _Wrapper(
+        width=width, initial_indent=first, subsequent_indent=indent, break_on_hyphens=False
+    )
+    return lines + (wrapper.wrap(text) or [first.rstrip()])
+
+
+class _Wrapper(textwrap.TextWrapper):
+    """textwrap's wrapper, but a word the next line can hold whole goes there unbroken,
+    and a word no line can hold (a long URI, a path) breaks after a separator if it can.
+    """
+
+    def _handle_long_word(
+        self, reversed_chunks: list[str], cur_line: list[str], cur_len: int, width: int
+    ) -> None:
+        word = reversed_chunks[-1]
+        whole_line = self.width - len(self.subsequent_indent)
+        if cur_line and len(word) <= whole_line:
+            return  # this line ends here; the next one starts with the word
+        space_left = max(width - cur_len, 1)
+        separator = max(word.rfind(mark, 0, space_left) for mark in _BREAK_AFTER)
+        end = separator + 1 if separator > 0 else space_left
+        cur_line.append(word[:end])
+        reversed_chunks[-1] = word[end:]
+
+
+_BREAK_AFTER = "&?/,;"
+"""Where a word too long for any line breaks best: a URI's options, a path's parts."""
+
+
+# The explanation of one error: explain's output, and the end of the doctor's verdict.
+
+
+def headline(error: AtlasConnectError) -> str:
+    """``ClassName (family, exit status N)``."""
+    family = family_of(error)
+    return f"{type(error).__name__} ({family.value}, exit status {family.exit_status})"
+
+
+def explanation(
+    error: AtlasConnectError,
+    style: Style,
+    *,
+    show_found: bool = True,
+    evidence: Iterable[str] = (),
+) -> list[str]:
+    """What was found (unless already shown), why it matters and how to fix it, indented.
+
+    The fix is the command line's (settings as connection-string options).
+    ``evidence``: sentences that make the why concrete (what the doctor saw).
+    """
+    lines = block(error.found, style, first=INDENT, commands=False) if show_found else []
+    why = " ".join([error.why, *evidence])
+    lines += block(why, style, first=f"{INDENT}Why it matters: ", indent=INDENT * 2)
+    fix = fix_for(error, "cli")
+    lines += block(fix, style, first=f"{INDENT}How to fix it: ", indent=INDENT * 2)
+    return lines
+
+
+def error_details(error: AtlasConnectError, style: Style) -> list[str]:
+    """The error's other attributes (reason, what each server said...), for ``-v``."""
+    shown = {
+        name: value
+        for name, value in vars(error).items()
+        if not name.startswith("_") and name not in ("found", "why", "fix") and value
+    }
+    return _details(shown, style, INDENT)
+
+
+# The doctor.
+
+
+def layer_line(
+    host: str | None, layer: doctor.Layer, style: Style, host_width: int, *, verbose: bool
+) -> list[str]:
+    """One check: ``[  ok] TLS          host:port  TLS 1.3, verified against certifi``.
+
+    The host column of per-host checks starts where global checks' summaries
+    do, and is ``host_width`` wide, so that every column lines up. When the
+    summary has too little room beside the host (or a word of it, a path, would
+    not fit whole there), it goes under the host. ``verbose`` adds every detail
+    and the time the check took, one per line beneath.
+    """
+    text, color = _TAGS.get(layer.status, (layer.status, "0"))
+    label = LABELS.get(layer.name, layer.name)
+    first = f"[{text}] {label:<{LABEL_WIDTH}}  "
+    column = " " * len(first)
+    if host is not None:
+        first += f"{host:<{host_width}}  "
+    said = summary(layer)
+    room = style.width - len(first)
+    # A global check's summary is already at the host column: under it is the same place.
+    beside = host is None or room >= max([_ROOM, *map(len, said.split())])
+    lines = [] if beside else [first.rstrip()]
+    lines += block(
+        said,
+        style,
+        first=first if beside else column,
+        indent=" " * len(first) if beside else column,
+        commands=False,
+    )
+    lines[0] = lines[0].replace(f"[{text}]", f"[{style.paint(text, color)}]", 1)
+    if verbose:
+        took = {"took": f"{layer.seconds * 1000:.1f} ms"}
+        lines += _details({**layer.details, **took}, style, _DETAIL_INDENT)
+    return lines
+
+
+def summary(layer: doctor.Layer) -> str:
+    """What a layer found, in a few words; its details are under ``-v`` and in ``--json``."""
+    if layer.error is not None:
+        return f"{type(layer.error).__name__}: {layer.error.found}"
+    d = layer.details
+    match layer.name:
+        case "environment":
+            return (
+                f"Python {_words(d.get('python'), 1)}, {_words(d.get('openssl'), 2)}, "
+                f"{_before_parenthesis(d.get('tls_floor'))} floor, "
+                f"CAs from {_ca_name(_before_parenthesis(d.get('ca_bundle')))}"
+            )
+        case "connection_string":
+            return str(d.get("uri"))
+        case "dns" if "addresses" in d:
+            return "; ".join(f"{h} -> {', '.join(found)}" for h, found in d["addresses"].items())
+        case "dns" if "srv_name" in d:
+            targets = d.get("targets", [])
+            txt = d.get("txt") or "none"
+            return f"{len(targets)} hosts from SRV {d['srv_name']}; TXT {txt}"
+        case "tcp":
+            return f"connected to {d.get('peer')}"
+        case "tls":
+            version = str(d.get("version", "")).replace("TLSv", "TLS ")
+            return f"{version}, verified against {_ca_name(d.get('ca_file'))}"
+        case "hello":
+            replica_set = f" of replica set {d['replica_set']}" if d.get("replica_set") else ""
+            return f"{d.get('role')}{replica_set}, wire version {d.get('max_wire_version')}"
+        case "authentication":
+            return f"user {d.get('user')}, authSource {d.get('auth_source')}"
+        case "ping":
+            round_trip = float(d.get("round_trip_seconds") or 0) * 1000
+            return f"MongoDB {d.get('server_version')}, round trip {round_trip:.1f} ms"
+    return ", ".join(f"{key} {value}" for key, value in d.items())
+
+
+def _words(value: Any, count: int) -> str:
+    """The first ``count`` words: "OpenSSL 3.0.19", without its build date."""
+    return " ".join(str(value).split()[:count])
+
+
+def _before_parenthesis(value: Any) -> str:
+    return str(value).split(" (", 1)[0]
+
+
+def _ca_name(path: Any) -> str:
+    """``certifi`` for certifi's bundle (the usual case, and a long path), else the path."""
+    return "certifi" if path == certifi.where() else str(path)
+
+
+def _details(details: Mapping[str, Any], style: Style, indent: str) -> list[str]:
+    """``key: value`` lines, nested mappings flattened to ``outer.inner``."""
+    lines = []
+    for key, value in _flattened(details):
+        lines += block(
+            _shown(value), style, first=f"{indent}{key}: ", indent=indent + INDENT, commands=False
+        )
+    return lines
+
+
+def _flattened(details: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    items: list[tuple[str, Any]] = []
+    for key, value in details.items():
+        if isinstance(value, Mapping) and value:
+            items += _flattened(value, f"{prefix}{key}.")
+        else:
+            items.append((f"{prefix}{key}", value))
+    return items
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ", ".join(map(_shown, value)) or "none"
+    if isinstance(value, Mapping):
+        return "none"
+    return "none" if value is None else str(value)
+
+
+def verdict(report: doctor.Report, style: Style, *, nothing_checked: bool) -> list[str]:
+    """The verdict: healthy, nothing checked, or the failure's why and fix.
+
+    The failure's ``found`` is shown only when no FAIL line said it already
+    (the hosts judged together say more than each host's line).
+    """
+    error = report.error
+    if error is None and nothing_checked:
+        return block(
+            "Verdict: nothing checked beyond this machine. Give the connection string as the "
+            "argument or in MONGODB_URI to check the cluster.",
+            style,
+        )
+    if error is None:
+        return block(f"Verdict: healthy. {report.summary}", style)
+    said = {layer.error.found for layer in _all_layers(report) if layer.error is not None}
+    head = f"Verdict: {style.paint(headline(error), _RED)}"
+    evidence = tls_evidence(report)
+    return [head, *explanation(error, style, show_found=error.found not in said, evidence=evidence)]
+
+
+def _all_layers(report: doctor.Report) -> list[doctor.Layer]:
+    return [*report.layers, *(layer for host in report.hosts for layer in host.layers)]
+
+
+_VALIDITY = {
+    "valid": "within those dates",
+    "expired": "after them: the certificate is expired by this clock",
+    "not_yet_valid": "before them: the certificate is not yet valid by this clock",
+}
+
+
+def tls_evidence(report: doctor.Report) -> list[str]:
+    """What the first failed TLS layer saw of the presented certificate, as sentences."""
+    for host in report.hosts:
+        for layer in host.layers:
+            if layer.name == "tls" and "presented_certificate" in layer.details:
+                return _evidence(host.address, layer.details)
+    return []
+
+
+def _evidence(address: str, details: Mapping[str, Any]) -> list[str]:
+    shown = details["presented_certificate"]
+    clock = details.get("clock")
+    if shown is None:
+        return [
+            f"The certificate {address} presented could not be read: a second connection failed."
+        ]
+    if not shown["decoded"]:
+        return [
+            f"Here, {address} presented a certificate with SHA-256 {shown['sha256']}; to see its "
+            f"issuer, dates and host names: `python -m pip install '{certificate.DOCTOR_EXTRA}'`",
+            *([f"This machine's clock reads {clock}."] if clock else []),
+        ]
+    issuer = str(shown["issuer"]).rstrip(".")
+    sentences = [f"Here, {address} presented a certificate issued by {issuer}."]
+    if shown["likely_interceptor"]:
+        sentences.append(
+            f"That issuer looks like {shown['likely_interceptor']}, a TLS-inspecting proxy or "
+            "antivirus: it decrypts this machine's TLS traffic and re-signs it with its own CA."
+        )
+    if clock:
+        sentences.append(
+            f"It is valid from {shown['not_before']} to {shown['not_after']}, and this "
+            f"machine's clock reads {clock}, {_VALIDITY[shown['validity']]}."
+        )
+    if "mismatch" in str(details.get("verify_message")).lower():
+        names = ", ".join(shown["names"]) or "none (no subjectAltName)"
+        sentences.append(f"It covers {names}; the name asked for (SNI) was {details.get('sni')}.")
+    return sentences

@@ -1,0 +1,416 @@
+"""The text people read: ``atlasconnect doctor`` and ``explain`` on a terminal and in a pipe.
+
+Widths are checked the way a terminal shows them: no line wider than the
+terminal, except a command, which must stand whole on a line of its own. The
+doctor runs against the loopback fixtures; ``explain`` over every real error
+text. The waiting line and colour are checked on a real pseudo-terminal.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import select
+import struct
+import subprocess
+import sys
+import termios
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote_plus
+
+import certifi
+import jsonschema
+import pytest
+import trustme
+from conftest import PASSWORD
+from hypothesis import given
+from hypothesis import strategies as st
+from servers import MongoServer, ProxiedUri, SilentServer, SrvClusterFactory, server_context
+from test_doctor import SCHEMA
+from test_explain_cli import EXPLAINED, traceback_of
+from test_real_errors import RECORDS
+
+from atlasconnect import __version__
+from atlasconnect import _cli as cli
+from atlasconnect import _render as render
+from atlasconnect._exceptions import AtlasConnectError
+from atlasconnect._pasted import explain_text
+
+WIDTH = 80
+ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def commands_of(*errors: AtlasConnectError | None) -> set[str]:
+    """The commands the texts of ``errors`` delimit, as they must appear: whole."""
+    return {
+        command.strip()
+        for error in errors
+        if error is not None
+        for command in render.COMMAND.findall(f"{error.why} {error.fix}")
+    }
+
+
+def assert_fits(output: str, commands: set[str], width: int = WIDTH) -> None:
+    """No line wider than ``width`` but a command's own; every command whole on its line."""
+    lines = ESCAPE.sub("", output).splitlines()
+    for line in lines:
+        assert len(line) <= width or line.strip() in commands, f"{len(line)} columns: {line!r}"
+    stripped = {line.strip() for line in lines}
+    for command in commands:
+        assert command in stripped, f"the command is not whole on a line of its own: {command!r}"
+
+
+# block(): the layout rule itself, on any text.
+
+WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456789", min_size=1, max_size=30)
+COMMAND_TEXT = st.text(
+    alphabet=st.characters(blacklist_characters="`\n\r", blacklist_categories=["Cs", "Cc"]),
+    min_size=1,
+    max_size=150,
+).filter(lambda text: text.strip() != "")
+
+
+@given(
+    pieces=st.lists(st.tuples(st.lists(WORD, max_size=25), COMMAND_TEXT), max_size=4),
+    tail=st.lists(WORD, max_size=25),
+    width=st.integers(min_value=render.MIN_WIDTH, max_value=160),
+)
+def test_a_block_fits_its_width_and_keeps_commands_whole(
+    pieces: list[tuple[list[str], str]], tail: list[str], width: int
+) -> None:
+    text = "".join(f"{' '.join(words)} `{command}` " for words, command in pieces)
+    text += " ".join(tail)
+    style = render.Style(width=width)
+    indent = "    "
+    lines = render.block(text, style, first="  How to fix it: ", indent=indent)
+    commands = [command.strip() for _, command in pieces]
+    assert_fits("\n".join(lines), set(commands), width)
+    on_their_own = [line for line in lines if line.startswith(indent + render.COMMAND_INDENT)]
+    assert [line.strip() for line in on_their_own] == commands  # whole, and in order
+    prose = [line for line in lines if line not in on_their_own]
+    said = " ".join(" ".join(prose).split()).removeprefix("How to fix it:").split()
+    assert said == [word for words, _ in pieces for word in words] + tail
+
+
+# explain: every real error text, bare and as a traceback, with and without -v.
+
+
+@pytest.mark.parametrize("verbose", [False, True], ids=["plain", "verbose"])
+@pytest.mark.parametrize("record", RECORDS, ids=[record["id"] for record in RECORDS])
+def test_explain_fits_80_columns_and_keeps_commands_whole(
+    record: dict[str, Any],
+    verbose: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(WIDTH))
+    for text in (record["text"], traceback_of(record)):
+        cli.main(["explain", text, *(["-v"] if verbose else [])])
+        assert_fits(capsys.readouterr().out, commands_of(explain_text(text)))
+
+
+# Commands the user must run are delimited in the texts, so the renderer finds them.
+SHELL_WORDS = re.compile(
+    r"pip install|pip check|python -c|python -m|nslookup|curl |openssl version|date -u|timedatectl"
+)
+
+
+@pytest.mark.parametrize("record", EXPLAINED, ids=[record["id"] for record in EXPLAINED])
+def test_every_command_in_a_fix_is_delimited(record: dict[str, Any]) -> None:
+    error = explain_text(traceback_of(record))
+    assert error is not None
+    for text in (error.why, error.fix):
+        outside = render.COMMAND.sub("", text)
+        assert not SHELL_WORDS.search(outside), f"a command outside backquotes: {text!r}"
+
+
+# The doctor, in-process against the loopback servers.
+
+Doctor = Callable[..., tuple[int, str]]
+
+
+@pytest.fixture
+def run_doctor(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Doctor:
+    monkeypatch.setenv("COLUMNS", str(WIDTH))
+
+    def run(*argv: str) -> tuple[int, str]:
+        status = cli.main(["doctor", *argv, "--timeout", "2"])
+        out = capsys.readouterr().out
+        assert PASSWORD not in out
+        assert quote_plus(PASSWORD) not in out
+        return status, out
+
+    return run
+
+
+def doctor_commands(uri: str) -> set[str]:
+    """The commands of every error a doctor run on ``uri`` can show."""
+    from atlasconnect import _doctor as doctor
+
+    report = doctor.run(uri, timeout=2)
+    layers = [*report.layers, *(layer for host in report.hosts for layer in host.layers)]
+    found = commands_of(report.error, *(layer.error for layer in layers))
+    return found | {
+        c.strip() for c in render.COMMAND.findall(" ".join(render.tls_evidence(report)))
+    }
+
+
+@pytest.fixture
+def failing_uris(
+    mongo: MongoServer,
+    ca_file: str,
+    other_ca_file: str,
+    proxied_uri: ProxiedUri,
+    expired_leaf: trustme.LeafCert,
+    ca: trustme.CA,
+) -> dict[str, str]:
+    mismatched = ca.issue_cert("shard-00-00.elsewhere.example.test")
+    return {
+        "healthy": mongo.uri(tlsCAFile=ca_file),
+        "untrusted": mongo.uri(tlsCAFile=other_ca_file),
+        "wrong password": mongo.uri(tlsCAFile=ca_file).replace(quote_plus(PASSWORD), "wrong"),
+        "expired": proxied_uri(server_context(expired_leaf), tlsCAFile=ca_file),
+        "host name mismatch": proxied_uri(server_context(mismatched), tlsCAFile=ca_file),
+        "unknown option": "mongodb://app:pw@localhost/?bogusOption=1",
+        "does not resolve": "mongodb://nothere.invalid:27017/",
+    }
+
+
+def test_doctor_fits_80_columns_and_keeps_commands_whole(
+    failing_uris: dict[str, str], run_doctor: Doctor
+) -> None:
+    for uri in failing_uris.values():
+        commands = doctor_commands(uri)
+        for verbose in ([], ["-v"]):
+            _, out = run_doctor(uri, *verbose)
+            assert_fits(out, commands)
+
+
+def test_doctor_on_an_srv_cluster_fits_80_columns(
+    srv_cluster: SrvClusterFactory, ca_file: str, run_doctor: Doctor
+) -> None:
+    cluster = srv_cluster(name="cluster0.example.test")  # its hosts: the test certificate's
+    uri = cluster.uri(tlsCAFile=ca_file)
+    for verbose in ([], ["-v"]):
+        status, out = run_doctor(uri, *verbose)
+        assert status == cli.EXIT_OK, out
+        assert_fits(out, set())
+
+
+def test_columns_line_up_across_global_and_per_host_checks(
+    failing_uris: dict[str, str], run_doctor: Doctor
+) -> None:
+    _, out = run_doctor(failing_uris["healthy"])
+    lines = out.splitlines()
+    environment = next(line for line in lines if line.startswith("[  ok] environment "))
+    summary_column = len(environment) - len(environment[len("[  ok] environment") :].lstrip())
+    per_host = re.compile(r"\[[ a-zA-Z]+\] (TCP|TLS|hello|login|ping) +(localhost:\d+) *(\S?)")
+    beside, under = set(), set()
+    for number, line in enumerate(lines):
+        match = per_host.match(line)
+        if match is None:
+            continue
+        assert match.start(2) == summary_column, line  # hosts where global summaries are
+        if match.group(3):
+            beside.add(match.start(3))
+        else:  # no room beside the host: the summary goes under it
+            following = lines[number + 1]
+            under.add(len(following) - len(following.lstrip()))
+    assert len(beside) + len(under) >= 1
+    assert len(beside) <= 1, lines  # the summaries beside the hosts line up
+    assert under <= {summary_column}, lines
+
+
+def test_the_verdict_adds_why_and_fix_instead_of_repeating_the_failure(
+    failing_uris: dict[str, str], run_doctor: Doctor
+) -> None:
+    status, out = run_doctor(failing_uris["wrong password"])
+    assert status == 17
+    words = " ".join(out.split())
+    verdict = words[words.index("Verdict:") :]
+    assert "The server refused the login of user" in words
+    assert "The server refused" not in verdict
+    assert "Why it matters: Atlas checks a database user" in verdict
+    assert "How to fix it: check that the user" in verdict
+
+
+def test_the_verdict_gives_the_found_text_when_no_failure_line_did(
+    srv_cluster: SrvClusterFactory, ca_file: str, run_doctor: Doctor
+) -> None:
+    import ssl
+
+    cluster = srv_cluster(
+        name="cluster0.abcde.mongodb.net",
+        sni_callback=lambda name: ssl.ALERT_DESCRIPTION_INTERNAL_ERROR,
+    )
+    status, out = run_doctor(cluster.uri(tlsCAFile=ca_file))
+    assert status == 13
+    verdict = " ".join(out[out.index("Verdict:") :].split())
+    assert "Every host of the Atlas cluster" in verdict  # the hosts judged together
+    assert "`" not in out  # commands are shown without their delimiters
+    assert_fits(out, {"curl https://checkip.amazonaws.com"})
+
+
+# No connection string: the environment only, and a status that says so.
+
+
+@pytest.mark.parametrize(
+    ("argv", "environment"),
+    [([], {}), ([""], {}), ([], {"MONGODB_URI": ""}), ([""], {"MONGODB_URI": ""})],
+    ids=["unset", "empty argument", "empty variable", "both empty"],
+)
+def test_no_connection_string_is_nothing_checked_not_healthy(
+    argv: list[str],
+    environment: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.delenv("MONGODB_URI", raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert cli.main(["doctor", *argv]) == cli.EXIT_NOTHING_CHECKED
+    out = capsys.readouterr().out
+    assert "healthy" not in out
+    assert "Verdict: nothing checked" in out
+    assert any(line.startswith("[  ok] environment ") for line in out.splitlines())
+    assert cli.main(["doctor", *argv, "--json"]) == cli.EXIT_NOTHING_CHECKED
+    document = json.loads(capsys.readouterr().out)
+    jsonschema.validate(document, SCHEMA)
+    assert document["exit_code"] == cli.EXIT_NOTHING_CHECKED
+    assert document["healthy"] is False
+
+
+def test_nothing_checked_is_none_of_the_other_statuses() -> None:
+    from atlasconnect import Family
+
+    others = {cli.EXIT_OK, cli.EXIT_USAGE, cli.EXIT_UNRECOGNISED}
+    others |= {family.exit_status for family in Family}
+    assert cli.EXIT_NOTHING_CHECKED not in others
+
+
+def test_header_reads_as_a_sentence(failing_uris: dict[str, str], run_doctor: Doctor) -> None:
+    for uri in ("", failing_uris["healthy"]):
+        _, out = run_doctor(uri)
+        header = out.split("\n[", 1)[0]
+        sentence = " ".join(header.split())
+        assert sentence.startswith(f"atlasconnect {__version__} doctor: ")
+        assert sentence.endswith(".")
+
+
+def test_help_names_seconds_and_the_environment_report(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["--help"], ["doctor", "--help"]):
+        with pytest.raises(SystemExit):
+            cli.main(argv)
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--timeout SECONDS" in out
+    assert "Without a command, print the environment report" in out
+
+
+# On a real terminal: the waiting line and colour.
+
+
+def on_terminal(argv: list[str], env: dict[str, str], columns: int = WIDTH) -> tuple[int, str]:
+    """Run ``atlasconnect *argv`` with a pseudo-terminal ``columns`` wide as its output."""
+    controller, terminal = os.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "NO_COLOR")} | env
+    child = subprocess.Popen(
+        [sys.executable, "-m", "atlasconnect", *argv],
+        stdin=subprocess.DEVNULL,
+        stdout=terminal,
+        stderr=terminal,
+        env=env,
+    )
+    os.close(terminal)
+    output = b""
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline:
+            if select.select([controller], [], [], 0.1)[0]:
+                try:
+                    chunk = os.read(controller, 4096)
+                except OSError:  # EIO: the child closed the terminal
+                    break
+                if not chunk:
+                    break
+                output += chunk
+    finally:
+        os.close(controller)
+        status = child.wait(timeout=60)
+    return status, output.decode()
+
+
+def screen(output: str) -> list[str]:
+    """What a terminal shows at the end: carriage returns, cursor up, erase below, text."""
+    rows, row, col = [""], 0, 0
+    for match in re.finditer(r"\x1b\[(\d*)([A-Za-z])|(\r)|(\n)|([^\x1b\r\n]+)", output):
+        count, code, carriage_return, newline, text = match.groups()
+        if code == "A":
+            row -= int(count or 1)
+        elif code == "J":
+            rows[row] = rows[row][:col]
+            del rows[row + 1 :]
+        elif code == "K":
+            rows[row] = rows[row][:col]
+        elif carriage_return:
+            col = 0
+        elif newline:
+            row += 1
+            rows.extend([""] * (row + 1 - len(rows)))
+        elif text:
+            line = rows[row].ljust(col)
+            rows[row] = line[:col] + text + line[col + len(text) :]
+            col += len(text)
+    return rows
+
+
+def test_waiting_line_is_updated_in_place_from_1_s_and_absent_from_a_pipe(
+    ca_file: str,
+) -> None:
+    """A server that accepts TCP and never answers TLS: the handshake waits its timeout."""
+    with SilentServer() as silent:
+        argv = ["doctor", f"mongodb://127.0.0.1:{silent.port}/", "--timeout", "1.4"]
+        status, output = on_terminal(argv, {"TERM": "xterm"})
+        waiting = f"... waiting for 127.0.0.1:{silent.port} TLS handshake: 1 s of at most 1.4 s"
+        assert waiting in output  # shown from 1 s, not 2
+        shown = screen(output)
+        assert not any("waiting" in line for line in shown), shown  # erased once done
+        assert any(line.startswith("[FAIL] TLS ") for line in shown)
+        commands = set(re.findall(r"\x1b\[1m(.*?)\x1b\[0m", output))  # commands are bold
+        assert commands
+        assert_fits("\n".join(shown), commands)
+        piped = subprocess.run(
+            [sys.executable, "-m", "atlasconnect", *argv], capture_output=True, text=True
+        )
+    assert status == piped.returncode == 16
+    assert "waiting" not in piped.stdout
+    assert "\x1b" not in piped.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "colour"),
+    [
+        ({"TERM": "xterm"}, True),
+        ({"TERM": "xterm", "NO_COLOR": ""}, False),  # set, to any value: even empty
+        ({"TERM": "xterm", "NO_COLOR": "1"}, False),
+        ({"TERM": "dumb"}, False),
+    ],
+    ids=["terminal", "NO_COLOR empty", "NO_COLOR=1", "TERM=dumb"],
+)
+def test_colour_only_on_a_terminal_that_wants_it(env: dict[str, str], colour: bool) -> None:
+    environment = {"MONGODB_URI": ""} | env
+    _, output = on_terminal(["doctor"], environment)
+    assert ("\x1b[32m" in output) is colour, output
+
+
+def test_the_environment_report_fits_80_columns(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(WIDTH))
+    monkeypatch.setattr(certifi, "where", lambda: "/opt/" + "deep/" * 20 + "cacert.pem")
+    assert cli.main([]) in (cli.EXIT_OK, cli.EXIT_ENVIRONMENT)
+    assert_fits(capsys.readouterr().out, set())
