@@ -105,8 +105,9 @@ def block(
     """``text`` wrapped: its first line after ``first``, the others after ``indent``.
 
     With ``commands``, each command (:data:`COMMAND`) gets a line of its own
-    after ``indent`` and :data:`COMMAND_INDENT`, whole, without its backquotes
-    (see :func:`_pieces` for the punctuation around it). Without, backquotes
+    after ``indent`` and :data:`COMMAND_INDENT`, without its backquotes (see
+    :func:`_pieces` for the punctuation around it, and
+    :func:`command_lines` for a command wider than the line). Without, backquotes
     are text like any other (a pasted message is not atlasconnect's to
     interpret).
     """
@@ -117,7 +118,9 @@ def block(
         if index % 2:  # a command
             if prefix.strip():
                 lines.append(prefix.rstrip())
-            lines.append(indent + COMMAND_INDENT + style.paint(piece, _BOLD))
+            at = indent + COMMAND_INDENT
+            for number, line in enumerate(command_lines(piece, style.width - len(at))):
+                lines.append(at + (COMMAND_INDENT if number else "") + style.paint(line, _BOLD))
             prefix = indent
         elif piece:
             lines.extend(_wrap(piece, style.width, prefix, indent))
@@ -125,6 +128,53 @@ def block(
     if prefix.strip():  # a label whose text was empty
         lines.append(prefix.rstrip())
     return lines
+
+
+_PYTHON_C = re.compile(r'python -c "([^"\\$`]+)"')
+"""A ``python -c`` command whose code the shell passes on as written (no ``\\``, ``$``,
+backquote or inner double quote in it)."""
+
+
+def command_lines(command: str, room: int) -> list[str]:
+    """``command`` as lines of at most ``room`` columns (the first) or ``room`` - 4 (the
+    others, indented by :data:`COMMAND_INDENT`) that, pasted together, are the same command.
+
+    Only a ``python -c "..."`` command is split, and only inside the brackets of its
+    code, after a comma or an opening bracket, outside string literals: the shell keeps
+    the newlines of a double-quoted string as they are, and Python ignores a newline
+    and the spaces after it inside brackets. Any other command, or one with no such
+    place, stays whole, however wide: a broken command is worse than a long line.
+    """
+    match = _PYTHON_C.fullmatch(command)
+    if len(command) <= room or match is None:
+        return [command]
+    breaks = [match.start(1) + offset for offset in _break_points(match.group(1))]
+    lines: list[str] = []
+    start, limit = 0, room
+    while len(command) - start > limit:
+        fitting = [cut for cut in breaks if start < cut <= start + limit]
+        if not fitting:
+            break
+        lines.append(command[start : fitting[-1]].strip())
+        start, limit = fitting[-1], room - len(COMMAND_INDENT)
+    return [*lines, command[start:].lstrip()]
+
+
+def _break_points(code: str) -> list[int]:
+    """Where ``code`` may take a newline: after ``,`` or ``(`` inside brackets, outside
+    string literals (its quotes are single quotes, as in every fix text)."""
+    points, depth, quoted = [], 0, False
+    for index, char in enumerate(code):
+        if char == "'":
+            quoted = not quoted
+        elif not quoted and char in "([{":
+            depth += 1
+            points.append(index + 1)
+        elif not quoted and char in ")]}":
+            depth -= 1
+        elif not quoted and char == "," and depth > 0:
+            points.append(index + 1)
+    return points
 
 
 def _pieces(text: str) -> list[str]:

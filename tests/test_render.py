@@ -8,11 +8,13 @@ text. The waiting line and colour are checked on a real pseudo-terminal.
 
 from __future__ import annotations
 
+import ast
 import fcntl
 import json
 import os
 import re
 import select
+import shlex
 import struct
 import subprocess
 import sys
@@ -55,13 +57,33 @@ def commands_of(*errors: AtlasConnectError | None) -> set[str]:
 
 
 def assert_fits(output: str, commands: set[str], width: int = WIDTH) -> None:
-    """No line wider than ``width`` but a command's own; every command whole on its line."""
+    """No line wider than ``width`` but a whole command's own; every command on lines of
+    its own that, pasted together, are the same command."""
     lines = ESCAPE.sub("", output).splitlines()
     for line in lines:
         assert len(line) <= width or line.strip() in commands, f"{len(line)} columns: {line!r}"
-    stripped = {line.strip() for line in lines}
+    stripped = [line.strip() for line in lines]
     for command in commands:
-        assert command in stripped, f"the command is not whole on a line of its own: {command!r}"
+        assert any(
+            same_command(stripped[start:end], command)
+            for start in range(len(stripped))
+            for end in range(start + 1, min(start + 6, len(stripped)) + 1)
+        ), f"the command is not whole on lines of its own: {command!r}"
+
+
+def same_command(lines: list[str], command: str) -> bool:
+    """Whether ``lines``, pasted into a shell, run ``command``: the same words, and for
+    ``python -c`` the same program (a newline inside its brackets changes nothing)."""
+    pasted = "\n".join(lines)
+    if pasted == command:
+        return True
+    try:
+        words, wanted = shlex.split(pasted), shlex.split(command)
+    except ValueError:
+        return False
+    if len(lines) < 2 or words[:2] != ["python", "-c"] or words[:2] != wanted[:2]:
+        return False
+    return ast.dump(ast.parse(words[2])) == ast.dump(ast.parse(wanted[2]))
 
 
 # block(): the layout rule itself, on any text.
@@ -94,6 +116,36 @@ def test_a_block_fits_its_width_and_keeps_commands_whole(
     prose = [line for line in lines if line not in on_their_own]
     said = " ".join(" ".join(prose).split()).removeprefix("How to fix it:").split()
     assert said == [word for words, _ in pieces for word in words] + tail
+
+
+NAME = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=12)
+HOST = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-.", min_size=1, max_size=60)
+
+
+@st.composite
+def python_commands(draw: st.DrawFn) -> str:
+    """``python -c "..."`` commands like the fixes': nested calls, quoted host names."""
+    calls = draw(st.lists(NAME, min_size=1, max_size=4))
+    arguments = draw(st.lists(st.one_of(HOST.map(repr), st.integers(0, 65535).map(str))))
+    code = f"{'('.join(calls)}({', '.join(arguments)}{')' * len(calls)}"
+    return f'python -c "import socket; print({code})"'
+
+
+@given(command=python_commands(), room=st.integers(min_value=20, max_value=120))
+def test_a_wide_python_command_is_split_where_pasting_it_runs_the_same_program(
+    command: str, room: int
+) -> None:
+    lines = render.command_lines(command, room)
+    assert same_command(lines, command)
+    if len(lines) > 1:
+        assert len(lines[0]) <= room
+        # Only the last line may be wider than its room: where no break point fits.
+        assert all(len(line) <= room - len(render.COMMAND_INDENT) for line in lines[1:-1])
+
+
+def test_a_command_other_than_python_c_stays_whole() -> None:
+    command = "openssl s_client -connect " + "a" * 90 + ".mongodb.net:27017 -servername x"
+    assert render.command_lines(command, 40) == [command]
 
 
 # explain: every real error text, bare and as a traceback, with and without -v.
