@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import ssl
 import subprocess
 import sys
@@ -14,8 +15,13 @@ from atlasconnect import _cli as cli
 
 
 def test_report_as_a_user_runs_it() -> None:
+    # Wide enough for any certifi path on one line: test_render checks the layout at 80.
     result = subprocess.run(
-        [sys.executable, "-m", "atlasconnect"], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "atlasconnect"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "COLUMNS": "400"},
     )
     assert result.returncode == cli.EXIT_OK, result.stderr
     out = result.stdout
