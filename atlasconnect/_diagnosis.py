@@ -1059,7 +1059,7 @@ def _login_fix(login: pymongo_internals.Login | None) -> str:
 
 _DNS_REASONS = [
     ("no_resolver", r"cannot open /etc/resolv\.conf|resolver configuration could not be read"),
-    ("name_not_found", r"does not exist|NXDOMAIN"),
+    ("name_not_found", r"does not exist|None of DNS query names exist|NXDOMAIN"),
     ("no_srv_record", r"does not contain an answer"),
     ("resolver_failed", r"lifetime expired|nameservers failed|timed out|SERVFAIL"),
 ]

@@ -374,6 +374,14 @@ def test_an_empty_host_is_a_connection_string_mistake() -> None:
     assert "stray comma" in error.fix
 
 
+def test_dnspython_1s_words_for_a_name_that_does_not_exist() -> None:
+    name = "_mongodb._tcp.cluster0.abcde.mongodb.net."
+    error = explain(ConfigurationError(f"None of DNS query names exist: {name}, {name}"))
+    assert isinstance(error, DNSResolutionError)
+    assert error.reason == "name_not_found"
+    assert error.host == "cluster0.abcde.mongodb.net"
+
+
 def _srv_host_refused(host: str) -> ConfigurationError:
     """pymongo's words for a mongodb+srv:// host that is not a DNS name of three or more parts."""
     return ConfigurationError(
