@@ -1059,7 +1059,7 @@ def _login_fix(login: pymongo_internals.Login | None) -> str:
 
 _DNS_REASONS = [
     ("no_resolver", r"cannot open /etc/resolv\.conf|resolver configuration could not be read"),
-    ("name_not_found", r"does not exist|NXDOMAIN"),
+    ("name_not_found", r"does not exist|None of DNS query names exist|NXDOMAIN"),
     ("no_srv_record", r"does not contain an answer"),
     ("resolver_failed", r"lifetime expired|nameservers failed|timed out|SERVFAIL"),
 ]
@@ -1221,6 +1221,7 @@ def _removed_option(message: str, profile: ConnectionProfile) -> ConnectionStrin
 URI_COMPLAINT = (
     r"RFC 3986|Bad database name|must not include a port|Invalid URI scheme|URI must begin"
     r"|key=value pairs|Port must be|Port contains|Empty host|must include one, and only one"
+    r"|is not a valid hostname for 'mongodb\+srv://'"
 )
 _URI_MISTAKES = [
     (
@@ -1243,6 +1244,21 @@ _URI_MISTAKES = [
         "empty when the host list was built",
         "check the host list between '@' and '/' for a stray comma, and copy the "
         "connection string from Atlas: Database > Connect > Drivers.",
+    ),
+    (
+        r"is not a valid hostname for 'mongodb\+srv://'",
+        "the host of a mongodb+srv:// string must be a DNS name of three or more parts, "
+        "like an Atlas cluster's name (cluster0.abcde.mongodb.net)",
+        "copy the connection string from Atlas: Database > Connect > Drivers; for one "
+        "server, or a name of fewer parts, write mongodb://host:port instead.",
+    ),
+    (
+        r"host: none is not a valid hostname",
+        "its host is the word None: a variable that was None (an unset environment variable "
+        "read with os.getenv) was formatted into it",
+        "check the variable the host comes from is set in this process (print "
+        "`'MONGODB_URI' in os.environ`, with your variable's name), and copy the string from "
+        "Atlas: Database > Connect > Drivers.",
     ),
     (
         r"URI must begin with|Invalid URI scheme",

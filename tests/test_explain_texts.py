@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from conftest import PASSWORD, REPLICA_SET
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from pymongo import MongoClient
 from pymongo.errors import (
@@ -372,6 +372,39 @@ def test_an_empty_host_is_a_connection_string_mistake() -> None:
     assert isinstance(error, ConnectionStringError)
     assert "comma" in error.found
     assert "stray comma" in error.fix
+
+
+def test_dnspython_1s_words_for_a_name_that_does_not_exist() -> None:
+    name = "_mongodb._tcp.cluster0.abcde.mongodb.net."
+    error = explain(ConfigurationError(f"None of DNS query names exist: {name}, {name}"))
+    assert isinstance(error, DNSResolutionError)
+    assert error.reason == "name_not_found"
+    assert error.host == "cluster0.abcde.mongodb.net"
+
+
+def _srv_host_refused(host: str) -> ConfigurationError:
+    """pymongo's words for a mongodb+srv:// host that is not a DNS name of three or more parts."""
+    return ConfigurationError(
+        f"Invalid URI host: {host} is not a valid hostname for 'mongodb+srv://'. "
+        "Did you mean to use 'mongodb://'?"
+    )
+
+
+@pytest.mark.parametrize("host", ["none", "None"])
+def test_none_as_the_srv_host_is_an_unset_variable(host: str) -> None:
+    error = explain(_srv_host_refused(host))
+    assert isinstance(error, ConnectionStringError)
+    assert "None" in error.found
+    assert "environment variable" in error.found
+    assert "is set in this process" in error.fix
+
+
+@given(host=st.from_regex(r"[a-z][a-z0-9-]{0,20}(\.[a-z0-9-]{1,10})?", fullmatch=True))
+def test_a_host_too_short_for_srv_is_a_connection_string_mistake(host: str) -> None:
+    assume(host != "none")
+    error = explain(_srv_host_refused(host))
+    assert isinstance(error, ConnectionStringError)
+    assert "mongodb://" in error.fix
 
 
 @given(cuts=st.lists(st.integers(min_value=1, max_value=60), max_size=4))
