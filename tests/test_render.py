@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import fcntl
 import json
+import keyword
 import os
 import re
 import select
@@ -121,7 +122,9 @@ def test_a_block_fits_its_width_and_keeps_commands_whole(
     assert said == [word for words, _ in pieces for word in words] + tail
 
 
-NAME = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=12)
+NAME = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=12).filter(
+    lambda name: not keyword.iskeyword(name)
+)
 HOST = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-.", min_size=1, max_size=60)
 
 
