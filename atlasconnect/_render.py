@@ -196,7 +196,31 @@ _AFTER_COMMAND = " \t\n.,;:)"
 
 
 def _wrap(text: str, width: int, first: str, indent: str) -> list[str]:
-    """Lines of ``text``; a word is broken only when no line could hold it whole.
+    """Lines of ``text``: its first line after ``first``, the others after ``indent``.
+
+    A word too long for a line after ``indent`` (a path, a connection string)
+    gets a line of its own further left, after :data:`INDENT`, so that it can
+    be copied whole; only a word too long for that too is broken.
+    """
+    lines: list[str] = []
+    pieces = re.split(rf"(\S{{{max(width - len(indent), 1) + 1},}})", text)
+    for index, piece in enumerate(pieces):
+        if index % 2:  # a long word
+            if first.strip():
+                lines.append(first.rstrip())
+            wrapper = _Wrapper(
+                width=width, initial_indent=INDENT, subsequent_indent=INDENT, break_on_hyphens=False
+            )
+            lines += wrapper.wrap(piece)
+            first = indent
+        elif piece.strip():
+            lines += _wrap_words(piece.strip(), width, first, indent)
+            first = indent
+    return lines or [first.rstrip()]
+
+
+def _wrap_words(text: str, width: int, first: str, indent: str) -> list[str]:
+    """Lines of ``text``, whose every word fits a line after ``indent``.
 
     A first word that fits a continuation line but not beside ``first`` puts
     ``first`` on a line of its own.

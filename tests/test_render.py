@@ -122,6 +122,27 @@ def test_a_block_fits_its_width_and_keeps_commands_whole(
     assert said == [word for words, _ in pieces for word in words] + tail
 
 
+PATH_PART = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-._", min_size=1, max_size=20)
+
+
+@given(
+    before=st.lists(WORD, max_size=12),
+    path=st.lists(PATH_PART, min_size=1, max_size=12).map(lambda parts: "/" + "/".join(parts)),
+    after=st.lists(WORD, max_size=12),
+    width=st.integers(min_value=render.MIN_WIDTH, max_value=120),
+    indent=st.integers(min_value=2, max_value=24),
+)
+def test_a_path_stays_whole_when_a_line_can_hold_it(
+    before: list[str], path: str, after: list[str], width: int, indent: int
+) -> None:
+    text = " ".join([*before, path, *after])
+    lines = render.block(text, render.Style(width=width), first="label ", indent=" " * indent)
+    assert all(len(line) <= width for line in lines)
+    if len(path) <= width - len(render.INDENT):
+        assert any(path in line.split() for line in lines), lines
+    assert " ".join(lines).split() == ["label", *text.split()] or len(path) > width - 2
+
+
 NAME = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=12).filter(
     lambda name: not keyword.iskeyword(name)
 )
