@@ -106,8 +106,8 @@ def block(
 
     With ``commands``, each command (:data:`COMMAND`) gets a line of its own
     after ``indent`` and :data:`COMMAND_INDENT`, without its backquotes (see
-    :func:`_pieces` for the punctuation around it, and
-    :func:`command_lines` for a command wider than the line). Without, backquotes
+    :func:`_pieces` for the punctuation around it, and :func:`_command_block`
+    for a command too wide for that line). Without, backquotes
     are text like any other (a pasted message is not atlasconnect's to
     interpret).
     """
@@ -118,9 +118,7 @@ def block(
         if index % 2:  # a command
             if prefix.strip():
                 lines.append(prefix.rstrip())
-            at = indent + COMMAND_INDENT
-            for number, line in enumerate(command_lines(piece, style.width - len(at))):
-                lines.append(at + (COMMAND_INDENT if number else "") + style.paint(line, _BOLD))
+            lines += _command_block(piece, style, indent + COMMAND_INDENT)
             prefix = indent
         elif piece:
             lines.extend(_wrap(piece, style.width, prefix, indent))
@@ -128,6 +126,21 @@ def block(
     if prefix.strip():  # a label whose text was empty
         lines.append(prefix.rstrip())
     return lines
+
+
+def _command_block(command: str, style: Style, at: str) -> list[str]:
+    """The lines of one command: after ``at`` if it fits there, else further left, after
+    :data:`INDENT`, if it fits there, else split by :func:`command_lines` after ``at``."""
+    for where in (at, INDENT):
+        if len(where) + len(command) <= style.width:
+            return [where + style.paint(command, _BOLD)]
+    pieces = command_lines(command, style.width - len(at))
+    if len(pieces) == 1:  # wider than any line: whole, as far left as it goes
+        return [INDENT + style.paint(command, _BOLD)]
+    return [
+        at + (COMMAND_INDENT if number else "") + style.paint(line, _BOLD)
+        for number, line in enumerate(pieces)
+    ]
 
 
 _PYTHON_C = re.compile(r'python -c "([^"\\$`]+)"')

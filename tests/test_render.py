@@ -115,7 +115,12 @@ def test_a_block_fits_its_width_and_keeps_commands_whole(
     lines = render.block(text, style, first="  How to fix it: ", indent=indent)
     commands = [command.strip() for _, command in pieces]
     assert_fits("\n".join(lines), set(commands), width, wide_commands=True)
-    on_their_own = [line for line in lines if line.startswith(indent + render.COMMAND_INDENT)]
+    on_their_own = [
+        line
+        for line in lines
+        if line.strip() in commands
+        and (line.startswith(indent + render.COMMAND_INDENT) or not line.startswith(indent))
+    ]
     assert [line.strip() for line in on_their_own] == commands  # whole, and in order
     prose = [line for line in lines if line not in on_their_own]
     said = " ".join(" ".join(prose).split()).removeprefix("How to fix it:").split()
@@ -168,6 +173,14 @@ def test_a_wide_python_command_is_split_where_pasting_it_runs_the_same_program(
         assert len(lines[0]) <= room
         # Only the last line may be wider than its room: where no break point fits.
         assert all(len(line) <= room - len(render.COMMAND_INDENT) for line in lines[1:-1])
+
+
+def test_a_command_too_wide_for_its_indent_moves_left_whole() -> None:
+    # A virtualenv's python in a pip fix is as long as the path of the environment.
+    command = "/home/ci/app/.tox/oldest/bin/python -m pip install --upgrade pymongo dnspython"
+    lines = render.block(f"reinstall: `{command}`.", render.Style(width=80), indent="    ")
+    assert f"{render.INDENT}{command}" in lines
+    assert all(len(line) <= 80 for line in lines)
 
 
 def test_a_command_other_than_python_c_stays_whole() -> None:
