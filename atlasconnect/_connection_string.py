@@ -90,6 +90,15 @@ OPTIONS_FIX = (
     "correct the part named above; connection string options and their values are "
     "listed at https://www.mongodb.com/docs/manual/reference/connection-string-options/"
 )
+UNSET_VARIABLE_WHY = (
+    "a variable that was None, such as an unset environment variable read with "
+    "os.getenv(), was formatted into the connection string, where it reads None."
+)
+UNSET_VARIABLE_FIX = (
+    "check that the variable the connection string (or its host) comes from is set in "
+    "this process (print `'MONGODB_URI' in os.environ`, with your variable's name), "
+    "and copy the string from Atlas: Database > Connect > Drivers."
+)
 
 
 def repr_of(record: tuple[Any, ...], shown: tuple[str, ...]) -> str:
@@ -285,6 +294,13 @@ def parse(uri: str) -> ConnectionString:
     redacted with the secrets found here.
     """
     scheme = next((s for s in (SCHEME, SRV_SCHEME) if uri.startswith(s)), None)
+    if uri.strip() == "None":
+        raise ConnectionStringError(
+            "The connection string is the word None.",
+            why=UNSET_VARIABLE_WHY,
+            fix=UNSET_VARIABLE_FIX,
+            redacted_uri=None,
+        )
     if scheme is None:
         raise ConnectionStringError(
             "The connection string does not start with mongodb:// or mongodb+srv://.",
@@ -299,6 +315,7 @@ def parse(uri: str) -> ConnectionString:
     at = _end_of_userinfo(rest)
     userinfo, rest = (rest[:at], rest[at + 1 :]) if at >= 0 else ("", rest)
     hosts_and_path, question, query = rest.partition("?")
+    _check_no_host_is_none(hosts_and_path.split("/", 1)[0])
     pairs = [_OptionPair.of(text) for text in _OPTION_PAIR.findall(query)]
     shown_query = _OPTION_PAIR.sub(lambda match: _OptionPair.of(match.group()).shown, query)
     redacted = scheme + (_redact_userinfo(userinfo) + "@" if at >= 0 else "") + hosts_and_path
@@ -325,6 +342,20 @@ def parse(uri: str) -> ConnectionString:
         srv_host=srv_host,
         password=unquote_plus(password) if colon else None,
     )
+
+
+def _check_no_host_is_none(hosts: str) -> None:
+    """No host is the word None: pymongo would look it up, and report only that DNS does
+    not know it."""
+    for host in hosts.split(","):
+        name = host if host.startswith("[") else host.rpartition(":")[0] or host
+        if unquote_plus(name).lower() == "none":
+            raise ConnectionStringError(
+                f"The host of the connection string is the word None ({host!r}).",
+                why=UNSET_VARIABLE_WHY,
+                fix=UNSET_VARIABLE_FIX,
+                redacted_uri=None,
+            )
 
 
 def _check_srv_host(host: str, redacted_uri: str) -> None:

@@ -1254,18 +1254,14 @@ _URI_MISTAKES = [
     ),
     (
         r"host: none is not a valid hostname",
-        "its host is the word None: a variable that was None (an unset environment variable "
-        "read with os.getenv) was formatted into it",
-        "check the variable the host comes from is set in this process (print "
-        "`'MONGODB_URI' in os.environ`, with your variable's name), and copy the string from "
-        "Atlas: Database > Connect > Drivers.",
+        "its host is the word None: " + connection_string.UNSET_VARIABLE_WHY.rstrip("."),
+        connection_string.UNSET_VARIABLE_FIX,
     ),
     (
         r"URI must begin with|Invalid URI scheme",
         "the connection string does not start with mongodb:// or mongodb+srv:// (an unset "
         "environment variable formatted into it reads 'None')",
-        "check the variable the connection string comes from (MONGODB_URI) is set in this "
-        "process, and copy the string from Atlas: Database > Connect > Drivers.",
+        connection_string.UNSET_VARIABLE_FIX,
     ),
 ]
 

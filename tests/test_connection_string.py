@@ -54,6 +54,21 @@ def test_wrong_scheme() -> None:
 
 
 @pytest.mark.parametrize(
+    "uri",
+    [
+        "None",  # f"{uri}" with uri = os.getenv("...") unset
+        f"mongodb+srv://app:{SECRET}@None/",  # f"...@{host}/" with host unset
+        f"mongodb+srv://app:{SECRET}@none/?retryWrites=true",
+    ],
+)
+def test_an_unset_variable_formatted_into_the_uri_is_named(uri: str) -> None:
+    error = assert_refused(uri)
+    assert "None" in error.found
+    assert "unset environment variable" in error.why
+    assert "os.environ" in error.fix
+
+
+@pytest.mark.parametrize(
     ("uri", "characters"),
     [
         # pymongo would accept this one, with the secret as the database name.
