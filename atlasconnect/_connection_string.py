@@ -95,9 +95,10 @@ UNSET_VARIABLE_WHY = (
     "os.getenv(), was formatted into the connection string, where it reads None."
 )
 UNSET_VARIABLE_FIX = (
-    "check that the variable the connection string (or its host) comes from is set in "
-    "this process (print `'MONGODB_URI' in os.environ`, with your variable's name), "
-    "and copy the string from Atlas: Database > Connect > Drivers."
+    "check that the variable the connection string (or its host) comes from is set where "
+    "the program runs: 'MONGODB_URI' in os.environ, with your variable's name, must be "
+    "True there (a .env file counts only if the program loads it). Then copy the string "
+    "from Atlas: Database > Connect > Drivers."
 )
 
 

@@ -66,6 +66,7 @@ def test_an_unset_variable_formatted_into_the_uri_is_named(uri: str) -> None:
     assert "None" in error.found
     assert "unset environment variable" in error.why
     assert "os.environ" in error.fix
+    assert "is set where the program runs" in error.fix
 
 
 @pytest.mark.parametrize(

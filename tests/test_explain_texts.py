@@ -396,7 +396,7 @@ def test_none_as_the_srv_host_is_an_unset_variable(host: str) -> None:
     assert isinstance(error, ConnectionStringError)
     assert "None" in error.found
     assert "environment variable" in error.found
-    assert "is set in this process" in error.fix
+    assert "is set where the program runs" in error.fix
 
 
 @given(host=st.from_regex(r"[a-z][a-z0-9-]{0,20}(\.[a-z0-9-]{1,10})?", fullmatch=True))
