@@ -14,6 +14,7 @@ import sys
 from typing import Any
 
 import certifi
+import pymongo
 import pymongo.client_options
 import pymongo.ssl_support
 import pytest
@@ -208,3 +209,32 @@ def test_floor_is_proven_on_the_pyopenssl_backend(
     monkeypatch.setattr(_pymongo_internals, "_installed_hook", None)
     with pytest.raises(MissingDependencyError, match="pyopenssl_context"):
         _pymongo_internals.check_tls_floor_hook(certifi.where())
+
+
+@pytest.mark.parametrize(
+    ("uri", "keywords", "login"),
+    [
+        (
+            "mongodb://app:pw@db.example.test/?authSource=admin",
+            {},
+            _pymongo_internals.Login("app", "admin", "DEFAULT"),
+        ),
+        # pymongo's default authSource is the URI's database.
+        (
+            "mongodb://app:pw@db.example.test/shop",
+            {"authMechanism": "SCRAM-SHA-256"},
+            _pymongo_internals.Login("app", "shop", "SCRAM-SHA-256"),
+        ),
+        ("mongodb://db.example.test/", {}, None),
+    ],
+)
+def test_login_of_reads_what_pymongo_resolved(
+    uri: str, keywords: dict[str, Any], login: _pymongo_internals.Login | None
+) -> None:
+    # A guard on the private attribute login_of reads: if pymongo moved it, every login
+    # would read None and a refused one would no longer name its user.
+    client = pymongo.MongoClient(uri, connect=False, **keywords)
+    try:
+        assert _pymongo_internals.login_of(client) == login
+    finally:
+        client.close()
