@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import builtins
 import enum
+import importlib
 import inspect
 from typing import Any
 
@@ -131,6 +132,20 @@ def catchable_as(cls: type[BaseException]) -> tuple[list[type], list[type]]:
     return own, foreign
 
 
+def _declares_own_attributes(klass: type, cls: type[BaseException]) -> bool:
+    """Whether the box of ``cls`` lists the attributes that ``klass``, in its MRO, declares.
+
+    Only atlasconnect's error classes and mixins declare them. The public ones
+    say they are ``atlasconnect``'s (``__module__`` is rewritten), so they are
+    found in the module that defines them, not by ``__module__``. The base
+    class's own attributes are listed once, in its box, not in every section.
+    """
+    if not klass.__module__.startswith(PACKAGE):  # pymongo's, imported into the module
+        return False
+    defined_here = getattr(importlib.import_module(EXCEPTIONS_MODULE), klass.__name__, None)
+    return defined_here is klass and (klass is cls or klass is not atlasconnect.AtlasConnectError)
+
+
 def attribute_lines(cls: type[BaseException]) -> list[str]:
     """reST bullet lines: each attribute atlasconnect defines on ``cls``, with its docstring."""
     analyzer = ModuleAnalyzer.for_module(EXCEPTIONS_MODULE)
@@ -142,14 +157,16 @@ def attribute_lines(cls: type[BaseException]) -> list[str]:
             "why it matters, how to fix it (every atlasconnect error; ``str(error)`` joins them)."
         )
     seen: set[str] = set(COMMON_ATTRIBUTES)
+    if cls is not atlasconnect.AtlasConnectError:  # an override (reason_families) included
+        seen.update(inspect.get_annotations(atlasconnect.AtlasConnectError))
     for klass in reversed(cls.__mro__):
-        if klass.__module__ != EXCEPTIONS_MODULE:
+        if not _declares_own_attributes(klass, cls):
             continue
         annotations = inspect.get_annotations(klass)
         names = list(annotations)
         names += [n for n, v in vars(klass).items() if isinstance(v, property)]
         for name in names:
-            if name in seen:
+            if name in seen or name.startswith("_"):
                 continue
             seen.add(name)
             value = klass.__dict__.get(name)
@@ -161,7 +178,8 @@ def attribute_lines(cls: type[BaseException]) -> list[str]:
             if isinstance(value, property) and value.fget is not None:
                 kind = inspect.get_annotations(value.fget).get("return")
             typed = f" (``{kind}``)" if kind else ""
-            lines.append(f"- ``{name}``{typed}: {' '.join(text.split())}")
+            description = text.split(".. versionadded::")[0]  # the API page gives versions
+            lines.append(f"- ``{name}``{typed}: {' '.join(description.split())}")
     if any(base.__name__ == "OperationFailure" for base in cls.__mro__):
         lines.append(
             "- ``code`` (``int | None``): the server's error code, from pymongo's "
