@@ -78,3 +78,11 @@ def test_the_docstrings_version_notes_stay_on_the_api_page() -> None:
 def test_private_attributes_are_not_listed() -> None:
     assert "_cli_fix" in inspect.get_annotations(_exceptions.AtlasConnectError)
     assert not any(name.startswith("_") for name in _listed(atlasconnect.AtlasConnectError))
+
+
+def test_a_reason_described_below_is_not_listed_in_the_box_too() -> None:
+    cls = atlasconnect.ServerUnreachableError
+    in_box = " ".join(errorref.attribute_lines(cls, frozenset({"reason"})))
+    assert "no_primary" in " ".join(errorref.attribute_lines(cls))
+    assert "no_primary" not in in_box
+    assert "``reason`` (``str``)" in in_box
