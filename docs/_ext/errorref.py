@@ -27,10 +27,12 @@ from __future__ import annotations
 
 import builtins
 import enum
+import importlib
 import inspect
 from typing import Any
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
@@ -131,8 +133,29 @@ def catchable_as(cls: type[BaseException]) -> tuple[list[type], list[type]]:
     return own, foreign
 
 
-def attribute_lines(cls: type[BaseException]) -> list[str]:
-    """reST bullet lines: each attribute atlasconnect defines on ``cls``, with its docstring."""
+def _declares_own_attributes(klass: type, cls: type[BaseException]) -> bool:
+    """Whether the box of ``cls`` lists the attributes that ``klass``, in its MRO, declares.
+
+    Only atlasconnect's error classes and mixins declare them. The public ones
+    say they are ``atlasconnect``'s (``__module__`` is rewritten), so they are
+    found in the module that defines them, not by ``__module__``. The base
+    class's own attributes are listed once, in its box, not in every section.
+    """
+    if not klass.__module__.startswith(PACKAGE):  # pymongo's, imported into the module
+        return False
+    defined_here = getattr(importlib.import_module(EXCEPTIONS_MODULE), klass.__name__, None)
+    return defined_here is klass and (klass is cls or klass is not atlasconnect.AtlasConnectError)
+
+
+def attribute_lines(
+    cls: type[BaseException], described_below: frozenset[str] = frozenset()
+) -> list[str]:
+    """reST bullet lines: each attribute atlasconnect defines on ``cls``, with its docstring.
+
+    An attribute in ``described_below`` (``reason``, whose values the section
+    lists with pymongo's words for each) gets a pointer instead of its
+    docstring, so that the page does not list its values twice.
+    """
     analyzer = ModuleAnalyzer.for_module(EXCEPTIONS_MODULE)
     docs = analyzer.find_attr_docs()
     lines = []
@@ -142,14 +165,16 @@ def attribute_lines(cls: type[BaseException]) -> list[str]:
             "why it matters, how to fix it (every atlasconnect error; ``str(error)`` joins them)."
         )
     seen: set[str] = set(COMMON_ATTRIBUTES)
+    if cls is not atlasconnect.AtlasConnectError:  # an override (reason_families) included
+        seen.update(inspect.get_annotations(atlasconnect.AtlasConnectError))
     for klass in reversed(cls.__mro__):
-        if klass.__module__ != EXCEPTIONS_MODULE:
+        if not _declares_own_attributes(klass, cls):
             continue
         annotations = inspect.get_annotations(klass)
         names = list(annotations)
         names += [n for n, v in vars(klass).items() if isinstance(v, property)]
         for name in names:
-            if name in seen:
+            if name in seen or name.startswith("_"):
                 continue
             seen.add(name)
             value = klass.__dict__.get(name)
@@ -161,7 +186,10 @@ def attribute_lines(cls: type[BaseException]) -> list[str]:
             if isinstance(value, property) and value.fget is not None:
                 kind = inspect.get_annotations(value.fget).get("return")
             typed = f" (``{kind}``)" if kind else ""
-            lines.append(f"- ``{name}``{typed}: {' '.join(text.split())}")
+            description = text.split(".. versionadded::")[0]  # the API page gives versions
+            if name in described_below:
+                description = "one value for each case, listed under *When it is raised*."
+            lines.append(f"- ``{name}``{typed}: {' '.join(description.split())}")
     if any(base.__name__ == "OperationFailure" for base in cls.__mro__):
         lines.append(
             "- ``code`` (``int | None``): the server's error code, from pymongo's "
@@ -175,6 +203,7 @@ class ErrorReference(SphinxDirective):
 
     required_arguments = 1
     has_content = False
+    option_spec = {"described-below": directives.unchanged}  # noqa: RUF012 (docutils' API)
 
     def run(self) -> list[nodes.Node]:
         name = self.arguments[0]
@@ -215,11 +244,34 @@ class ErrorReference(SphinxDirective):
         if foreign:
             classes += "; also a " + ", ".join(_class_reference(c) for c in foreign)
         source = [classes + "."]
-        attributes = attribute_lines(cls)
+        described_below = frozenset(self.options.get("described-below", "").split())
+        attributes = attribute_lines(cls, described_below)
+        for unknown in sorted(described_below - {line.split("``")[1] for line in attributes}):
+            logger.warning(
+                "error-reference: %s has no attribute %s to describe below",
+                name,
+                unknown,
+                location=location,
+                type="errorref",
+            )
         if attributes:
             source += ["", "Attributes:", "", *attributes]
         container = nodes.container(classes=["error-reference"])
-        self.state.nested_parse(StringList(source, source=location), self.content_offset, container)
+        # The docstrings name their class's members (:attr:`family`) as autodoc reads them:
+        # in the class's context, which the error page has not otherwise.
+        context = self.env.ref_context
+        saved = {key: context.get(key) for key in ("py:module", "py:class")}
+        context.update({"py:module": PACKAGE, "py:class": name})
+        try:
+            self.state.nested_parse(
+                StringList(source, source=location), self.content_offset, container
+            )
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    context.pop(key, None)
+                else:
+                    context[key] = value
         return [container]
 
 
