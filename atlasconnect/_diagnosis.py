@@ -15,7 +15,6 @@ import datetime
 import importlib.metadata
 import re
 import ssl
-import sys
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from enum import Enum
 from typing import Any, NamedTuple, TypeVar
@@ -436,12 +435,13 @@ def _certificate_error(
 ) -> CertificateVerificationError:
     trusted = f"the CA file {profile.ca_file}" if profile.ca_file else "the system CA store"
     hosts = _hosts(errors)
+    proxy_fix = _PROXY_FIX.replace(_PYTHON, phrasing.python_command())
     found, why, fix = {
         Kind.CERTIFICATE_UNTRUSTED: (
             f"The certificate of {hosts} is not signed by any CA in {trusted}.",
             "a proxy, firewall or antivirus that inspects TLS replaces Atlas's certificate "
             "with one signed by its own CA; less often, the CA bundle is out of date.",
-            _PROXY_FIX,
+            proxy_fix,
         ),
         Kind.CERTIFICATE_EXPIRED: (
             f"The certificate of {hosts} is expired or not yet valid by this machine's clock "
@@ -450,7 +450,7 @@ def _certificate_error(
             "clock is wrong or the CA bundle is stale.",
             "check the clock (`date -u` must show the real UTC time; turn on NTP, e.g. "
             "`timedatectl set-ntp true`), then update the CA bundle: "
-            "`python -m pip install --upgrade certifi`.",
+            f"`{phrasing.pip_install('--upgrade certifi')}`.",
         ),
         Kind.HOSTNAME_MISMATCH: (
             f"The certificate of {hosts} is not valid for the host name in the connection string.",
@@ -475,7 +475,7 @@ def _certificate_error(
             f"The certificate of {hosts} could not be verified against {trusted}.",
             "the certificate is signed by an unknown CA (a TLS-inspecting proxy), or it is "
             "expired by this machine's clock.",
-            _PROXY_FIX + " Also check the clock: `date -u` must show the real UTC time.",
+            proxy_fix + " Also check the clock: `date -u` must show the real UTC time.",
         ),
     }[kind]
     ca_bundle = {"tlsCAFile": "ca-bundle.pem"}
@@ -492,11 +492,12 @@ def _certificate_error(
 
 # Where a certificate fix names the CA file setting, phrased for each audience.
 _CA_SETTING = "{ca_setting}"
+_PYTHON = "{python}"
 _PROXY_FIX = (
     "if your network inspects TLS, get its root CA certificate (PEM) from your IT team, "
-    'append it to certifi\'s bundle (`cat "$(python -m certifi)" corporate-root.pem > '
+    'append it to certifi\'s bundle (`cat "$({python} -m certifi)" corporate-root.pem > '
     "ca-bundle.pem`) and {ca_setting}, or have port 27017 exempted from inspection. "
-    "Otherwise update certifi: `python -m pip install --upgrade certifi`."
+    "Otherwise update certifi: `{python} -m pip install --upgrade certifi`."
 )
 
 
@@ -1157,7 +1158,7 @@ def _dnspython_problem(message: str) -> MissingDependencyError | None:
             "not installed in this Python.",
             why="a mongodb+srv:// address is a DNS name whose SRV record lists the cluster's "
             "hosts; pymongo looks it up with dnspython.",
-            fix=f"`{sys.executable} -m pip install dnspython`",
+            fix=f"`{phrasing.pip_install('dnspython')}`",
             package="dnspython",
             installed_version=None,
         )
@@ -1169,7 +1170,7 @@ def _dnspython_problem(message: str) -> MissingDependencyError | None:
             why="pymongo calls dnspython's resolver with arguments that only some dnspython "
             "releases accept; a dnspython much older or newer than pymongo expects fails on "
             "the first mongodb+srv:// lookup.",
-            fix=f"`{sys.executable} -m pip install --upgrade pymongo dnspython` (both current "
+            fix=f"`{phrasing.pip_install('--upgrade pymongo dnspython')}` (both current "
             "releases fit together); `pip check` lists other conflicts.",
             package="dnspython",
             installed_version=installed,

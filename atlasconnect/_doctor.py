@@ -29,7 +29,6 @@ import datetime
 import functools
 import socket
 import ssl
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -47,6 +46,7 @@ from . import _certificate as certificate
 from . import _connection_string as connection_string
 from . import _diagnosis as diagnosis
 from . import _environment as environment
+from . import _phrasing as phrasing
 from . import _pymongo_internals as pymongo_internals
 from . import _tls as tls
 from ._client import connect
@@ -684,8 +684,8 @@ def _environment_failure(exc: Exception) -> AtlasConnectError:
         f"Checking this environment failed: {type(exc).__name__}: {exc}",
         why="the doctor cannot tell whether this Python can reach MongoDB Atlas safely.",
         fix="run `python -m atlasconnect` for the environment report, and reinstall "
-        "atlasconnect's dependencies: `python -m pip install --force-reinstall pymongo "
-        "dnspython certifi`.",
+        "atlasconnect's dependencies: "
+        f"`{phrasing.pip_install('--force-reinstall pymongo dnspython certifi')}`.",
     )
 
 
@@ -770,11 +770,12 @@ _MECHANISM_EXTRAS = {"MONGODB-AWS": "aws", "GSSAPI": "gssapi"}
 
 def _missing_extra(mechanism: str, pymongo_said: str) -> MissingDependencyError:
     extra = _MECHANISM_EXTRAS[mechanism]
+    install = phrasing.pip_install(f"'pymongo[{extra}]'")
     return MissingDependencyError(
         f"authMechanism={mechanism} cannot log in from this Python: {pymongo_said}",
         why=f"pymongo keeps the code of {mechanism} in its optional '{extra}' extra, which "
         "is not installed here.",
-        fix=f"`{sys.executable} -m pip install 'pymongo[{extra}]'`, or remove authMechanism "
+        fix=f"`{install}`, or remove authMechanism "
         "from the connection string to log in with a database user and password (SCRAM).",
         package=f"pymongo[{extra}]",
         installed_version=None,

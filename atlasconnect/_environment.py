@@ -17,6 +17,7 @@ from typing import Literal
 import certifi
 import pymongo
 
+from . import _phrasing as phrasing
 from . import _pymongo_internals
 from . import _tls as tls
 from ._exceptions import (
@@ -119,11 +120,12 @@ def check_pymongo() -> None:
     """pymongo must be new enough (its internals are checked by check_tls_floor_hook)."""
     if tuple(pymongo.version_tuple[:2]) < OLDEST_PYMONGO:
         oldest = ".".join(map(str, OLDEST_PYMONGO))
+        requirement = f"--upgrade 'pymongo>={oldest},<5'"
         raise MissingDependencyError(
             f"pymongo {pymongo.__version__} is installed; atlasconnect needs {oldest} or newer.",
             why="older pymongo releases lack the async client and the TLS handling "
             "atlasconnect builds on.",
-            fix=f"`{sys.executable} -m pip install --upgrade 'pymongo>={oldest},<5'`",
+            fix=f"`{phrasing.pip_install(requirement)}`",
             package="pymongo",
             installed_version=pymongo.__version__,
         )
@@ -189,7 +191,7 @@ def check_dnspython() -> None:
             "The connection string starts with mongodb+srv://, but dnspython cannot be imported.",
             why="a mongodb+srv:// address is a DNS name whose SRV records list the cluster's "
             "hosts; pymongo needs dnspython to look them up.",
-            fix=f"`{sys.executable} -m pip install dnspython`",
+            fix=f"`{phrasing.pip_install('dnspython')}`",
             package="dnspython",
             installed_version=None,
         ) from None

@@ -11,6 +11,9 @@ from one description of the setting, so that they never say different things.
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
 from collections.abc import Mapping
 from typing import Literal
 
@@ -20,6 +23,39 @@ Audience = Literal["python", "cli"]
 
 UNKNOWN_URI = "<unknown>"
 """The redacted URI of a client atlasconnect did not plan: nothing is known of it."""
+
+
+def python_command() -> str:
+    """How a shell runs this interpreter: ``python`` (or ``python3``) when that name on
+    ``PATH`` is this interpreter in this environment, else its full path.
+
+    A fix that installs a package must reach the environment atlasconnect runs
+    in, which a bare ``python`` may not be; but a virtualenv's full path can be
+    wider than a terminal line, and an activated environment needs none of it.
+    """
+    here = sys.executable or "python"
+    for name in ("python", "python3"):
+        found = shutil.which(name)
+        if found is not None and _same_environment(found, here):
+            return name
+    return f'"{here}"' if any(char.isspace() for char in here) else here
+
+
+def pip_install(arguments: str) -> str:
+    """The command that installs ``arguments`` into this interpreter's environment."""
+    return f"{python_command()} -m pip install {arguments}"
+
+
+def _same_environment(found: str, here: str) -> bool:
+    """Whether ``found`` runs the interpreter ``here`` in the same environment: the same
+    file, from the same directory (a virtualenv is known by where its python is run from)."""
+    same_directory = os.path.normcase(os.path.dirname(os.path.abspath(found))) == os.path.normcase(
+        os.path.dirname(os.path.abspath(here))
+    )
+    try:
+        return same_directory and os.path.samefile(found, here)
+    except OSError:
+        return False
 
 
 def connect_call(settings: Mapping[str, str]) -> str:

@@ -31,7 +31,6 @@ import functools
 import importlib
 import inspect
 import ssl
-import sys
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -40,6 +39,7 @@ import pymongo.client_options
 import pymongo.errors
 import pymongo.ssl_support
 
+from . import _phrasing as phrasing
 from ._exceptions import MissingDependencyError
 from ._forksafe import ForkSafeLock
 from ._tls import effective_min_tls_version, raise_floor
@@ -307,13 +307,14 @@ def _uint16(data: bytes, position: int) -> int:
 
 
 def _hook_missing(what: str) -> MissingDependencyError:
+    install = phrasing.pip_install("'pymongo>=4.13,<5'")
     return MissingDependencyError(
         f"pymongo {pymongo.__version__} no longer has {what}, the internal through which "
         "atlasconnect enforces its TLS floor.",
         why="atlasconnect refuses to connect rather than connect without the TLS floor "
         "it promises.",
-        fix=f"install a pymongo release atlasconnect supports: `{sys.executable} -m pip install "
-        "'pymongo>=4.13,<5'`, and report this pymongo version to atlasconnect's issue tracker.",
+        fix=f"install a pymongo release atlasconnect supports: `{install}`, and report this "
+        "pymongo version to atlasconnect's issue tracker.",
         package="pymongo",
         installed_version=pymongo.__version__,
     )

@@ -27,6 +27,7 @@ import certifi
 
 from . import _certificate as certificate
 from . import _doctor as doctor
+from . import _phrasing as phrasing
 from ._exceptions import AtlasConnectError, family_of, fix_for
 
 COMMAND = re.compile(r"`([^`\n]+)`")
@@ -477,9 +478,10 @@ def _evidence(address: str, details: Mapping[str, Any]) -> list[str]:
             f"The certificate {address} presented could not be read: a second connection failed."
         ]
     if not shown["decoded"]:
+        install = phrasing.pip_install(f"'{certificate.DOCTOR_EXTRA}'")
         return [
             f"Here, {address} presented a certificate with SHA-256 {shown['sha256']}; to see its "
-            f"issuer, dates and host names: `python -m pip install '{certificate.DOCTOR_EXTRA}'`",
+            f"issuer, dates and host names: `{install}`",
             *([f"This machine's clock reads {clock}."] if clock else []),
         ]
     issuer = str(shown["issuer"]).rstrip(".")

@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import re
 import ssl
-import sys
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal, NamedTuple
 
@@ -352,7 +351,7 @@ def ca_file_error(path: str, reason: str, detail: str) -> CABundleError:
     """The explained error for a CA file that cannot be used (``reason``: see CABundleError)."""
     from_certifi = path == certifi.where()
     fix = (
-        f"reinstall certifi: `{sys.executable} -m pip install --force-reinstall certifi`"
+        f"reinstall certifi: `{phrasing.pip_install('--force-reinstall certifi')}`"
         if from_certifi
         else "pass tlsCAFile the path of a readable PEM file that holds your CA's certificate, "
         "or leave tlsCAFile out to use certifi's bundle"

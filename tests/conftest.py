@@ -9,7 +9,9 @@ Tests that write to `mongo`/`plain_mongo` must drop their own collections.
 from __future__ import annotations
 
 import datetime
+import os
 import ssl
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -37,6 +39,16 @@ USERNAME = "app"
 # message, repr or log that must never show it.
 PASSWORD = "s3cr3t/P@ss:word%"
 REPLICA_SET = "atlas-test-shard-0"
+
+
+@pytest.fixture(autouse=True)
+def activated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This interpreter first on PATH, as in an activated virtualenv (and under tox), so
+    that fixes say ``python -m pip`` however long this machine's paths are; the tests of
+    :func:`atlasconnect._phrasing.python_command` set PATH themselves."""
+    monkeypatch.setenv(
+        "PATH", os.pathsep.join([os.path.dirname(sys.executable), os.environ["PATH"]])
+    )
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,10 @@ string, with ``?`` or ``&`` as that string needs), which the commands print.
 from __future__ import annotations
 
 import json
+import os
+import sys
 import traceback
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -265,3 +268,55 @@ def test_the_doctor_logs_in_with_the_auth_source_the_app_uses(
     assert "authSource is 'mydb'" in report.error.fix
     login_layer = report.hosts[0].layers[-1]
     assert (login_layer.name, login_layer.details["auth_source"]) == ("authentication", "mydb")
+
+
+# A pip fix must reach this interpreter's environment, in as few columns as it can.
+
+INCOMPATIBLE_DNSPYTHON = "query() got an unexpected keyword argument 'lifetime'"
+
+
+def pip_fix() -> str:
+    error = explain_text(INCOMPATIBLE_DNSPYTHON)
+    assert isinstance(error, atlasconnect.MissingDependencyError)
+    return error.fix
+
+
+def test_a_pip_fix_says_python_when_path_runs_this_interpreter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PATH", os.path.dirname(sys.executable))
+    assert pip_fix().startswith("`python -m pip install --upgrade pymongo dnspython`")
+
+
+def test_a_pip_fix_names_the_interpreter_path_runs_no_other(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert pip_fix().startswith(f"`{sys.executable} -m pip install")
+
+
+def test_a_python_elsewhere_on_path_is_another_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The same binary in another directory runs without this virtualenv (its
+    ``pyvenv.cfg`` is found beside the path that was run), so it is not named."""
+    (tmp_path / "python").symlink_to(os.path.realpath(sys.executable))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert pip_fix().startswith(f"`{sys.executable} -m pip install")
+
+
+def test_a_pip_fix_says_python3_when_only_that_name_runs_this_interpreter(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "python3").symlink_to(os.path.realpath(sys.executable))
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "python3"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert pip_fix().startswith("`python3 -m pip install")
+
+
+def test_an_interpreter_path_with_a_space_is_quoted(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(sys, "executable", "/opt/My Python/bin/python3")
+    assert pip_fix().startswith('`"/opt/My Python/bin/python3" -m pip install')

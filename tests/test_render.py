@@ -205,6 +205,23 @@ def test_explain_fits_80_columns_and_keeps_commands_whole(
         assert_fits(capsys.readouterr().out, commands_of(explain_text(text)))
 
 
+def test_an_interpreter_off_path_is_named_whole_at_the_left(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
+    """Run without its environment activated, the interpreter is named by its full path,
+    which may be wider than any line: the command then stands whole, as far left as it
+    goes, and only it is wider than the terminal."""
+    monkeypatch.setenv("COLUMNS", str(WIDTH))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(sys, "executable", "/check/" + "deep/" * 12 + "bin/python")
+    text = "query() got an unexpected keyword argument 'lifetime'"
+    cli.main(["explain", text])
+    out = capsys.readouterr().out
+    command = f"{sys.executable} -m pip install --upgrade pymongo dnspython"
+    assert f"\n{render.INDENT}{command}\n" in out
+    assert_fits(out, {command}, wide_commands=True)
+
+
 # Commands the user must run are delimited in the texts, so the renderer finds them.
 SHELL_WORDS = re.compile(
     r"pip install|pip check|python -c|python -m|nslookup|curl |openssl version|date -u|timedatectl"
