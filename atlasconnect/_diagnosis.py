@@ -490,7 +490,8 @@ def _certificate_error(
     )
 
 
-# Where a certificate fix names the CA file setting, phrased for each audience.
+# Placeholders in the certificate fixes: the CA file setting, phrased for each audience,
+# and how a shell runs this interpreter (phrasing.python_command).
 _CA_SETTING = "{ca_setting}"
 _PYTHON = "{python}"
 _PROXY_FIX = (

@@ -683,8 +683,8 @@ def _environment_failure(exc: Exception) -> AtlasConnectError:
     return AtlasConnectError(
         f"Checking this environment failed: {type(exc).__name__}: {exc}",
         why="the doctor cannot tell whether this Python can reach MongoDB Atlas safely.",
-        fix="run `python -m atlasconnect` for the environment report, and reinstall "
-        "atlasconnect's dependencies: "
+        fix=f"run `{phrasing.python_command()} -m atlasconnect` for the environment report, "
+        "and reinstall atlasconnect's dependencies: "
         f"`{phrasing.pip_install('--force-reinstall pymongo dnspython certifi')}`.",
     )
 
