@@ -16,7 +16,6 @@ import select
 import signal
 import sys
 import time
-import traceback
 from collections.abc import Callable
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -30,6 +29,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pymongo import monitoring
 from servers import refused_port
+from shown import atlasconnect_locals, shown
 
 import atlasconnect
 from atlasconnect import AtlasConnectError, ConnectionStringError, ServerUnreachableError
@@ -41,20 +41,6 @@ TOKEN = "FQoGZXIvYXdzEJr1K2JSESSIONTOKEN"
 PASSWORD = "Sup3rS3cretPassw0rd"
 SECRETS = (KEY_PASSWORD_HEAD, KEY_PASSWORD_TAIL, TOKEN, PASSWORD)
 UNREACHABLE: dict[str, Any] = {"serverSelectionTimeoutMS": 300, "connectTimeoutMS": 300}
-
-
-def shown(error: BaseException) -> str:
-    """What may be printed of ``error``: text, repr, traceback, atlasconnect's frame locals.
-
-    The caller's own frames (this test's) hold the URI, as the caller wrote it.
-    """
-    printed = "".join(traceback.format_exception(error)) + repr(error)
-    return printed + repr(atlasconnect_locals(error)) + str(getattr(error, "redacted_uri", ""))
-
-
-def atlasconnect_locals(error: BaseException) -> list[dict[str, str] | None]:
-    frames = traceback.TracebackException.from_exception(error, capture_locals=True).stack
-    return [frame.locals for frame in frames if "/atlasconnect/" in frame.filename]
 
 
 def assert_hidden(text: str) -> None:
