@@ -116,7 +116,10 @@ def client_options(
     uri, kwargs = connection_string.conceal(uri, kwargs)
     plan = make_plan(uri, min_tls_version, kwargs, proof="probe")
     watcher = verification.HeartbeatWatcher(plan.profile, verifying=False)
-    return plan.uri, plan.client_keywords(watcher)
+    client_keywords = plan.client_keywords(watcher)
+    # Decided on what pymongo builds from them: a client that never connects, checked, closed.
+    _construct(MongoClient, plan, {**client_keywords, "connect": False}).close()
+    return plan.uri, client_keywords
 
 
 def _with_port(keywords: dict[str, Any], port: int | None) -> dict[str, Any]:
@@ -173,8 +176,8 @@ def _construct(
 ) -> _Client:
     try:
         client = client_class(plan.uri, **client_keywords)
-    except AtlasConnectError:
-        raise
+    except AtlasConnectError as refusal:  # the floor hook's, raised in pymongo's frames
+        error: AtlasConnectError = refusal.with_traceback(None)
     except _CONSTRUCTION_ERRORS as exc:
         error = diagnosis.explain_construction_error(exc, plan.profile)
     else:

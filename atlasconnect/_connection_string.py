@@ -41,6 +41,7 @@ from pymongo.errors import PyMongoError
 from pymongo.saslprep import saslprep
 from pymongo.uri_parser import split_options
 
+from . import _uri_text as uri_text
 from ._exceptions import AtlasConnectError, ConnectionStringError
 
 ENVIRONMENT_VARIABLE = "MONGODB_URI"
@@ -130,6 +131,8 @@ class ConnectionString(NamedTuple):
     """The DNS name of a ``mongodb+srv://`` URI, looked up for SRV and TXT records."""
     password: str | None
     """The password of the user information, percent-decoded."""
+    user: str | None
+    """The user name of the user information, percent-decoded; None without one."""
 
     def __str__(self) -> str:
         return self.redacted
@@ -200,25 +203,36 @@ def resolve(seeds: str | Sequence[str] | None, port: Any = None) -> ConcealedURI
     if seeds is None:
         seeds = uri_from_environment()
         if seeds is None:
-            raise ConnectionStringError(
-                f"No connection string was given and the {ENVIRONMENT_VARIABLE} environment "
-                "variable is not set.",
-                why="atlasconnect needs to know which cluster to connect to.",
-                fix=(
-                    f"pass it, connect('mongodb+srv://...'), or set {ENVIRONMENT_VARIABLE}; "
-                    "copy it from the Atlas UI: Database > Connect > Drivers > Python."
-                ),
-                redacted_uri=None,
-            )
+            raise _no_connection_string_error()
     listed = seed_list(seeds)
     if not names_hosts(listed):
         return ConcealedURI(listed[0])
-    return ConcealedURI(SCHEME + ",".join(_with_port(host, port) for host in listed) + "/")
+    hosts = (_with_port(uri_text.strip_surroundings(host), port) for host in listed)
+    return ConcealedURI(SCHEME + ",".join(hosts) + "/")
 
 
 def uri_from_environment() -> str | None:
-    """The ``MONGODB_URI`` environment variable, None when unset or empty."""
-    return os.environ.get(ENVIRONMENT_VARIABLE) or None
+    """The ``MONGODB_URI`` environment variable, None when unset or blank.
+
+    Blank: empty once what may surround a connection string is removed
+    (:func:`~atlasconnect._uri_text.strip_surroundings`), such as a lone newline.
+    """
+    value = os.environ.get(ENVIRONMENT_VARIABLE)
+    return value if value is not None and uri_text.strip_surroundings(value) else None
+
+
+def _no_connection_string_error() -> ConnectionStringError:
+    state = "is not set" if ENVIRONMENT_VARIABLE not in os.environ else "is set but blank"
+    return ConnectionStringError(
+        f"No connection string was given and the {ENVIRONMENT_VARIABLE} environment "
+        f"variable {state}.",
+        why="atlasconnect needs to know which cluster to connect to.",
+        fix=(
+            f"pass it, connect('mongodb+srv://...'), or set {ENVIRONMENT_VARIABLE}; "
+            "copy it from the Atlas UI: Database > Connect > Drivers > Python."
+        ),
+        redacted_uri=None,
+    )
 
 
 def seed_list(seeds: str | Sequence[str]) -> list[str]:
@@ -241,8 +255,22 @@ def seed_list(seeds: str | Sequence[str]) -> list[str]:
 
 
 def names_hosts(seeds: Sequence[str]) -> bool:
-    """Whether :func:`seed_list`'s ``seeds`` are host names rather than a connection string."""
-    return "://" not in seeds[0]
+    """Whether :func:`seed_list`'s ``seeds`` are host names rather than a connection string.
+
+    pymongo's ``host`` may be host names (``db1``, ``db1:27018``, ``[::1]``, a
+    percent-encoded socket path); several seeds are host names, and one that is
+    not shaped as a host name is read as a connection string, so that an empty
+    or pasted text is explained as one, not looked up as a host.
+    """
+    first = uri_text.strip_surroundings(seeds[0])
+    return len(seeds) > 1 or _HOST_SEED.fullmatch(first) is not None
+
+
+_HOST_SEED = re.compile(
+    r"[A-Za-z0-9._%\-]+(:[0-9]*)?"  # a name or an IPv4 address, a socket path, a port
+    r"|\[[0-9A-Za-z:.%]+\](:[0-9]*)?"  # [IPv6], a port
+    r"|[0-9A-Fa-f.]*(:[0-9A-Fa-f.]*){2,}(%\w+)?"  # a bare IPv6 address
+)
 
 
 def _with_port(host: str, port: Any) -> str:
@@ -291,11 +319,15 @@ def _concealed_seeds(seeds: Any) -> Any:
 def parse(uri: str) -> ConnectionString:
     """Check the scheme, credentials and options of ``uri`` and find its secrets.
 
-    Hosts, ports and the database name are left to pymongo; its errors are
-    redacted with the secrets found here.
+    ``uri`` is read by :mod:`atlasconnect._uri_text`'s rule first: what
+    surrounds it is removed (``.uri`` is the string pymongo gets), and
+    whitespace or an invisible character inside it is refused. Hosts, ports
+    and the database name are left to pymongo; its errors are redacted with
+    the secrets found here.
     """
+    uri = _stripped(uri)
     scheme = next((s for s in (SCHEME, SRV_SCHEME) if uri.startswith(s)), None)
-    if uri.strip() == "None":
+    if uri == "None":
         raise ConnectionStringError(
             "The connection string is the word None.",
             why=UNSET_VARIABLE_WHY,
@@ -303,15 +335,8 @@ def parse(uri: str) -> ConnectionString:
             redacted_uri=None,
         )
     if scheme is None:
-        raise ConnectionStringError(
-            "The connection string does not start with mongodb:// or mongodb+srv://.",
-            why=URI_WHY,
-            fix=(
-                "copy the connection string from the Atlas UI (Database > Connect > Drivers); "
-                "it starts with mongodb+srv://."
-            ),
-            redacted_uri=None,
-        )
+        raise uri_text.scheme_error(uri)
+    uri_text.refuse_hidden(uri)
     rest = uri[len(scheme) :]
     at = _end_of_userinfo(rest)
     userinfo, rest = (rest[:at], rest[at + 1 :]) if at >= 0 else ("", rest)
@@ -322,13 +347,16 @@ def parse(uri: str) -> ConnectionString:
     redacted = scheme + (_redact_userinfo(userinfo) + "@" if at >= 0 else "") + hosts_and_path
     redacted += question + shown_query
     if at >= 0:
+        placeholder = uri_text.placeholder_error(userinfo, redacted)
+        if placeholder is not None:
+            raise placeholder
         _check_userinfo(userinfo, redacted)
     secrets = _credential_secrets(userinfo) + tuple(s for pair in pairs for s in pair.secrets)
     options = _options(query, secrets, redacted) if query else {}
     srv_host = unquote_plus(re.split("[/?]", rest, maxsplit=1)[0]) if scheme == SRV_SCHEME else None
     if srv_host:
         _check_srv_host(srv_host, redacted)
-    _, colon, password = userinfo.partition(":")
+    user, colon, password = userinfo.partition(":")
     return ConnectionString(
         uri=uri,
         is_srv=scheme == SRV_SCHEME,
@@ -342,7 +370,14 @@ def parse(uri: str) -> ConnectionString:
         shown_options={pair.shown_name: pair.shown_value for pair in pairs},
         srv_host=srv_host,
         password=unquote_plus(password) if colon else None,
+        user=unquote_plus(user) if at >= 0 else None,
     )
+
+
+def _stripped(uri: str) -> str:
+    """``uri`` without what surrounds it (:mod:`atlasconnect._uri_text`), still concealed."""
+    stripped = uri_text.strip_surroundings(uri)
+    return ConcealedURI(stripped) if isinstance(uri, ConcealedURI) else stripped
 
 
 def _check_no_host_is_none(hosts: str) -> None:
@@ -625,8 +660,12 @@ def check_password(parsed: ConnectionString, keywords: Mapping[str, Any]) -> Non
     explanation names the kinds of characters at fault, never the characters.
     """
     password = _option(keywords, "password", parsed.password)
+    user = _option(keywords, "username", parsed.user)
     mechanism = _option(keywords, "authmechanism", _option(parsed.options, "authmechanism", None))
-    if not isinstance(password, str) or str(mechanism or "DEFAULT").upper() not in _SASLPREP:
+    mechanism = str(mechanism or "DEFAULT").upper()
+    if user and not password and mechanism in _PASSWORD_MECHANISMS:
+        raise _no_password_error(str(user), password, parsed.redacted)
+    if not isinstance(password, str) or mechanism not in _SASLPREP:
         return
     try:
         saslprep(password)
@@ -648,6 +687,31 @@ def check_password(parsed: ConnectionString, keywords: Mapping[str, Any]) -> Non
 
 # authMechanism values with which pymongo logs in with SCRAM-SHA-256 on Atlas.
 _SASLPREP = ("DEFAULT", "SCRAM-SHA-256")
+# authMechanism values that log in with a password.
+_PASSWORD_MECHANISMS = ("DEFAULT", "SCRAM-SHA-1", "SCRAM-SHA-256", "PLAIN")
+
+
+def _no_password_error(user: str, password: object, redacted_uri: str) -> ConnectionStringError:
+    """A user without a password: pymongo 4 refuses it with "A password is required", and
+    an empty one (``user:@host``) made its SASLprep fail with a bare IndexError."""
+    what = "an empty password (nothing after the ':')" if password == "" else "no password"
+    return ConnectionStringError(
+        f"The user {_shown_user(user)} is given with {what}.",
+        why="a database user logs in with a password (SCRAM, Atlas's mechanism); a missing "
+        "or empty one is most often a variable that was unset or empty when the string was "
+        "built (f'{user}:{password}@').",
+        fix="put the database user's password after the ':', percent-encoded with "
+        "urllib.parse.quote_plus, or pass connect(uri, password=...); check that the "
+        "variable it comes from is set where the program runs.",
+        cli_fix="put the database user's password after the ':' in the connection string, "
+        "percent-encoded; check that the variable it comes from is set.",
+        redacted_uri=redacted_uri,
+    )
+
+
+def _shown_user(user: str) -> str:
+    """A user name as a message shows it: quoted, control characters escaped."""
+    return repr(user) if not user.isprintable() else f"'{user}'"
 
 
 def _option(options: Mapping[str, Any], key: str, default: Any) -> Any:

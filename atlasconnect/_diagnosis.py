@@ -468,8 +468,8 @@ def _certificate_error(
             "80), or one that replaces Atlas's certificate.",
             "allow outbound HTTP (port 80) to the OCSP responder the certificate names (its "
             "Authority Information Access), or have port 27017 "
-            "exempted from TLS inspection. tlsDisableOCSPEndpointCheck=true skips only the "
-            "responder check, and only when the server staples no response: use it knowingly.",
+            "exempted from TLS inspection (atlasconnect refuses tlsDisableOCSPEndpointCheck, "
+            "as every option that switches a certificate check off).",
         ),
         Kind.CERTIFICATE_UNVERIFIED: (
             f"The certificate of {hosts} could not be verified against {trusted}.",

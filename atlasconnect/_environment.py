@@ -46,7 +46,7 @@ _passed_lock = ForkSafeLock()
 
 FloorProof = Literal["probe", "client"]
 """Where the TLS floor is proven: on probe contexts now, or on the client's own context
-(:func:`~atlasconnect._pymongo_internals.check_client_floor`) once it is built."""
+(:func:`~atlasconnect._pymongo_internals.check_floor_in_use`) once it is built."""
 
 
 def ensure_fit(

@@ -52,6 +52,11 @@ class ConnectionPlan(NamedTuple):
         return self.parsed.uri
 
     @property
+    def written(self) -> tls.Written:
+        """The caller's TLS switches as written, to name one pymongo reads as insecure."""
+        return tls.Written.of(self.parsed.written_options, self.keywords)
+
+    @property
     def profile(self) -> diagnosis.ConnectionProfile:
         """What explains this plan's clients' failures."""
         return diagnosis.ConnectionProfile(
@@ -71,7 +76,7 @@ class ConnectionPlan(NamedTuple):
         that carries the floor, and ``watcher`` after the caller's listeners.
         """
         keywords = {k: v for k, v in self.keywords.items() if k.lower() not in _REPLACED}
-        keywords["tlsCAFile"] = FlooredCAFile(self.ca_file, self.floor)
+        keywords["tlsCAFile"] = FlooredCAFile(self.ca_file, self.floor, self.written)
         if not any(k.lower() in ("tls", "ssl") for k in self.keywords):
             keywords["tls"] = True
         keywords["event_listeners"] = [*self.listeners, watcher]
@@ -143,11 +148,26 @@ def make_plan(
 
 
 def check_built_client(plan: ConnectionPlan, client: Any) -> None:
-    """The last step of a ``proof="client"`` plan: the TLS floor, on the client's context.
+    """The last step of every plan: the policy, proven on what pymongo built for ``client``.
 
-    Raises :class:`MissingDependencyError` when the context does not carry it.
+    Whatever atlasconnect's own reading of the input found, pymongo's reading
+    decides: TLS on; no option, as pymongo read it, that weakens verification;
+    a context that verifies certificates and host names; the CA file the plan
+    chose; the floor. Raises :class:`InsecureConfigurationError` for the first
+    difference, and :class:`MissingDependencyError` when pymongo no longer
+    keeps these where atlasconnect reads them (an unknown state is a refusal).
+    The caller closes the client.
     """
-    _pymongo_internals.check_client_floor(client, plan.floor)
+    in_use = _pymongo_internals.tls_in_use(client)
+    written = plan.written
+    read = dict(in_use.options)
+    if in_use.allow_invalid_hostnames:  # pymongo's own switch, beside the context's
+        read["tlsallowinvalidhostnames"] = True
+    tls.refuse_tls_off(read, in_use.context, written)
+    tls.refuse_weakened(read, written)
+    tls.refuse_unverifying_context(in_use.context)
+    tls.refuse_other_ca_file(read, plan.ca_file)
+    _pymongo_internals.check_floor_in_use(in_use, plan.floor)
 
 
 def _seed_uri(

@@ -10,16 +10,20 @@ The floor must apply to atlasconnect's clients only, so it travels with the
 client's own options: atlasconnect passes ``tlsCAFile`` as a
 :class:`FlooredCAFile`, a ``str`` (the CA path pymongo expects) that also
 carries the floor. The wrapper raises the minimum TLS version of any context
-built for such a path; contexts of other clients are left untouched.
+built for such a path, and refuses to return one that would not verify
+certificates and host names (:func:`refuse_unverified`), whoever asked for it;
+contexts of other clients are left untouched.
 
 :func:`install_tls_floor_hook` runs for every client: it checks that the
 wrapper is still the attribute pymongo calls, and wraps what is there when it
-is not (first use, or another library replaced or reloaded it). The floor is
-then proven on each backend in use: on the very context a client of
-``connect()`` built (:func:`check_client_floor`), or, for clients atlasconnect
-does not see built, on probe contexts built the way a client builds them
+is not (first use, or another library replaced or reloaded it). The policy is
+then proven on what pymongo built: :func:`tls_in_use` reads a client's context
+and pymongo's own reading of its options (``client.options._options``,
+``pool_options._ssl_context``), and :func:`check_floor_in_use` proves the floor
+on that very context; for clients atlasconnect does not see built, probe
+contexts built the way a client builds them prove the floor on each backend
 (:func:`check_tls_floor_hook`). When pymongo changes, atlasconnect refuses to
-connect rather than connect without its floor. :func:`is_monitor_cancellation` is not checked that
+connect rather than connect without its policy. :func:`is_monitor_cancellation` is not checked that
 way: it only decides whether a failed heartbeat is worth a warning. Nor is :func:`login_of`: it
 only names, in an explanation, the user a refused login tried, and says nothing when it cannot.
 """
@@ -31,7 +35,7 @@ import functools
 import importlib
 import inspect
 import ssl
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 import pymongo
@@ -40,19 +44,27 @@ import pymongo.errors
 import pymongo.ssl_support
 
 from . import _phrasing as phrasing
+from . import _tls as tls
 from ._exceptions import MissingDependencyError
 from ._forksafe import ForkSafeLock
-from ._tls import effective_min_tls_version, raise_floor
 
 
 class FlooredCAFile(str):
-    """A CA file path that also carries the TLS floor of the client it belongs to."""
+    """A CA file path that also carries the TLS policy of the client it belongs to.
+
+    Its floor, and its TLS switches as the caller wrote them, so that a context
+    pymongo would build without verification is refused in the caller's words.
+    """
 
     min_tls_version: ssl.TLSVersion
+    written: tls.Written
 
-    def __new__(cls, path: str, min_tls_version: ssl.TLSVersion) -> FlooredCAFile:
+    def __new__(
+        cls, path: str, min_tls_version: ssl.TLSVersion, written: tls.Written | None = None
+    ) -> FlooredCAFile:
         instance = super().__new__(cls, path)
         instance.min_tls_version = min_tls_version
+        instance.written = written if written is not None else tls.Written()
         return instance
 
 
@@ -124,7 +136,7 @@ def install_tls_floor_hook() -> bool:
     Cheap when it is: an identity check. When it is not (the first client of
     the process, or another library replaced, wrapped or reloaded it), wrap
     what is there now. The floor is then unproven until :func:`prove_tls_floor`
-    or :func:`check_client_floor` proves it.
+    or :func:`check_floor_in_use` proves it.
     """
     global _installed_hook
     if _hook_in_place():
@@ -167,20 +179,57 @@ def check_tls_floor_hook(ca_file: str) -> int | None:
     return certificates
 
 
-def check_client_floor(client: Any, floor: ssl.TLSVersion) -> None:
-    """Prove the floor on the context ``client`` itself built.
+class TLSInUse(NamedTuple):
+    """What a client's connections will use, read back from the objects pymongo built."""
+
+    options: Mapping[str, Any]
+    """Every option as pymongo read it (URI and keywords, normalised), names in lower case."""
+    context: Any
+    """The SSL context of every connection (stdlib or pyOpenSSL); None when TLS is off."""
+    allow_invalid_hostnames: bool
+    """pymongo's own host name switch, which it consults beside the context's."""
+
+
+def tls_in_use(client: Any) -> TLSInUse:
+    """Read what ``client`` (a pymongo client) will use for TLS, from pymongo's own objects.
+
+    pymongo keeps its reading of the options in ``client.options._options``
+    and the context in ``client.options.pool_options._ssl_context``, which no
+    public attribute exposes. Fails closed: when pymongo moved either, raise
+    :class:`MissingDependencyError` rather than guess.
+    """
+    client_options = _read(client, "options", "MongoClient.options")
+    options = _read(client_options, "_options", "ClientOptions._options")
+    pool_options = _read(client_options, "pool_options", "ClientOptions.pool_options")
+    context = _read(pool_options, "_ssl_context", "PoolOptions._ssl_context")
+    allow = _read(
+        pool_options, "tls_allow_invalid_hostnames", "PoolOptions.tls_allow_invalid_hostnames"
+    )
+    if not isinstance(options, Mapping) or not isinstance(allow, bool):
+        raise _internal_missing("ClientOptions._options as a mapping", _POLICY)
+    return TLSInUse({str(k).lower(): v for k, v in options.items()}, context, allow)
+
+
+def _read(owner: object, name: str, what: str) -> Any:
+    try:
+        return getattr(owner, name)
+    except AttributeError:
+        raise _internal_missing(what, _POLICY) from None
+
+
+def check_floor_in_use(in_use: TLSInUse, floor: ssl.TLSVersion) -> None:
+    """Prove the floor on the context a client itself built.
 
     Every client builds its context when it is made (a ``mongodb+srv://``
     client builds it again after its lookup, through the same hook), so this
     proves the floor where it matters, at no cost, instead of building a probe
     context that would load the CA file once more.
     """
-    context = client.options.pool_options._ssl_context
-    lowest = lowest_offered_version(context)
-    if lowest is None or lowest < effective_min_tls_version(floor):
+    lowest = lowest_offered_version(in_use.context)
+    if lowest is None or lowest < tls.effective_min_tls_version(floor):
         raise _hook_missing(
-            f"{type(context).__module__}.{type(context).__name__} creation through "
-            "pymongo.client_options.get_ssl_context"
+            f"{type(in_use.context).__module__}.{type(in_use.context).__name__} creation "
+            "through pymongo.client_options.get_ssl_context"
         )
 
 
@@ -205,18 +254,42 @@ def _with_floor(original: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(original)
     def get_ssl_context(*args: Any, **kwargs: Any) -> Any:
         context = original(*args, **kwargs)
-        ca_certs = signature.bind(*args, **kwargs).arguments.get("ca_certs")
+        arguments = signature.bind(*args, **kwargs).arguments
+        ca_certs = arguments.get("ca_certs")
         if isinstance(ca_certs, FlooredCAFile):
-            enforce_floor(context, effective_min_tls_version(ca_certs.min_tls_version))
+            refuse_unverified(context, arguments, ca_certs.written)
+            enforce_floor(context, tls.effective_min_tls_version(ca_certs.min_tls_version))
         return context
 
     return get_ssl_context
 
 
+# get_ssl_context's arguments that weaken verification, as the options pymongo read.
+_WEAKENING_ARGUMENTS = {
+    "allow_invalid_certificates": "tlsallowinvalidcertificates",
+    "allow_invalid_hostnames": "tlsallowinvalidhostnames",
+    "disable_ocsp_endpoint_check": "tlsdisableocspendpointcheck",
+}
+
+
+def refuse_unverified(context: Any, arguments: Mapping[str, Any], written: tls.Written) -> None:
+    """No context pymongo builds for atlasconnect's CA file skips a verification.
+
+    Whoever asked for it: a client of :func:`atlasconnect.connect`, or one a
+    framework made from :func:`atlasconnect.client_options` with an option of
+    its own added. Raises :class:`InsecureConfigurationError` naming the
+    options as pymongo read them (its arguments), and for a context that does
+    not verify although no argument says why, the context's own settings.
+    """
+    read = {option: arguments.get(name) for name, option in _WEAKENING_ARGUMENTS.items()}
+    tls.refuse_weakened(read, written)
+    tls.refuse_unverifying_context(context)
+
+
 def enforce_floor(context: object, floor: ssl.TLSVersion) -> None:
     """Raise the minimum TLS version of a stdlib or pymongo-pyOpenSSL context."""
     if isinstance(context, ssl.SSLContext):
-        raise_floor(context, floor)
+        tls.raise_floor(context, floor)
         return
     # pymongo.pyopenssl_context.SSLContext keeps the OpenSSL.SSL.Context in _ctx.
     # OpenSSL's TLS1_x_VERSION numbers are the values of ssl.TLSVersion.
@@ -306,12 +379,20 @@ def _uint16(data: bytes, position: int) -> int:
     return int.from_bytes(data[position : position + 2], "big")
 
 
+_FLOOR = "enforces its TLS floor"
+_POLICY = "checks that every connection verifies certificates and host names"
+
+
 def _hook_missing(what: str) -> MissingDependencyError:
+    return _internal_missing(what, _FLOOR)
+
+
+def _internal_missing(what: str, purpose: str) -> MissingDependencyError:
     install = phrasing.pip_install("'pymongo>=4.13,<5'")
     return MissingDependencyError(
         f"pymongo {pymongo.__version__} no longer has {what}, the internal through which "
-        "atlasconnect enforces its TLS floor.",
-        why="atlasconnect refuses to connect rather than connect without the TLS floor "
+        f"atlasconnect {purpose}.",
+        why="atlasconnect refuses to connect rather than connect without the TLS policy "
         "it promises.",
         fix=f"install a pymongo release atlasconnect supports: `{install}`, and report this "
         "pymongo version to atlasconnect's issue tracker.",

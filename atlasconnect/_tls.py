@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import enum
 import functools
 import re
 import ssl
@@ -20,6 +21,7 @@ from typing import Any, Literal, NamedTuple
 import certifi
 
 from . import _phrasing as phrasing
+from . import _uri_text as uri_text
 from ._exceptions import CABundleError, ConnectionStringError, InsecureConfigurationError
 
 DEFAULT_MIN_TLS_VERSION = ssl.TLSVersion.TLSv1_2
@@ -34,13 +36,56 @@ ALLOWED_MIN_TLS_VERSIONS = (
     ssl.TLSVersion.TLSv1_3,
 )
 
-# Options that must never be true, and options that must never be false.
-# Keys are lower case: pymongo matches option names case-insensitively.
-_INSECURE_WHEN_TRUE = ("tlsinsecure", "tlsallowinvalidcertificates", "tlsallowinvalidhostnames")
-_INSECURE_WHEN_FALSE = ("tls", "ssl")
 
-SwitchedOff = Literal["TLS", "certificate verification"]
+class Place(enum.Enum):
+    """Where the caller wrote a setting; its value is how a message names the place."""
+
+    URI = "the connection string"
+    KEYWORDS = "the keywords"
+
+    @property
+    def phrase(self) -> str:
+        return str(self.value)
+
+
+SwitchedOff = Literal[
+    "TLS", "certificate verification", "host name verification", "revocation checks"
+]
 """What an insecure option would switch off."""
+
+
+class _Weakening(NamedTuple):
+    """An option that, set to true, switches a verification off."""
+
+    name: str
+    """The name as pymongo documents it."""
+    switched_off: SwitchedOff
+    set_by: tuple[str, ...]
+    """The options (lower case) that set it as pymongo reads them: tlsInsecure sets three."""
+
+
+# pymongo's options that must never be true, as it reads them (lower case), in the order
+# an explanation names them: the option that implies the others first.
+_WEAKENINGS = {
+    "tlsinsecure": _Weakening("tlsInsecure", "certificate verification", ("tlsinsecure",)),
+    "tlsallowinvalidcertificates": _Weakening(
+        "tlsAllowInvalidCertificates",
+        "certificate verification",
+        ("tlsallowinvalidcertificates", "tlsinsecure"),
+    ),
+    "tlsallowinvalidhostnames": _Weakening(
+        "tlsAllowInvalidHostnames",
+        "host name verification",
+        ("tlsallowinvalidhostnames", "tlsinsecure"),
+    ),
+    "tlsdisableocspendpointcheck": _Weakening(
+        "tlsDisableOCSPEndpointCheck",
+        "revocation checks",
+        ("tlsdisableocspendpointcheck", "tlsinsecure", "tlsallowinvalidcertificates"),
+    ),
+}
+# Options that must never be false; pymongo reads "ssl" as "tls".
+_TLS_SWITCHES = ("tls", "ssl")
 
 _ALWAYS_TLS_FIX = (
     "remove {option} from {place}. atlasconnect always uses TLS with certificate and "
@@ -48,8 +93,10 @@ _ALWAYS_TLS_FIX = (
     "certificate is signed by your own CA (a corporate proxy or a test server), {ca_setting}."
 )
 _OWN_CA = {"tlsCAFile": "/path/to/ca.pem"}
-_URI_PLACE = "the connection string"
-"""Where an option the caller wrote was: in the URI, or (``"the keywords"``) in connect()'s."""
+_WHY_VERIFY = (
+    "MongoDB Atlas accepts only TLS connections, and without certificate verification "
+    "anyone on the network path can read the password and the data."
+)
 
 
 def version_name(version: ssl.TLSVersion) -> str:
@@ -111,47 +158,55 @@ def raise_floor(context: ssl.SSLContext, floor: ssl.TLSVersion) -> None:
 def insecure_settings(
     uri_options: Iterable[tuple[str, str]], keywords: Mapping[str, Any]
 ) -> list[InsecureConfigurationError]:
-    """One explained error for each option that weakens TLS, URI options first.
+    """One explained error for each option the caller wrote that would weaken TLS, URI first.
 
-    Option names and ``"true"``/``"false"`` values match in any letter case:
-    the intent is clear even where pymongo would reject the spelling. Each
-    error quotes the setting as the caller wrote it, so that it can be found:
+    The caller's intent, read leniently: names in any letter case, values
+    ``true``/``false`` in any letter case and with whitespace around them, so
+    that a spelling pymongo would read differently is refused, not passed. Each
+    error quotes the setting as written, so that it can be found:
     ``name=value`` from the connection string (``uri_options``, in order, the
-    values percent-decoded), ``name=repr(value)`` for a keyword (``tlsInsecure=True``).
+    values percent-decoded), ``name=repr(value)`` for a keyword
+    (``tlsInsecure=True``). This is the early, precise refusal; the guarantee
+    is :func:`refuse_weakened`, on what pymongo read.
     """
     found = []
     for place, options in (
-        (_URI_PLACE, _last_of_each(uri_options)),
-        ("the keywords", [(name, value, f"{name}={value!r}") for name, value in keywords.items()]),
+        (Place.URI, _last_of_each(uri_options)),
+        (Place.KEYWORDS, [(name, value, f"{name}={value!r}") for name, value in keywords.items()]),
     ):
         for name, value, setting in options:
             switched_off = _switched_off(name, value)
             if switched_off is not None:
                 found.append(
-                    InsecureConfigurationError(
-                        f"{setting} in {place} would switch off {switched_off}.",
-                        why=(
-                            "MongoDB Atlas accepts only TLS connections, and without "
-                            "certificate verification anyone on the network path can read "
-                            "the password and the data."
-                        ),
-                        fix=_ALWAYS_TLS_FIX.format(
-                            option=setting,
-                            place=place,
-                            ca_setting=f"pass that CA instead: {phrasing.connect_call(_OWN_CA)}",
-                        ),
-                        cli_fix=_ALWAYS_TLS_FIX.format(
-                            option=setting,
-                            place=place,
-                            ca_setting="name that CA instead: put "
-                            f"tlsCAFile={_OWN_CA['tlsCAFile']} in its place",
-                        )
-                        if place == _URI_PLACE
-                        else None,
-                        setting=setting,
+                    _insecure_error(
+                        f"{setting} in {place.phrase} would switch off {switched_off}.",
+                        setting,
+                        place,
                     )
                 )
     return found
+
+
+def _insecure_error(found: str, setting: str, place: Place | None) -> InsecureConfigurationError:
+    """The explained refusal of ``setting``, to be removed from ``place`` (None: unknown)."""
+    where = place.phrase if place is not None else "where it is set"
+    return InsecureConfigurationError(
+        found,
+        why=_WHY_VERIFY,
+        fix=_ALWAYS_TLS_FIX.format(
+            option=setting,
+            place=where,
+            ca_setting=f"pass that CA instead: {phrasing.connect_call(_OWN_CA)}",
+        ),
+        cli_fix=_ALWAYS_TLS_FIX.format(
+            option=setting,
+            place=where,
+            ca_setting=f"name that CA instead: put tlsCAFile={_OWN_CA['tlsCAFile']} in its place",
+        )
+        if place is Place.URI
+        else None,
+        setting=setting,
+    )
 
 
 def _last_of_each(options: Iterable[tuple[str, str]]) -> list[tuple[str, str, str]]:
@@ -163,11 +218,11 @@ def _last_of_each(options: Iterable[tuple[str, str]]) -> list[tuple[str, str, st
 
 def _switched_off(name: str, value: object) -> SwitchedOff | None:
     """What setting option ``name`` to ``value`` would switch off, if anything."""
-    key, flag = name.lower(), _as_bool(value)
-    if key in _INSECURE_WHEN_FALSE and flag is False:
+    key, flag = name.strip().lower(), _as_bool(value)
+    if key in _TLS_SWITCHES and flag is False:
         return "TLS"
-    if key in _INSECURE_WHEN_TRUE and flag is True:
-        return "certificate verification"
+    if key in _WEAKENINGS and flag is True:
+        return _WEAKENINGS[key].switched_off
     return None
 
 
@@ -181,8 +236,133 @@ def refuse_insecure_options(
 
 def _as_bool(value: object) -> bool | None:
     if isinstance(value, str):
-        return {"true": True, "false": False}.get(value.lower())
+        return {"true": True, "false": False}.get(value.strip().lower())
     return value if isinstance(value, bool) else None
+
+
+class Written(NamedTuple):
+    """The TLS switches as the caller wrote them, to name the one pymongo read as insecure.
+
+    Only the switches: no value that may be a secret.
+    """
+
+    settings: tuple[tuple[str, str, Place], ...] = ()
+    """(name in lower case, ``name=value`` as written, where) of each switch, in order."""
+
+    @classmethod
+    def of(cls, uri_options: Iterable[tuple[str, str]], keywords: Mapping[str, Any]) -> Written:
+        switches = {*_WEAKENINGS, *_TLS_SWITCHES}
+        uri = [(n.strip().lower(), f"{n}={v}", Place.URI) for n, v in uri_options]
+        given = [(n.strip().lower(), f"{n}={v!r}", Place.KEYWORDS) for n, v in keywords.items()]
+        return cls(tuple(s for s in (*uri, *given) if s[0] in switches))
+
+    def find(self, names: Iterable[str]) -> tuple[str, Place] | None:
+        """The last setting written under one of ``names`` (keywords win, as for pymongo)."""
+        wanted = set(names)
+        matches = [(setting, place) for name, setting, place in self.settings if name in wanted]
+        return matches[-1] if matches else None
+
+
+def refuse_weakened(read: Mapping[str, object], written: Written) -> None:
+    """Raise :class:`InsecureConfigurationError` if pymongo read an option that weakens TLS.
+
+    ``read`` holds options as pymongo read them (lower-case names, its values):
+    the decision is made on what pymongo will use, whatever atlasconnect's own
+    reading found. The error names the option as pymongo read it, and the
+    setting it was written as (with any invisible character shown), or says
+    that atlasconnect was not given it.
+    """
+    error = weakened(read, written)
+    if error is not None:
+        raise error
+
+
+def weakened(read: Mapping[str, object], written: Written) -> InsecureConfigurationError | None:
+    """The refusal :func:`refuse_weakened` raises, or None."""
+    for option, weakening in _WEAKENINGS.items():
+        value = read.get(option)
+        if value is None or value is False:
+            continue
+        source = written.find(weakening.set_by)
+        if source is None:
+            origin = (
+                ", although atlasconnect was given no option that sets it (an option added "
+                "after client_options(), or one read differently)"
+            )
+            return _insecure_error(
+                f"pymongo read {weakening.name}={value!r} for this client{origin}, which would "
+                f"switch off {weakening.switched_off}.",
+                f"{weakening.name}={value!r}",
+                None,
+            )
+        setting, place = source
+        return _insecure_error(
+            f"pymongo read {weakening.name}={value!r} for this client, from "
+            f"{_as_written(setting)} in {place.phrase}, which would switch off "
+            f"{weakening.switched_off}.",
+            setting,
+            place,
+        )
+    return None
+
+
+def _as_written(setting: str) -> str:
+    """``setting`` quoted as written, with any invisible character in it named."""
+    hidden = next((c for c in setting if uri_text.is_invisible(c)), None)
+    shown = f"'{_printable(setting)}'"
+    return shown if hidden is None else f"{shown} (with {uri_text.describe(hidden)} in it)"
+
+
+def refuse_unverifying_context(context: object) -> None:
+    """Raise :class:`InsecureConfigurationError` unless ``context`` verifies certificates
+    and host names; a context that cannot say (no such attributes) is refused."""
+    verify_mode = getattr(context, "verify_mode", None)
+    check_hostname = getattr(context, "check_hostname", None)
+    if verify_mode == ssl.CERT_REQUIRED and check_hostname is True:
+        return
+    what = (
+        "certificates"
+        if verify_mode != ssl.CERT_REQUIRED
+        else "that certificates name the host connected to"
+    )
+    raise _insecure_error(
+        f"pymongo built a TLS context for this client that does not verify {what} "
+        f"(verify_mode={verify_mode!r}, check_hostname={check_hostname!r}).",
+        f"verify_mode={verify_mode!r}",
+        None,
+    )
+
+
+def refuse_tls_off(read: Mapping[str, object], context: object, written: Written) -> None:
+    """Raise :class:`InsecureConfigurationError` when pymongo would connect without TLS."""
+    if context is not None:
+        return
+    source = written.find(_TLS_SWITCHES)
+    setting = source[0] if source else f"tls={read.get('tls')!r}"
+    raise _insecure_error(
+        f"pymongo read tls={read.get('tls')!r} for this client"
+        + (f", from {_as_written(source[0])} in {source[1].phrase}" if source else "")
+        + ": it would connect without TLS.",
+        setting,
+        source[1] if source else None,
+    )
+
+
+def refuse_other_ca_file(read: Mapping[str, object], chosen: str) -> None:
+    """Raise :class:`InsecureConfigurationError` unless pymongo trusts the CA file ``chosen``."""
+    used = read.get("tlscafile")
+    if isinstance(used, str) and used == chosen:
+        return
+    trusted = _printable(used) if isinstance(used, str) else "this machine's default store"
+    raise InsecureConfigurationError(
+        f"pymongo would verify this client's servers against {trusted}, not {_printable(chosen)}, "
+        "the CA file atlasconnect chose.",
+        why="atlasconnect trusts certifi's bundle or the tlsCAFile you name, and no other: a "
+        "client that trusts another store has not been checked.",
+        fix="pass the CA file you trust as tlsCAFile, once (a keyword wins over the connection "
+        "string), and report this to atlasconnect's issue tracker if you did.",
+        setting=f"tlsCAFile={trusted}",
+    )
 
 
 def choose_ca_file(uri_options: Mapping[str, Any], keywords: Mapping[str, Any]) -> str:
@@ -220,14 +400,14 @@ class _Option(NamedTuple):
 
     name: str
     value: str
-    place: str
+    place: Place
 
 
 def _chosen_option(
     key: str, uri_options: Mapping[str, Any], keywords: Mapping[str, Any]
 ) -> _Option | None:
     """The option ``key`` (lower case) that pymongo will use: a keyword wins over the URI."""
-    for place, options in (("the keywords", keywords), ("the connection string", uri_options)):
+    for place, options in ((Place.KEYWORDS, keywords), (Place.URI, uri_options)):
         for name, value in options.items():
             if name.lower() == key and value:
                 return _Option(name, str(value), place)
@@ -247,8 +427,8 @@ def _crl_file_trusts_error(option: _Option, labels: list[str]) -> InsecureConfig
     setting = f"{option.name}={option.value}"
     blocks = ", ".join(f"-----BEGIN {_printable(label)}-----" for label in labels)
     return InsecureConfigurationError(
-        f"The file given as {option.name} in {option.place}, {_printable(option.value)}, holds "
-        f"{blocks} besides certificate revocation lists.",
+        f"The file given as {option.name} in {option.place.phrase}, "
+        f"{_printable(option.value)}, holds {blocks} besides certificate revocation lists.",
         why=(
             "pymongo loads the CRL file with the same OpenSSL call that loads trusted CA "
             "certificates, so any certificate in it would be trusted: a server whose "
@@ -260,7 +440,7 @@ def _crl_file_trusts_error(option: _Option, labels: list[str]) -> InsecureConfig
         cli_fix=_split_crl_file_fix(
             option.name, f"append &tlsCAFile={_SPLIT_FILES['tlsCAFile']} to the connection string"
         )
-        if option.place == _URI_PLACE
+        if option.place is Place.URI
         else None,
         setting=setting,
     )
@@ -392,7 +572,7 @@ def refuse_key_without_password(
     pem = _contents_or_none(key_file.value)
     if pem is not None and any(marker in pem for marker in _ENCRYPTED_KEY_MARKERS):
         raise ConnectionStringError(
-            f"The private key in the file given as {key_file.name} in {key_file.place}, "
+            f"The private key in the file given as {key_file.name} in {key_file.place.phrase}, "
             f"{_printable(key_file.value)}, is encrypted, but no "
             "tlsCertificateKeyFilePassword was given.",
             why="OpenSSL would stop and ask for the password on the terminal (Enter PEM pass "
