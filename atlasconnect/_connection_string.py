@@ -161,6 +161,17 @@ class ConcealedURI(str):
         return repr(redacted_form(self))
 
 
+def placeholder_in(uri: str) -> ConnectionStringError | None:
+    """The explained error when ``uri`` still holds one of Atlas's placeholders as its user
+    name or password (:func:`atlasconnect._uri_text.placeholder_error`), else None."""
+    scheme = next((s for s in (SCHEME, SRV_SCHEME) if uri.startswith(s)), None)
+    if scheme is None:
+        return None
+    rest = uri[len(scheme) :]
+    at = _end_of_userinfo(rest)
+    return uri_text.placeholder_error(rest[:at], redacted_form(uri)) if at >= 0 else None
+
+
 def redacted_form(uri: str) -> str:
     """``uri`` as it may be shown: redacted, or a placeholder when it cannot be read."""
     try:

@@ -1017,6 +1017,8 @@ def explain_operation_failure(
     return None
 
 
+# Database names of Atlas's sample connection strings, left in place by many users.
+_ATLAS_PLACEHOLDER_DATABASES = ("myFirstDatabase", "<dbname>", "<database>")
 # authSource of the mechanisms whose users live outside any database (X.509, AWS, OIDC...).
 _EXTERNAL_SOURCE = "$external"
 _ATLAS_SOURCE = "admin"
@@ -1045,6 +1047,14 @@ def _login_fix(login: pymongo_internals.Login | None) -> str:
             "authentication method, and that its credentials are current."
         )
     user = f"the user {login.user!r}"
+    if login.source in _ATLAS_PLACEHOLDER_DATABASES:
+        return (
+            f"authSource is {login.source!r}, the placeholder database of the connection "
+            "strings Atlas used to show, taken as authSource because no authSource is "
+            f"given; Atlas keeps every database user in {_ATLAS_SOURCE}: replace "
+            f"/{login.source} with your database's name and add authSource={_ATLAS_SOURCE} to "
+            f"the options. Then check that {user} is listed under Database Access."
+        )
     if login.source != _ATLAS_SOURCE:
         return (
             f"authSource is {login.source!r}, but Atlas keeps every database user in "

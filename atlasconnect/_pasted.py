@@ -32,7 +32,9 @@ from ._exceptions import AtlasConnectError
 
 # The last line of a traceback: "pymongo.errors.ServerSelectionTimeoutError: text".
 _EXCEPTION_LINE = re.compile(r"^(?:[A-Za-z_][\w.]*\.)?([A-Z]\w*)(?::[ \t]?(.*))?$")
-_URI = re.compile(r"mongodb(?:\+srv)?://[^\s'\"<>]+")
+# A connection string in a text, Atlas's <placeholders> included, up to a space, a quote or
+# an angle bracket that closes nothing (a repr's "<MongoClient ...>").
+_URI = re.compile(r"mongodb(?:\+srv)?://(?:[^\s'\"<>]|<[^\s'\"<>]*>)+")
 _CODE = re.compile(r"""(?:['"]?code['"]?\s*[:=]\s*|code\s+)(\d+)""", re.IGNORECASE)
 _AUTHENTICATION = re.compile(r"authentication failed|bad auth", re.IGNORECASE)
 _NO_SNI = re.compile(r"no SNI name sent", re.IGNORECASE)
@@ -50,6 +52,10 @@ def explain_text(text: str) -> AtlasConnectError | None:
 
     Never raises: a text that cannot be read gives None.
     """
+    placeholders = map(connection_string.placeholder_in, _URI.findall(text))
+    placeholder = next(filter(None, placeholders), None)
+    if placeholder is not None:  # whatever the server said, the string was never filled in
+        return placeholder
     redacted = _URI.sub(lambda match: connection_string.redacted_form(match.group()), text)
     for exception in _exceptions_in(redacted):
         error = diagnosis.explain(exception)

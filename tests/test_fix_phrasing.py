@@ -200,6 +200,19 @@ def test_wrong_auth_source_says_atlas_users_live_in_admin(mongo: MongoServer, ca
     printed(error)
 
 
+def test_atlas_s_placeholder_database_as_auth_source_is_named(
+    mongo: MongoServer, ca_file: str
+) -> None:
+    """Atlas's older strings ended in /myFirstDatabase: without authSource, the login's."""
+    uri = mongo.uri().replace("/?authSource=admin", "/myFirstDatabase?retryWrites=true")
+    error = raised(uri, tlsCAFile=ca_file)
+    assert isinstance(error, AuthenticationError)
+    assert "authSource 'myFirstDatabase'" in error.found
+    assert "placeholder database" in error.fix
+    assert "replace /myFirstDatabase" in error.fix
+    printed(error)
+
+
 def test_a_mechanism_that_was_set_is_named(mongo: MongoServer, ca_file: str) -> None:
     uri = mongo.uri(authMechanism="SCRAM-SHA-256")
     error = raised(uri.replace(quote_plus(PASSWORD), "wrong"), tlsCAFile=ca_file)

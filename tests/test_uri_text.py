@@ -229,3 +229,30 @@ def test_any_hidden_character_inside_is_refused_without_a_secret(
 def test_any_surroundings_leave_the_same_string(before: str, after: str, quote: str) -> None:
     pasted = f"{before}{quote}{before}{URI}{after}{quote}{after}"
     assert uri_text.strip_surroundings(pasted) == URI
+
+
+BAD_AUTH = (
+    "pymongo.errors.OperationFailure: bad auth : authentication failed, full error: "
+    "{'ok': 0, 'errmsg': 'bad auth : authentication failed', 'code': 8000}"
+)
+
+
+@pytest.mark.parametrize(
+    ("password", "named"),
+    [("<db_password>", "placeholder <db_password>"), (f"<{SECRET}>", "angle brackets")],
+)
+def test_explain_names_a_placeholder_before_the_login_failure(password: str, named: str) -> None:
+    pasted = (
+        f'{BAD_AUTH}\nclient = MongoClient("mongodb+srv://app:{password}@cluster0.example.test/")'
+    )
+    error = explain_text(pasted)
+    assert isinstance(error, ConnectionStringError)
+    assert named in error.found
+    assert SECRET not in shown(error)
+
+
+def test_the_doctor_names_a_placeholder(capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.main(["doctor", "--json", "mongodb+srv://app:<db_password>@cluster0.example.test/"])
+    error = json.loads(capsys.readouterr().out)["verdict"]["error"]
+    assert code == 11
+    assert "placeholder <db_password>" in error["found"]

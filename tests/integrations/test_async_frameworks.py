@@ -83,6 +83,14 @@ def test_the_motor_code_runs_on_connect_async(mongo: MongoServer, ca_file: str) 
     asyncio.run(main())
 
 
+@pytest.mark.parametrize("option", ["tlsInsecure=true", "tlsAllowInvalidHostnames=true"])
+def test_the_motor_recipe_keeps_the_policy_for_a_uri_ending_in_a_line_break(
+    mongo: MongoServer, ca_file: str, option: str
+) -> None:
+    with pytest.raises(InsecureConfigurationError, match=option):
+        motor_client(f"{mongo.uri(tls=True)}&{option}\n", tlsCAFile=ca_file)
+
+
 # ODMantic: AIOEngine needs a motor client; SyncEngine takes a MongoClient.
 
 

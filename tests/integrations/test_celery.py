@@ -197,6 +197,16 @@ def test_insecure_settings_are_refused_at_start_up(
     assert_no_secret(raised.value)
 
 
+@pytest.mark.parametrize("option", ["tlsInsecure=true", "tlsAllowInvalidHostnames=true"])
+def test_a_url_ending_in_a_line_break_keeps_the_policy(
+    mongo: MongoServer, ca_file: str, option: str
+) -> None:
+    app = create_celery(f"{mongo.uri(tlsCAFile=ca_file)}&{option}\n")
+    with pytest.raises(atlasconnect.InsecureConfigurationError, match=option) as raised:
+        _ = app.backend
+    assert_no_secret(raised.value)
+
+
 def test_stock_backend_accepts_tls_insecure(mongo: MongoServer) -> None:
     """Why the integration exists: Celery's own backend takes the same URL without a word."""
     app = Celery("notes")

@@ -165,6 +165,17 @@ def test_insecure_option_in_the_host_uri_refused(
         database(atlas_database(mongo.uri(tls=True, tlsInsecure=True), ca_file))
 
 
+@pytest.mark.parametrize("option", ["tlsInsecure=true", "tlsAllowInvalidHostnames=true"])
+def test_a_host_uri_ending_in_a_line_break_keeps_the_policy(
+    database: Database, mongo: MongoServer, ca_file: str, option: str
+) -> None:
+    """A HOST read from a .env file or a secret made with echo ends in a line break."""
+    with pytest.raises(atlasconnect.InsecureConfigurationError, match=option):
+        database(atlas_database(f"{mongo.uri(tls=True)}&{option}\n", ca_file))
+    connection = database(atlas_database(mongo.uri() + "\n", ca_file))
+    assert connection.database.command("ping")["ok"] == 1
+
+
 def tls_1_2_only_uri(proxied_uri: ProxiedUri, leaf: trustme.LeafCert) -> str:
     return proxied_uri(server_context(leaf, maximum=ssl.TLSVersion.TLSv1_2))
 

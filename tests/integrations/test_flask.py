@@ -228,6 +228,18 @@ def test_insecure_settings_are_refused_at_init_app(
     assert "ObjectId" not in app.url_map.converters  # nothing half set up
 
 
+@pytest.mark.parametrize("option", ["tlsInsecure=true", "tlsAllowInvalidHostnames=true"])
+def test_a_mongo_uri_ending_in_a_line_break_keeps_the_policy(
+    mongo: MongoServer, ca_file: str, option: str
+) -> None:
+    app = Flask(__name__)
+    uri = with_database(mongo.uri(tlsCAFile=ca_file), "flask_notes")
+    app.config["MONGO_URI"] = f"{uri}&{option}\n"
+    with pytest.raises(atlasconnect.InsecureConfigurationError, match=option) as raised:
+        PyMongo(app)
+    assert_no_secret(raised.value)
+
+
 def test_stock_flask_pymongo_accepts_tls_insecure(mongo: MongoServer, ca_file: str) -> None:
     """Why the integration exists: the same setting goes through Flask-PyMongo unnoticed."""
     app = Flask(__name__)

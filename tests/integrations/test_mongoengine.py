@@ -113,3 +113,17 @@ def test_insecure_options_refused(
     )
     plain.close()
     mongoengine.disconnect("plain")
+
+
+@pytest.mark.parametrize("option", ["tlsInsecure=true", "tlsAllowInvalidHostnames=true"])
+def test_a_host_ending_in_a_line_break_keeps_the_policy(
+    mongo: MongoServer, ca_file: str, option: str
+) -> None:
+    """MongoEngine reads the host with pymongo's URI parser before it calls the client class,
+    and that parser refuses the value with its line break (a bare ValueError): no client."""
+    with pytest.raises((ValueError, ConnectionFailure)) as caught:
+        connect_mongoengine(f"{mongo.uri(tls=True)}&{option}\n", tlsCAFile=ca_file)
+    if isinstance(caught.value, ConnectionFailure):
+        assert isinstance(caught.value.__context__, atlasconnect.InsecureConfigurationError)
+    with pytest.raises(ConnectionFailure):
+        mongoengine.get_connection(ALIAS)
