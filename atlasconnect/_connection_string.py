@@ -274,10 +274,11 @@ def names_hosts(seeds: Sequence[str]) -> bool:
     or pasted text is explained as one, not looked up as a host.
     """
     first = uri_text.strip_surroundings(seeds[0])
-    return len(seeds) > 1 or _HOST_SEED.fullmatch(first) is not None
+    return len(seeds) > 1 or re.fullmatch(_HOST_SEED, first) is not None
 
 
-_HOST_SEED = re.compile(
+# A string, compiled (and cached by re) at first use.
+_HOST_SEED = (
     r"[A-Za-z0-9._%\-]+(:[0-9]*)?"  # a name or an IPv4 address, a socket path, a port
     r"|\[[0-9A-Za-z:.%]+\](:[0-9]*)?"  # [IPv6], a port
     r"|[0-9A-Fa-f.]*(:[0-9A-Fa-f.]*){2,}(%\w+)?"  # a bare IPv6 address

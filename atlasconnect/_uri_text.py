@@ -189,16 +189,18 @@ def scheme_error(text: str) -> ConnectionStringError:
     )
 
 
-_VARIABLE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*=")
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]{0,19}):/*")
-_HOST = re.compile(r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d{1,5})?/?")
-_PLACEHOLDER = re.compile(r"<[A-Za-z0-9 _-]{1,40}>")
+# Patterns for strings that are no connection string: strings, compiled (and cached by re)
+# at first use, so that a process whose strings are fine does not pay for them.
+_VARIABLE = r"([A-Za-z_][A-Za-z0-9_]*)\s*="
+_SCHEME = r"([A-Za-z][A-Za-z0-9+.-]{0,19}):/*"
+_HOST = r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d{1,5})?/?"
+_PLACEHOLDER = r"<[A-Za-z0-9 _-]{1,40}>"
 
 
 def _what_it_starts_with(text: str) -> tuple[str, str]:
     if not text:
         return "The connection string is empty.", COPY_FIX
-    variable = _VARIABLE.match(text)
+    variable = re.match(_VARIABLE, text)
     if variable and not text.lower().startswith(("mongodb:", "mongodb+srv:")):
         name = variable.group(1)
         return (
@@ -216,14 +218,14 @@ def _what_it_starts_with(text: str) -> tuple[str, str]:
             "remove the quote: a quote is not part of the connection string. A .env file "
             "may hold the value in a pair of quotes, which are removed.",
         )
-    placeholder = _PLACEHOLDER.match(text)
+    placeholder = re.match(_PLACEHOLDER, text)
     if placeholder:
         return (
             f"The connection string is the placeholder {placeholder.group()} from a template "
             "or documentation, not replaced.",
             COPY_FIX,
         )
-    scheme = _SCHEME.match(text)
+    scheme = re.match(_SCHEME, text)
     if scheme and "://" in text[: scheme.end()]:
         written = scheme.group(1)
         if written.lower() in ("mongodb", "mongodb+srv"):
@@ -244,7 +246,7 @@ def _what_it_starts_with(text: str) -> tuple[str, str]:
             f"{written}://.",
             f"write {written.lower()}:// (two slashes).",
         )
-    if _HOST.fullmatch(text):
+    if re.fullmatch(_HOST, text):
         host = text.rstrip("/")
         return (
             f"The connection string is a host name alone ({host}), without mongodb+srv:// "
@@ -261,9 +263,7 @@ def _what_it_starts_with(text: str) -> tuple[str, str]:
 
 # The placeholders of the strings the Atlas UI shows: <db_password> since 2024, <password>
 # before; some tutorials write <PASSWORD> or <dbuser>.
-_ATLAS_PLACEHOLDER = re.compile(
-    r"<\s*(db_?)?(password|pass|pwd|username|user|dbuser|user_?name)\s*>", re.IGNORECASE
-)
+_ATLAS_PLACEHOLDER = r"(?i)<\s*(db_?)?(password|pass|pwd|username|user|dbuser|user_?name)\s*>"
 
 
 def placeholder_error(userinfo: str, redacted_uri: str) -> ConnectionStringError | None:
@@ -278,7 +278,7 @@ def placeholder_error(userinfo: str, redacted_uri: str) -> ConnectionStringError
     for part, value in (("user name", user), ("password", password)):
         if not (value.startswith("<") and value.endswith(">")):
             continue
-        if _ATLAS_PLACEHOLDER.fullmatch(value):
+        if re.fullmatch(_ATLAS_PLACEHOLDER, value):
             found = f"The {part} in the connection string is Atlas's placeholder {value}."
             fix = (
                 f"replace {value}, angle brackets included, with the database user's {part} "
