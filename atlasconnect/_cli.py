@@ -9,20 +9,43 @@
 Exit status: 0 when all is well, 2 for a usage error, 3 when ``explain`` does
 not recognise the text, 4 when ``doctor`` had no connection string to check,
 otherwise the exit status of the failure's family
-(:class:`~atlasconnect.Family`, carried by each error class). The text is laid
-out by :mod:`atlasconnect._render`.
+(:class:`~atlasconnect.Family`, carried by each error class). Three more
+belong to the shell rather than to a cluster:
+
+- 1 for an internal error, an exception atlasconnect did not foresee (a bug):
+  Python's own status for an uncaught exception. One line on stderr names it,
+  with any secret of the connection string replaced by ``****``.
+- 130 when Ctrl-C (SIGINT) stopped it: 128 + 2, the status a shell reports for
+  a program that SIGINT ended. One line on stderr says so; the doctor does not
+  wait for the network steps still running.
+- 141 when standard output was closed before everything was written
+  (``atlasconnect doctor -v | head -1``): 128 + 13, the status a shell reports
+  for a program that SIGPIPE ended, which is what ``head``'s other writers
+  (``cat``, ``grep``) get, and which scripts under ``set -o pipefail`` already
+  know to expect. Not 1: that would read as a bug in atlasconnect. Nothing is
+  printed (the reader has gone), and standard output is pointed at the null
+  device so that Python's own flush at exit does not fail again (the recipe of
+  the Python documentation, "Note on SIGPIPE").
+
+With ``--json``, standard output holds one JSON document whatever happens,
+these three and usage errors included (its ``exit_code`` is the exit status),
+except when it is the closed pipe. The text is laid out by
+:mod:`atlasconnect._render`.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import math
+import os
+import re
 import sys
 import threading
 import time
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from . import __version__
 from . import _connection_string as connection_string
@@ -34,6 +57,9 @@ from ._exceptions import AtlasConnectError, family_of, fix_for
 from ._families import Family
 from ._pasted import explain_text
 from ._plan import check_environment
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 EXIT_OK = 0
 EXIT_UNRECOGNISED = 3
@@ -49,12 +75,46 @@ healthy: a CI job whose secret is missing must not pass.
 EXIT_ENVIRONMENT = Family.ENVIRONMENT.exit_status
 """The environment cannot reach Atlas safely (SNI, TLS versions, CA bundle, packages)."""
 
+EXIT_INTERNAL_ERROR = 1
+"""An exception atlasconnect did not foresee: a bug (Python's status for an uncaught one)."""
+EXIT_INTERRUPTED = 130
+"""Ctrl-C: 128 + SIGINT, as a shell reports a program that SIGINT ended."""
+EXIT_OUTPUT_CLOSED = 141
+"""Standard output closed early (``| head``): 128 + SIGPIPE, as a shell reports ``cat`` then."""
+
 SCHEMA_VERSION = 1
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
-    parser = argparse.ArgumentParser(
+    """Run the command with ``argv`` (default: ``sys.argv[1:]``); return the exit status.
+
+    A usage error raises :class:`SystemExit` (status 2), as argparse does;
+    everything else that can go wrong is reported and becomes a status of
+    the module docstring: the command never ends with a traceback.
+    """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    _tolerate_unencodable_output()
+    session = _Session(argv)
+    try:
+        status = _run(argv, session)
+        sys.stdout.flush()  # a closed pipe is found here, not at exit
+    except BrokenPipeError:
+        return _output_closed(session)
+    except KeyboardInterrupt:
+        return _stopped(session, EXIT_INTERRUPTED, "interrupted (Ctrl-C) before it finished")
+    except _UsageError as usage:
+        return _usage_error(session, usage)
+    except SystemExit:  # --help and --version: what they printed must reach the pipe
+        if not _flushed():
+            return _output_closed(session)
+        raise
+    except Exception as exc:  # a bug: said in one line, never a traceback
+        return _stopped(session, EXIT_INTERNAL_ERROR, _internal_error(exc, session))
+    return status
+
+
+def _run(argv: list[str], session: _Session) -> int:
+    parser = _Parser(
         prog="atlasconnect",
         description="Check that this Python can connect to MongoDB Atlas safely. Without a "
         "command, print the environment report: Python, OpenSSL, TLS, the CA bundle, packages.",
@@ -102,11 +162,198 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "explain":
         text = _pasted_text(explain_parser, args)
-        return _explain(text, as_json=args.json, verbose=args.verbose)
+        return _explain(text, session, as_json=args.json, verbose=args.verbose)
     if args.command == "doctor":
         uri = args.uri or connection_string.uri_from_environment()
-        return _doctor(uri, as_json=args.json, timeout=args.timeout, verbose=args.verbose)
+        session.learn_uri(uri)
+        return _doctor(uri, session, as_json=args.json, timeout=args.timeout, verbose=args.verbose)
     return _environment_report()
+
+
+# What the shell can do to a run: close its output, interrupt it; and the unforeseen.
+
+
+class _UsageError(Exception):
+    """argparse's complaint about the command line, raised so that ``--json`` can report it."""
+
+    def __init__(self, parser: argparse.ArgumentParser, message: str) -> None:
+        super().__init__(message)
+        self.parser = parser
+        self.message = message
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose usage errors are raised (:class:`_UsageError`), not printed,
+    and whose ``--help`` and ``--version`` notice a closed pipe (argparse ignores OSError)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(self, message)
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        if message:
+            (file or sys.stderr).write(message)
+
+
+class _Session:
+    """What one run knows so far, to report a run that cannot finish normally.
+
+    The command and ``--json`` are read from the command line as written,
+    since a usage error means that argparse could not read it.
+    """
+
+    def __init__(self, argv: list[str]) -> None:
+        options = argv[: argv.index("--")] if "--" in argv else argv
+        command = next((arg for arg in options if not arg.startswith("-")), None)
+        self.command = command if command in ("doctor", "explain") else None
+        self.as_json = self.command is not None and "--json" in options
+        self.uri: str | None = None
+        """The connection string, redacted."""
+        self.secrets: tuple[str, ...] = ()
+        self.finished = doctor.Report(uri=None)
+        """The doctor's layers that have finished, for a run that is interrupted."""
+        self.printer: _TextPrinter | None = None
+        self.printed = False
+        """Whether the JSON document is out: nothing may follow it."""
+
+    def learn_uri(self, uri: str | None) -> None:
+        """Remember the connection string's secrets and its redacted form, if it can be read."""
+        if uri is None:
+            return
+        try:
+            parsed = connection_string.parse(uri)
+        except Exception:  # an unreadable URI is shown as a placeholder, never as written
+            self.uri = connection_string.redacted_form(uri) if uri.strip() else None
+            return
+        self.uri, self.secrets = parsed.redacted, parsed.secrets
+
+    def record(self, host: str | None, layer: doctor.Layer) -> None:
+        """A :data:`doctor.Progress`: keep each layer as it finishes."""
+        if layer.status == "running":
+            return
+        if host is None:
+            self.finished.layers.append(layer)
+            return
+        for report in self.finished.hosts:
+            if report.address == host:
+                report.layers.append(layer)
+                return
+        self.finished.hosts.append(doctor.HostReport(host, [layer]))
+
+    def document(self, status: int, summary: str) -> dict[str, Any]:
+        """The JSON document of a run that did not finish normally."""
+        if self.command == "explain":
+            return _explain_document(None, status, summary)
+        document = _document(self.finished, status)
+        document["uri"] = self.uri if self.finished.uri is None else self.finished.uri
+        document["verdict"] = {"summary": summary, "error": None}
+        return document
+
+
+def _stopped(session: _Session, status: int, summary: str) -> int:
+    """Report a run that ends early: one line on stderr, and the JSON document if asked for."""
+    if session.printer is not None:
+        session.printer.silence()  # hosts still being checked print nothing more
+    command = f"atlasconnect {session.command}" if session.command else "atlasconnect"
+    with contextlib.suppress(OSError, ValueError):  # stderr may be closed too
+        # On a terminal, from the start of the line: over the "^C" it echoed.
+        start = "\r" if sys.stderr.isatty() else ""
+        sys.stderr.write(f"{start}{command}: {summary}\n")
+        sys.stderr.flush()
+    if session.as_json and not session.printed:
+        try:
+            print(json.dumps(session.document(status, summary), indent=2, default=str))
+            sys.stdout.flush()
+        except BrokenPipeError:
+            return _output_closed(session)
+    return status
+
+
+def _usage_error(session: _Session, usage: _UsageError) -> NoReturn:
+    """argparse's usage message on stderr, as without ``--json``; with it, the document too."""
+    if session.as_json:
+        with contextlib.suppress(BrokenPipeError):
+            print(json.dumps(session.document(EXIT_USAGE, f"usage error: {usage.message}")))
+        _flushed()
+    with contextlib.suppress(OSError):
+        usage.parser.print_usage(sys.stderr)
+    try:
+        usage.parser.exit(EXIT_USAGE, f"{usage.parser.prog}: error: {usage.message}\n")
+    except OSError:
+        raise SystemExit(EXIT_USAGE) from None
+
+
+def _internal_error(exc: Exception, session: _Session) -> str:
+    """What an unforeseen exception says, every secret it may hold hidden: those of the
+    connection string, and those of any connection string in its own text."""
+    said = str(exc)
+    secrets = session.secrets + _secrets_in(said)
+    said = _URI.sub(lambda match: connection_string.redacted_form(match.group()), said)
+    said = connection_string.redact(said, secrets)
+    return (
+        f"internal error, a bug in atlasconnect {__version__}: {type(exc).__name__}: {said} "
+        "(please report it with this line and the command you ran)"
+    )
+
+
+_URI = re.compile(r"mongodb(?:\+srv)?://[^\s'\"<>]+")
+
+
+def _secrets_in(text: str) -> tuple[str, ...]:
+    """The secrets of every connection string in ``text`` that can be read."""
+    secrets: tuple[str, ...] = ()
+    for match in _URI.finditer(text):
+        with contextlib.suppress(Exception):  # unreadable: redacted_form hides it whole
+            secrets += connection_string.parse(match.group()).secrets
+    return secrets
+
+
+def _output_closed(session: _Session) -> int:
+    """Standard output is a closed pipe: stop writing, and exit quietly."""
+    if session.printer is not None:
+        session.printer.silence()
+    _discard_stdout()
+    return EXIT_OUTPUT_CLOSED
+
+
+def _flushed() -> bool:
+    """Flush standard output; False (and the output discarded) if it is a closed pipe."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _discard_stdout()
+        return False
+    return True
+
+
+def _discard_stdout() -> None:
+    """Point standard output's file descriptor at the null device.
+
+    What is still in Python's buffer then goes nowhere at exit, instead of
+    failing again with "Exception ignored ... BrokenPipeError" (the recipe of
+    the ``signal`` module's documentation, "Note on SIGPIPE").
+    """
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a file: nothing flushes it at exit
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, descriptor)
+    finally:
+        os.close(devnull)
+
+
+def _tolerate_unencodable_output() -> None:
+    """Print what the streams cannot encode as escapes (``\\udcff``), rather than fail.
+
+    A connection string or a pasted text can hold what the terminal's
+    encoding cannot (a non-UTF-8 byte from argv, a character beyond ASCII).
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
 
 
 def _pasted_text(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
@@ -130,21 +377,31 @@ def _pasted_text(parser: argparse.ArgumentParser, args: argparse.Namespace) -> s
     return sys.stdin.read()
 
 
-def _explain(text: str, *, as_json: bool, verbose: bool) -> int:
+def _explain(text: str, session: _Session, *, as_json: bool, verbose: bool) -> int:
+    session.secrets = _secrets_in(text)
     error = explain_text(text)
     status = _exit_status(error) if error is not None else EXIT_UNRECOGNISED
     if as_json:
-        document = {
-            "schema_version": SCHEMA_VERSION,
-            "atlasconnect_version": __version__,
-            "recognised": error is not None,
-            "exit_code": status,
-            "error": _error(error),
-        }
-        print(json.dumps(document, indent=2))
+        summary = f"{type(error).__name__}: {error.found}" if error else _NOT_RECOGNISED
+        print(json.dumps(_explain_document(error, status, summary), indent=2))
+        session.printed = True
     else:
         print("\n".join(_explanation_lines(error, render.style_for(sys.stdout), verbose=verbose)))
     return status
+
+
+_NOT_RECOGNISED = "not a MongoDB connection failure atlasconnect recognises"
+
+
+def _explain_document(error: AtlasConnectError | None, status: int, summary: str) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "atlasconnect_version": __version__,
+        "recognised": error is not None,
+        "exit_code": status,
+        "summary": summary,
+        "error": _error(error),
+    }
 
 
 def _explanation_lines(
@@ -152,8 +409,8 @@ def _explanation_lines(
 ) -> list[str]:
     if error is None:
         return render.block(
-            "atlasconnect explain: this text is not a MongoDB connection failure atlasconnect "
-            'recognises. To check the connection itself: `atlasconnect doctor "$MONGODB_URI"`',
+            f"atlasconnect explain: this text is {_NOT_RECOGNISED}. To check the connection "
+            'itself: `atlasconnect doctor "$MONGODB_URI"`',
             style,
         )
     lines = render.block(f"atlasconnect explain: {render.headline(error)}", style)
@@ -194,17 +451,20 @@ def _environment_report() -> int:
     return EXIT_OK
 
 
-def _doctor(uri: str | None, *, as_json: bool, timeout: float, verbose: bool) -> int:
+def _doctor(
+    uri: str | None, session: _Session, *, as_json: bool, timeout: float, verbose: bool
+) -> int:
     # The doctor reports every failure itself; the per-client warnings would repeat them.
     logger = logging.getLogger("atlasconnect")
     if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
         logger.addHandler(logging.NullHandler())
     if as_json:
-        report = doctor.run(uri, timeout=timeout)
+        report = doctor.run(uri, timeout=timeout, progress=session.record)
         status = _doctor_status(report, uri)
         print(json.dumps(_document(report, status), indent=2, default=str))
+        session.printed = True
         return status
-    printer = _TextPrinter(sys.stdout, timeout, verbose=verbose)
+    printer = session.printer = _TextPrinter(sys.stdout, timeout, verbose=verbose)
     printer.header(uri)
     with printer.waiting():
         report = doctor.run(uri, timeout=timeout, progress=printer.progress)
@@ -306,6 +566,7 @@ class _TextPrinter:
         self._running: dict[tuple[str | None, str], float] = {}
         self._host_width = 0
         self._waiting: list[str] = []
+        self._silent = False
 
     def header(self, uri: str | None) -> None:
         if uri is None:
@@ -384,14 +645,26 @@ class _TextPrinter:
             self._waiting = lines
 
     def _write(self, text: str) -> None:
+        if self._silent:
+            return
         # A URI can hold what the stream cannot encode (a non-UTF-8 byte from argv):
         # print it escaped rather than fail.
         encoding = getattr(self.stream, "encoding", None) or "utf-8"
-        self.stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
-        self.stream.flush()
+        try:
+            self.stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
+            self.stream.flush()
+        except BrokenPipeError:
+            # The reader has gone: the caller stops (141); the hosts still being
+            # checked in other threads print nothing more.
+            self._silent = True
+            raise
+
+    def silence(self) -> None:
+        """Print nothing more: the run is over (interrupted, or its reader gone)."""
+        self._silent = True
 
     def finish(self) -> None:
-        with self._lock:
+        with self._lock, contextlib.suppress(OSError):  # erasing is cosmetic
             self._erase_waiting()
 
 
@@ -415,5 +688,8 @@ class _Ticker:
         self.printer.finish()
 
     def _run(self) -> None:
-        while not self.stop.wait(_TICK):
-            self.printer.tick()
+        try:
+            while not self.stop.wait(_TICK):
+                self.printer.tick()
+        except OSError:  # the terminal has gone (EIO): nothing more can be shown
+            self.printer.silence()

@@ -493,6 +493,11 @@ class SilentServer(_Startable):
                 return
             self._conns.append(conn)
 
+    @property
+    def accepted(self) -> int:
+        """How many connections it has accepted so far (and holds open)."""
+        return len(self._conns)
+
     def stop(self) -> None:
         if self._listener is not None:
             _wake(self._listener)
