@@ -42,10 +42,11 @@ import logging
 import math
 import os
 import re
+import stat
 import sys
 import threading
 import time
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, NoReturn, TextIO
 
 from . import __version__
 from . import _connection_string as connection_string
@@ -55,7 +56,7 @@ from . import _render as render
 from . import _tls as tls
 from ._exceptions import AtlasConnectError, family_of, fix_for
 from ._families import Family
-from ._pasted import explain_text
+from ._pasted import MAX_BYTES, Decoded, byte_order_mark, decode, explain_text
 from ._plan import check_environment
 
 if TYPE_CHECKING:
@@ -161,8 +162,8 @@ def _run(argv: list[str], session: _Session) -> int:
     )
     args = parser.parse_args(argv)
     if args.command == "explain":
-        text = _pasted_text(explain_parser, args)
-        return _explain(text, session, as_json=args.json, verbose=args.verbose)
+        session.pasted = _pasted_text(explain_parser, args)
+        return _explain(session.pasted, session, as_json=args.json, verbose=args.verbose)
     if args.command == "doctor":
         uri = args.uri or connection_string.uri_from_environment()
         session.learn_uri(uri)
@@ -212,6 +213,8 @@ class _Session:
         self.finished = doctor.Report(uri=None)
         """The doctor's layers that have finished, for a run that is interrupted."""
         self.printer: _TextPrinter | None = None
+        self.pasted: _Pasted | None = None
+        """The text ``explain`` read, and how."""
         self.printed = False
         """Whether the JSON document is out: nothing may follow it."""
 
@@ -242,7 +245,7 @@ class _Session:
     def document(self, status: int, summary: str) -> dict[str, Any]:
         """The JSON document of a run that did not finish normally."""
         if self.command == "explain":
-            return _explain_document(None, status, summary)
+            return _explain_document(None, status, summary, self.pasted)
         document = _document(self.finished, status)
         document["uri"] = self.uri if self.finished.uri is None else self.finished.uri
         document["verdict"] = {"summary": summary, "error": None}
@@ -356,50 +359,119 @@ def _tolerate_unencodable_output() -> None:
                 reconfigure(errors="backslashreplace")
 
 
-def _pasted_text(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
+class _Pasted(NamedTuple):
+    """The text to explain, and how it was read (``--json``'s ``input``)."""
+
+    decoded: Decoded
+    truncated: bool
+    """Whether the text was longer than :data:`~atlasconnect._pasted.MAX_BYTES`."""
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "encoding": self.decoded.encoding,
+            "replaced": self.decoded.replaced,
+            "truncated": self.truncated,
+        }
+
+
+def _pasted_text(parser: argparse.ArgumentParser, args: argparse.Namespace) -> _Pasted:
     """The text to explain: the argument, the file, or standard input when it is piped.
 
-    Never waits on a terminal: with nothing given and standard input a
-    terminal, it is a usage error.
+    Read as bytes, whatever their encoding (:func:`atlasconnect._pasted.decode`),
+    and at most :data:`~atlasconnect._pasted.MAX_BYTES` of them. Never waits on
+    a terminal: with nothing given and standard input a terminal, it is a
+    usage error.
     """
     if args.text is not None and args.file is not None:
         parser.error("give the text or --file, not both")
     if args.text is not None:
-        return str(args.text)
+        # As the bytes the shell passed (argv is decoded with surrogateescape).
+        return _Pasted(decode(os.fsencode(str(args.text))), truncated=False)
     if args.file not in (None, "-"):
         try:
-            with open(args.file, encoding="utf-8", errors="replace") as file:
-                return file.read()
+            with open(args.file, "rb") as file:
+                return _read(file)
         except OSError as exc:
-            parser.error(f"cannot read {args.file}: {exc.strerror}")
+            parser.error(f"cannot read {args.file}: {exc.strerror or exc}")
     if args.file is None and sys.stdin.isatty():
         parser.error("give the error text as an argument, with --file PATH, or pipe it in")
-    return sys.stdin.read()
+    stdin = getattr(sys.stdin, "buffer", None)
+    if stdin is None:  # a text stream in place of standard input (tests, embedding)
+        return _Pasted(decode(sys.stdin.read().encode("utf-8", "surrogateescape")), False)
+    return _read(stdin)
 
 
-def _explain(text: str, session: _Session, *, as_json: bool, verbose: bool) -> int:
+def _read(file: BinaryIO) -> _Pasted:
+    """At most MAX_BYTES of ``file``: its end if it is a longer regular file, else its start."""
+    data = file.read(MAX_BYTES + 1)
+    if len(data) <= MAX_BYTES:
+        return _Pasted(decode(data), truncated=False)
+    try:
+        regular = stat.S_ISREG(os.fstat(file.fileno()).st_mode)
+    except (OSError, ValueError):
+        regular = False
+    if not regular:  # a stream may never end (/dev/zero): its start
+        return _Pasted(decode(data[:MAX_BYTES]), truncated=True)
+    bom = byte_order_mark(data)
+    size = file.seek(0, os.SEEK_END)
+    start = -(-(size - MAX_BYTES) // 4) * 4  # a multiple of 4: whole UTF-16 and UTF-32 units
+    file.seek(start)
+    tail = file.read(MAX_BYTES)
+    if not bom:  # UTF-8: not from the middle of a character
+        tail = tail.lstrip(_CONTINUATION_BYTES)
+    return _Pasted(decode(bom + tail), truncated=True)
+
+
+_CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
+"""The bytes that continue a UTF-8 character, and cannot start one."""
+
+
+def _explain(pasted: _Pasted, session: _Session, *, as_json: bool, verbose: bool) -> int:
+    text = pasted.decoded.text
     session.secrets = _secrets_in(text)
     error = explain_text(text)
     status = _exit_status(error) if error is not None else EXIT_UNRECOGNISED
     if as_json:
         summary = f"{type(error).__name__}: {error.found}" if error else _NOT_RECOGNISED
-        print(json.dumps(_explain_document(error, status, summary), indent=2))
+        print(json.dumps(_explain_document(error, status, summary, pasted), indent=2))
         session.printed = True
     else:
+        _say_how_it_was_read(pasted)
         print("\n".join(_explanation_lines(error, render.style_for(sys.stdout), verbose=verbose)))
     return status
+
+
+def _say_how_it_was_read(pasted: _Pasted) -> None:
+    """On stderr, so that stdout stays the explanation: what of the text was not read."""
+    said = []
+    if pasted.decoded.replaced:
+        said.append(
+            f"the text is not valid {pasted.decoded.encoding.upper()}: the bytes that are not "
+            "were read as U+FFFD, and the rest is explained"
+        )
+    if pasted.truncated:
+        said.append(
+            f"the text is longer than {MAX_BYTES // 1024} KiB: only that much of it was read "
+            "(the end of a file, the start of a stream)"
+        )
+    for sentence in said:
+        lines = render.block(f"atlasconnect explain: {sentence}.", render.style_for(sys.stderr))
+        print("\n".join(lines), file=sys.stderr)
 
 
 _NOT_RECOGNISED = "not a MongoDB connection failure atlasconnect recognises"
 
 
-def _explain_document(error: AtlasConnectError | None, status: int, summary: str) -> dict[str, Any]:
+def _explain_document(
+    error: AtlasConnectError | None, status: int, summary: str, pasted: _Pasted | None
+) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "atlasconnect_version": __version__,
         "recognised": error is not None,
         "exit_code": status,
         "summary": summary,
+        "input": pasted.summary() if pasted is not None else None,
         "error": _error(error),
     }
 
