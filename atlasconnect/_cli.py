@@ -260,7 +260,7 @@ def _stopped(session: _Session, status: int, summary: str) -> int:
     with contextlib.suppress(OSError, ValueError):  # stderr may be closed too
         # On a terminal, from the start of the line: over the "^C" it echoed.
         start = "\r" if sys.stderr.isatty() else ""
-        sys.stderr.write(f"{start}{command}: {summary}\n")
+        sys.stderr.write(f"{start}{command}: {render.printable(summary)}\n")
         sys.stderr.flush()
     if session.as_json and not session.printed:
         try:
@@ -279,8 +279,9 @@ def _usage_error(session: _Session, usage: _UsageError) -> NoReturn:
         _flushed()
     with contextlib.suppress(OSError):
         usage.parser.print_usage(sys.stderr)
+    said = render.printable(usage.message)  # argparse repeats arguments as they were written
     try:
-        usage.parser.exit(EXIT_USAGE, f"{usage.parser.prog}: error: {usage.message}\n")
+        usage.parser.exit(EXIT_USAGE, f"{usage.parser.prog}: error: {said}\n")
     except OSError:
         raise SystemExit(EXIT_USAGE) from None
 
@@ -623,19 +624,25 @@ _START_OF_LINE, _UP, _ERASE_BELOW = "\r", "\033[{}A", "\033[J"
 class _TextPrinter:
     """Prints each layer as it completes; on a terminal, also what it is still waiting for.
 
-    The waiting lines (one per pending step, so one per host at most) stay at
-    the bottom and are rewritten in place: erased, then drawn again after each
-    new layer line and each time their seconds change.
+    On a terminal that takes escape sequences (:func:`atlasconnect._render.
+    wants_escapes`) the waiting lines (one per pending step, so one per host at
+    most) stay at the bottom and are rewritten in place: erased, then drawn
+    again after each new layer line and each time their seconds change. On one
+    that takes none (``TERM=dumb``, ``NO_COLOR``), each is printed once, as a
+    plain line. Into a pipe or a file, none is.
     """
 
     def __init__(self, stream: TextIO, timeout: float, *, verbose: bool) -> None:
         self.stream = stream
         self.timeout = timeout
         self.verbose = verbose
-        self.live = stream.isatty()
+        self.on_terminal = render.is_terminal(stream)
+        self.live = self.on_terminal and render.wants_escapes(stream)
+        """Whether the waiting lines are rewritten in place."""
         self.style = render.style_for(stream)
         self._lock = threading.Lock()
         self._running: dict[tuple[str | None, str], float] = {}
+        self._announced: set[tuple[str | None, str]] = set()
         self._host_width = 0
         self._waiting: list[str] = []
         self._silent = False
@@ -670,7 +677,7 @@ class _TextPrinter:
         hosts = d.get("targets") or [*d.get("addresses", {}), *d.get("unresolved", {})]
         hosts = hosts or d.get("hosts") or []
         if hosts:
-            self._host_width = max(len(str(host)) for host in hosts)
+            self._host_width = max(len(render.printable(str(host))) for host in hosts)
 
     def verdict(self, report: doctor.Report, *, nothing_checked: bool) -> None:
         self._emit(["", *render.verdict(report, self.style, nothing_checked=nothing_checked)])
@@ -679,23 +686,38 @@ class _TextPrinter:
         return _Ticker(self)
 
     def tick(self) -> None:
-        """Redraw the waiting lines if what they say changed."""
+        """Redraw the waiting lines if what they say changed; without escape sequences,
+        print each new one once."""
         with self._lock:
+            if not self.live:
+                new = [
+                    (key, where) for key, where, _ in self._overdue() if key not in self._announced
+                ]
+                self._announced.update(key for key, _ in new)
+                at_most = f"at most {self.timeout:g} s"
+                self._write("".join(f"... waiting for {where}, {at_most}\n" for _, where in new))
+                return
             lines = self._waiting_lines()
             if lines != self._waiting:
                 self._erase_waiting()
                 self._draw_waiting(lines)
 
-    def _waiting_lines(self) -> list[str]:
+    def _overdue(self) -> list[tuple[tuple[str | None, str], str, float]]:
+        """Each step running for WAITING_AFTER seconds or more: its key, what it is, how long."""
         now = time.monotonic()
-        lines = []
+        overdue = []
         for (host, name), start in self._running.items():
-            elapsed = now - start
-            if elapsed >= WAITING_AFTER:
+            if now - start >= WAITING_AFTER:
                 step = _STEPS.get(name, name)
-                where = f"{host} {step}" if host else step
-                line = f"... waiting for {where}: {int(elapsed)} s of at most {self.timeout:g} s"
-                lines.append(line[: self.style.width - 1])  # one row each, or the erase miscounts
+                where = f"{render.printable(host)} {step}" if host else step
+                overdue.append(((host, name), where, now - start))
+        return overdue
+
+    def _waiting_lines(self) -> list[str]:
+        lines = []
+        for _, where, elapsed in self._overdue():
+            line = f"... waiting for {where}: {int(elapsed)} s of at most {self.timeout:g} s"
+            lines.append(line[: self.style.width - 1])  # one row each, or the erase miscounts
         return lines
 
     def _emit(self, lines: list[str]) -> None:
@@ -749,7 +771,7 @@ class _Ticker:
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def __enter__(self) -> _Ticker:
-        if self.printer.live:
+        if self.printer.on_terminal:
             self.thread.start()
         return self
 
