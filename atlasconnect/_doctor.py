@@ -42,6 +42,7 @@ from pymongo import MongoClient
 from pymongo.errors import ConfigurationError, PyMongoError
 from pymongo.uri_parser import parse_uri
 
+from . import _address as address_text
 from . import _certificate as certificate
 from . import _connection_string as connection_string
 from . import _diagnosis as diagnosis
@@ -698,8 +699,7 @@ def _hello_role(host: HostReport) -> str:
     return str(next(layer.details["role"] for layer in host.layers if layer.name == "hello"))
 
 
-def _address(host: str, port: int) -> str:
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+_address = address_text.join
 
 
 # Exceptions that are not yet an AtlasConnectError, explained.
