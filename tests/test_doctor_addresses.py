@@ -1,15 +1,26 @@
-"""IPv6 hosts: the doctor and connect() say the same thing, in the same words.
+"""IPv6 and Unix-socket hosts: the doctor and connect() say the same thing.
 
 An IPv6 address is written in brackets wherever atlasconnect writes host:port
 (``[::1]:27017``, as a connection string writes it): in the doctor's report and
 in connect()'s errors alike, including for the servers pymongo's own messages
-write without them (``::1:27017: [Errno 111] ...``). The servers: a refused
-port and a TLS proxy on ``::1`` (skipped on a machine without IPv6 loopback).
+write without them (``::1:27017: [Errno 111] ...``). A Unix domain socket
+(``mongodb://%2Ftmp%2Fmongodb-27017.sock``) cannot carry the TLS atlasconnect
+always verifies, since no certificate names a path: connect() refuses it at
+once, and the doctor's connection-string layer with it, before any network
+step. The servers: a refused port and a TLS proxy on ``::1`` (skipped on a
+machine without IPv6 loopback), and a real ``AF_UNIX`` listener.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 import pytest
 import trustme
@@ -18,7 +29,7 @@ from servers import MongoServer, TLSProxy, refused_port, server_context
 from test_doctor_hostile import run_doctor
 
 import atlasconnect
-from atlasconnect import ServerUnreachableError, connect
+from atlasconnect import ConnectionStringError, ServerUnreachableError, connect
 from atlasconnect import _cli as cli
 
 SECRET = "Pw9secret"
@@ -93,3 +104,75 @@ def test_pymongo_words_for_an_ipv6_server_are_read_bracketed(address: str) -> No
     host, _, port = address.replace("[", "").replace("]", "").rpartition(":")
     assert error.server_errors.keys() == {f"[{host}]:{port}"}
     assert f"[{host}]:{port} (connection refused)" in error.found
+
+
+# Unix domain sockets
+
+SOCKET = "/run/mongodb/mongodb-27017.sock"  # mongod's default is /tmp/mongodb-27017.sock
+SOCKETS = {  # the URI, and the socket it names
+    "socket, tls=true": (f"mongodb://{quote(SOCKET, safe='')}/?tls=true", SOCKET),
+    "no such socket, a login": (
+        f"mongodb://app:{SECRET}@%2Fnonexistent%2Fmongodb-1.sock/",
+        "/nonexistent/mongodb-1.sock",
+    ),
+    "socket among hosts": (
+        f"mongodb://app:{SECRET}@127.0.0.1:1,{quote(SOCKET, safe='')}/?authSource=admin",
+        SOCKET,
+    ),
+}
+
+
+@pytest.mark.parametrize(("uri", "path"), SOCKETS.values(), ids=SOCKETS.keys())
+def test_a_unix_socket_is_refused_by_connect_and_the_doctor_alike(uri: str, path: str) -> None:
+    with pytest.raises(ConnectionStringError) as refused:
+        connect(uri, connect=False).close()
+    with pytest.raises(ConnectionStringError):
+        atlasconnect.client_options(uri)
+    code, document, printed = run_doctor(uri, "--timeout", "1")
+    assert code == 11
+    assert [layer["name"] for layer in document["layers"]] == ["environment", "connection_string"]
+    assert document["hosts"] == []
+    error = document["verdict"]["error"]
+    assert error["type"] == "ConnectionStringError"
+    assert error["found"] == refused.value.found
+    assert f"a Unix domain socket, {path}" in error["found"]
+    assert "no certificate names a path" in error["why"]
+    assert "mongodb://localhost:27017/?tls=true" in error["fix"]
+    assert SECRET not in printed
+    assert SECRET not in str(refused.value)
+
+
+def test_a_socket_that_a_server_listens_on_is_never_connected_to(tmp_path: Path) -> None:
+    """The refusal comes before any network step: the listener never sees a connection."""
+    path = tmp_path / "mongodb-27017.sock"
+    with socket.socket(socket.AF_UNIX) as listener:
+        listener.bind(str(path))
+        listener.listen()
+        listener.setblocking(False)
+        result = subprocess.run(
+            [sys.executable, "-m", "atlasconnect", "doctor", f"mongodb://{quote(str(path), '')}/"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"},
+            timeout=60,
+            check=False,
+        )
+        with pytest.raises(BlockingIOError):
+            listener.accept()
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 11, result.stdout
+    uri_line = next(line for line in result.stdout.splitlines() if line.startswith("[FAIL] URI"))
+    assert f"names a Unix domain socket, {path}" in uri_line
+    assert "[  ok] DNS" not in result.stdout
+    assert "Verdict: ConnectionStringError (configuration, exit status 11)" in result.stdout
+
+
+def test_a_socket_path_given_as_pymongo_host_is_refused_too() -> None:
+    with pytest.raises(ConnectionStringError, match=re.escape(f"Unix domain socket, {SOCKET}")):
+        connect(host=SOCKET, connect=False)
+
+
+def test_a_host_name_that_merely_contains_sock_is_a_host(dns_env: Any) -> None:
+    """pymongo's rule: a socket is a host that ends with ".sock"; others are host names."""
+    client = connect(f"mongodb://sockets.example.test:{refused_port()}/", connect=False)
+    client.close()
