@@ -264,7 +264,7 @@ def _stopped(session: _Session, status: int, summary: str) -> int:
         sys.stderr.flush()
     if session.as_json and not session.printed:
         try:
-            print(json.dumps(session.document(status, summary), indent=2, default=str))
+            print(_json(session.document(status, summary)))
             sys.stdout.flush()
         except BrokenPipeError:
             return _output_closed(session)
@@ -275,7 +275,7 @@ def _usage_error(session: _Session, usage: _UsageError) -> NoReturn:
     """argparse's usage message on stderr, as without ``--json``; with it, the document too."""
     if session.as_json:
         with contextlib.suppress(BrokenPipeError):
-            print(json.dumps(session.document(EXIT_USAGE, f"usage error: {usage.message}")))
+            print(_json(session.document(EXIT_USAGE, f"usage error: {usage.message}")))
         _flushed()
     with contextlib.suppress(OSError):
         usage.parser.print_usage(sys.stderr)
@@ -434,7 +434,7 @@ def _explain(pasted: _Pasted, session: _Session, *, as_json: bool, verbose: bool
     status = _exit_status(error) if error is not None else EXIT_UNRECOGNISED
     if as_json:
         summary = f"{type(error).__name__}: {error.found}" if error else _NOT_RECOGNISED
-        print(json.dumps(_explain_document(error, status, summary, pasted), indent=2))
+        print(_json(_explain_document(error, status, summary, pasted)))
         session.printed = True
     else:
         _say_how_it_was_read(pasted)
@@ -534,7 +534,7 @@ def _doctor(
     if as_json:
         report = doctor.run(uri, timeout=timeout, progress=session.record)
         status = _doctor_status(report, uri)
-        print(json.dumps(_document(report, status), indent=2, default=str))
+        print(_json(_document(report, status)))
         session.printed = True
         return status
     printer = session.printer = _TextPrinter(sys.stdout, timeout, verbose=verbose)
@@ -557,6 +557,27 @@ def _doctor_status(report: doctor.Report, uri: str | None) -> int:
 
 
 # JSON
+
+
+def _json(document: dict[str, Any]) -> str:
+    """``document`` as JSON text that any strict reader takes.
+
+    Every string is made valid Unicode first: a lone surrogate (what Python
+    makes of a byte in argv that is not UTF-8) is written as the text shows it,
+    ``\\udcff``, since RFC 8259 leaves an escaped lone surrogate undefined and
+    strict readers refuse it. Values JSON has no type for are their ``str()``.
+    """
+    return json.dumps(_valid_unicode(document), indent=2, default=str)
+
+
+def _valid_unicode(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_valid_unicode(key): _valid_unicode(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_valid_unicode(item) for item in value]
+    return value
 
 
 def _document(report: doctor.Report, exit_code: int) -> dict[str, Any]:

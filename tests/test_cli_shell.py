@@ -252,3 +252,36 @@ def test_the_documented_statuses_are_the_module_constants() -> None:
     assert cli.EXIT_INTERRUPTED == 128 + signal.SIGINT
     assert cli.EXIT_OUTPUT_CLOSED == 128 + signal.SIGPIPE
     assert all(0 <= status <= 255 for status in DOCUMENTED)
+
+
+def strings_of(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [*value, *(s for item in value.values() for s in strings_of(item))]
+    if isinstance(value, list):
+        return [s for item in value for s in strings_of(item)]
+    return []
+
+
+@pytest.mark.parametrize("command", ["doctor", "explain"])
+def test_json_has_no_lone_surrogate_whatever_argv_holds(command: str) -> None:
+    """A byte that is not UTF-8 in argv reaches Python as a lone surrogate: the document
+    shows it as the text does (\\udcff, a backslash and five characters), not as one."""
+    argument = b"mongodb://app:pw@\xff.example.test:1/ certificate has expired"
+    result = subprocess.run(
+        [*COMMAND, command, argument.split()[0] if command == "doctor" else argument, "--json"],
+        capture_output=True,
+        env=ENV,
+        timeout=60,
+        check=False,
+    )
+    out = result.stdout.decode("utf-8")  # strict: the output is UTF-8
+    no_traceback(result.stderr.decode("utf-8"))
+    document = json.loads(out)
+    for text in strings_of(document):  # RFC 8259 leaves an escaped lone surrogate undefined
+        text.encode("utf-8")  # strict: fails on one
+    assert document["exit_code"] == result.returncode
+    if command == "doctor":
+        jsonschema.validate(document, SCHEMA)
+        assert document["uri"] == "mongodb://app:****@\\udcff.example.test:1/"
