@@ -94,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     the module docstring: the command never ends with a traceback.
     """
     argv = sys.argv[1:] if argv is None else list(argv)
+    _replace_closed_streams()
     _tolerate_unencodable_output()
     session = _Session(argv)
     try:
@@ -347,6 +348,16 @@ def _discard_stdout() -> None:
         os.close(devnull)
 
 
+def _replace_closed_streams() -> None:
+    """A standard stream the shell closed (``>&-``, ``2>&-``) is None in Python: what
+    would go there goes to the null device, as the user asked, and the run keeps its
+    own exit status (``cat`` fails with EBADF instead; atlasconnect's status is its
+    verdict, which a script may still want)."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+
+
 def _tolerate_unencodable_output() -> None:
     """Print what the streams cannot encode as escapes (``\\udcff``), rather than fail.
 
@@ -394,8 +405,10 @@ def _pasted_text(parser: argparse.ArgumentParser, args: argparse.Namespace) -> _
                 return _read(file)
         except OSError as exc:
             parser.error(f"cannot read {args.file}: {exc.strerror or exc}")
-    if args.file is None and sys.stdin.isatty():
+    if args.file is None and (sys.stdin is None or sys.stdin.isatty()):  # None: `<&-`
         parser.error("give the error text as an argument, with --file PATH, or pipe it in")
+    if sys.stdin is None:  # --file - with standard input closed: nothing to read
+        return _Pasted(decode(b""), truncated=False)
     stdin = getattr(sys.stdin, "buffer", None)
     if stdin is None:  # a text stream in place of standard input (tests, embedding)
         return _Pasted(decode(sys.stdin.read().encode("utf-8", "surrogateescape")), False)

@@ -285,3 +285,56 @@ def test_json_has_no_lone_surrogate_whatever_argv_holds(command: str) -> None:
     if command == "doctor":
         jsonschema.validate(document, SCHEMA)
         assert document["uri"] == "mongodb://app:****@\\udcff.example.test:1/"
+
+
+@pytest.mark.parametrize(
+    ("args", "status"),
+    [
+        (["explain", TEXT], 14),
+        (["explain", "--json", TEXT], 14),
+        (["doctor", "URI", "--timeout", "0.5"], 16),
+        (["doctor", "--json", "--timeout", "soon"], cli.EXIT_USAGE),
+        ([], cli.EXIT_OK),
+    ],
+    ids=["explain", "explain --json", "doctor", "doctor usage error", "environment report"],
+)
+@pytest.mark.parametrize("closed", ["stdout", "stderr", "both"])
+def test_a_stream_the_shell_closed(args: list[str], status: int, closed: str) -> None:
+    """``>&-`` (``2>&-``): Python makes the stream None; what would go there goes nowhere,
+    and the status is the run's own."""
+    args = [refused_uri() if arg == "URI" else arg for arg in args]
+    redirections = {"stdout": ">&-", "stderr": "2>&-", "both": ">&- 2>&-"}[closed]
+    script = f'"$@" {redirections}; echo "status $?"'  # the redirections are the command's
+    result = subprocess.run(
+        ["bash", "-c", script, "bash", *COMMAND, *args],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=60,
+        check=False,
+    )
+    assert result.stdout.splitlines()[-1] == f"status {status}", result.stdout + result.stderr
+    no_traceback(result.stderr)
+    if closed == "stdout":
+        assert "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "status"),
+    [(["explain"], cli.EXIT_USAGE), (["explain", "--file", "-"], cli.EXIT_UNRECOGNISED)],
+    ids=["nothing to explain", "--file -"],
+)
+def test_standard_input_the_shell_closed(args: list[str], status: int) -> None:
+    """``<&-``: no input. Without --file it is the usage error of a terminal (nothing piped
+    in); ``--file -`` reads nothing, an empty text."""
+    result = subprocess.run(
+        ["bash", "-c", '"$@" <&-; echo "status $?"', "bash", *COMMAND, *args],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=60,
+        check=False,
+    )
+    assert result.stdout.splitlines()[-1] == f"status {status}", result.stdout + result.stderr
+    no_traceback(result.stderr)
+    assert "internal error" not in result.stderr
