@@ -258,11 +258,9 @@ def _stopped(session: _Session, status: int, summary: str) -> int:
     if session.printer is not None:
         session.printer.silence()  # hosts still being checked print nothing more
     command = f"atlasconnect {session.command}" if session.command else "atlasconnect"
-    with contextlib.suppress(OSError, ValueError):  # stderr may be closed too
-        # On a terminal, from the start of the line: over the "^C" it echoed.
-        start = "\r" if sys.stderr.isatty() else ""
-        sys.stderr.write(f"{start}{command}: {render.printable(summary)}\n")
-        sys.stderr.flush()
+    # On a terminal, from the start of the line: over the "^C" it echoed.
+    start = "\r" if render.is_terminal(sys.stderr) else ""
+    _to_stderr(f"{start}{command}: {render.printable(summary)}")
     if session.as_json and not session.printed:
         try:
             print(_json(session.document(status, summary)))
@@ -310,6 +308,14 @@ def _secrets_in(text: str) -> tuple[str, ...]:
         with contextlib.suppress(Exception):  # unreadable: redacted_form hides it whole
             secrets += connection_string.parse(match.group()).secrets
     return secrets
+
+
+def _to_stderr(text: str) -> None:
+    """Write a line (or lines) to stderr, if it can be written: a closed stderr (a pipe
+    whose reader has gone) changes neither what reaches stdout nor the exit status."""
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(f"{text}\n")
+        sys.stderr.flush()
 
 
 def _output_closed(session: _Session) -> int:
@@ -470,7 +476,7 @@ def _say_how_it_was_read(pasted: _Pasted) -> None:
         )
     for sentence in said:
         lines = render.block(f"atlasconnect explain: {sentence}.", render.style_for(sys.stderr))
-        print("\n".join(lines), file=sys.stderr)
+        _to_stderr("\n".join(lines))
 
 
 _NOT_RECOGNISED = "not a MongoDB connection failure atlasconnect recognises"
@@ -531,7 +537,7 @@ def _environment_report() -> int:
         check_environment(min_tls_version=floor)
     except AtlasConnectError as exc:
         print(f"\nThis environment is NOT fit for MongoDB Atlas: {type(exc).__name__}", flush=True)
-        print("\n".join(render.explanation(exc, render.style_for(sys.stderr))), file=sys.stderr)
+        _to_stderr("\n".join(render.explanation(exc, render.style_for(sys.stderr))))
         return EXIT_ENVIRONMENT
     print("\nThis environment is fit for MongoDB Atlas.")
     return EXIT_OK

@@ -338,3 +338,34 @@ def test_standard_input_the_shell_closed(args: list[str], status: int) -> None:
     assert result.stdout.splitlines()[-1] == f"status {status}", result.stdout + result.stderr
     no_traceback(result.stderr)
     assert "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "status"),
+    [
+        (["explain"], b"certificate has expired \xff", 14),  # the U+FFFD note on stderr
+        (["doctor", "--timeout", "soon"], b"", cli.EXIT_USAGE),
+        (["doctor", "URI", "--timeout", "0.5"], b"", 16),
+    ],
+    ids=["explain's note", "usage error", "doctor"],
+)
+def test_stderr_into_a_closed_pipe_changes_nothing(
+    args: list[str], stdin: bytes, status: int
+) -> None:
+    """141 is stdout's: a note on stderr that cannot be written is no reason to stop."""
+    args = [refused_uri() if arg == "URI" else arg for arg in args]
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        result = subprocess.run(
+            [*COMMAND, *args],
+            input=stdin,
+            stdout=subprocess.PIPE,
+            stderr=write,
+            env=ENV,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write)
+    assert result.returncode == status
