@@ -54,7 +54,7 @@ from . import _doctor as doctor
 from . import _environment as environment
 from . import _render as render
 from . import _tls as tls
-from ._exceptions import AtlasConnectError, family_of, fix_for
+from ._exceptions import AtlasConnectError, ConnectionStringError, family_of, fix_for
 from ._families import Family
 from ._pasted import MAX_BYTES, Decoded, byte_order_mark, decode, explain_text
 from ._plan import check_environment
@@ -225,8 +225,11 @@ class _Session:
             return
         try:
             parsed = connection_string.parse(uri)
-        except Exception:  # an unreadable URI is shown as a placeholder, never as written
-            self.uri = connection_string.redacted_form(uri) if uri.strip() else None
+        except ConnectionStringError as error:  # refused: shown as the refusal shows it
+            self.uri = error.redacted_uri or _HIDDEN_URI
+            return
+        except Exception:  # unreadable: a placeholder, never the text as written
+            self.uri = _HIDDEN_URI
             return
         self.uri, self.secrets = parsed.redacted, parsed.secrets
 
@@ -248,9 +251,12 @@ class _Session:
         if self.command == "explain":
             return _explain_document(None, status, summary, self.pasted)
         document = _document(self.finished, status)
-        document["uri"] = self.uri if self.finished.uri is None else self.finished.uri
+        document["uri"] = self.uri
         document["verdict"] = {"summary": summary, "error": None}
         return document
+
+
+_HIDDEN_URI = "<connection string, redacted>"
 
 
 def _stopped(session: _Session, status: int, summary: str) -> int:
