@@ -288,17 +288,24 @@ def test_json_has_no_lone_surrogate_whatever_argv_holds(command: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("args", "status"),
+    ("args", "status", "closed"),
     [
-        (["explain", TEXT], 14),
-        (["explain", "--json", TEXT], 14),
-        (["doctor", "URI", "--timeout", "0.5"], 16),
-        (["doctor", "--json", "--timeout", "soon"], cli.EXIT_USAGE),
-        ([], cli.EXIT_OK),
+        (["explain", TEXT], 14, "stdout"),
+        (["explain", "--json", TEXT], 14, "both"),
+        (["doctor", "URI", "--timeout", "0.5"], 16, "stdout"),
+        (["doctor", "--json", "--timeout", "soon"], cli.EXIT_USAGE, "stdout"),
+        (["doctor", "--json", "--timeout", "soon"], cli.EXIT_USAGE, "stderr"),
+        ([], cli.EXIT_OK, "both"),
     ],
-    ids=["explain", "explain --json", "doctor", "doctor usage error", "environment report"],
+    ids=[
+        "explain >&-",
+        "explain --json >&- 2>&-",
+        "doctor >&-",
+        "doctor usage error >&-",
+        "doctor usage error 2>&-",
+        "environment report >&- 2>&-",
+    ],
 )
-@pytest.mark.parametrize("closed", ["stdout", "stderr", "both"])
 def test_a_stream_the_shell_closed(args: list[str], status: int, closed: str) -> None:
     """``>&-`` (``2>&-``): Python makes the stream None; what would go there goes nowhere,
     and the status is the run's own."""

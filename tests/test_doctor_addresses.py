@@ -66,7 +66,7 @@ def test_ipv6_host_with_nothing_listening(credentials: str) -> None:
     assert SECRET not in printed
     # connect() says the same, about the same address.
     with pytest.raises(ServerUnreachableError) as refused:
-        connect(uri, verify=True, serverSelectionTimeoutMS=1000)
+        connect(uri, verify=True, serverSelectionTimeoutMS=500)
     assert refused.value.server_errors.keys() == {f"[::1]:{port}"}
     assert refused.value.found == error["found"]
 

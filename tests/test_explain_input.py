@@ -118,8 +118,18 @@ def test_text_with_a_byte_order_mark_reads_back(text: str, encoding: str) -> Non
 # The command, as a shell runs it.
 
 
-@pytest.mark.parametrize("data", ENCODED.values(), ids=ENCODED.keys())
-def test_a_file_in_any_encoding(tmp_path: Path, data: bytes) -> None:
+# Through the command, a few: the decoder above takes every one of them.
+THROUGH_THE_COMMAND = [
+    "cp1252",
+    "utf-16 BOM (PowerShell Out-File)",
+    "utf-16-le, no BOM",
+    "utf-8 with a stray byte",
+]
+
+
+@pytest.mark.parametrize("name", THROUGH_THE_COMMAND)
+def test_a_file_in_any_encoding(tmp_path: Path, name: str) -> None:
+    data = ENCODED[name]
     path = tmp_path / "error.log"
     path.write_bytes(data)
     code, document = run_json(["--file", str(path)])
