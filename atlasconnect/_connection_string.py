@@ -34,13 +34,14 @@ import stringprep
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple, ParamSpec, TypeVar
-from urllib.parse import unquote_plus
+from urllib.parse import quote, unquote_plus
 
 from pymongo.common import URI_OPTIONS_VALIDATOR_MAP
 from pymongo.errors import PyMongoError
 from pymongo.saslprep import saslprep
 from pymongo.uri_parser import split_options
 
+from . import _address as address
 from . import _uri_text as uri_text
 from ._exceptions import AtlasConnectError, ConnectionStringError
 
@@ -282,11 +283,15 @@ _HOST_SEED = (
     r"[A-Za-z0-9._%\-]+(:[0-9]*)?"  # a name or an IPv4 address, a socket path, a port
     r"|\[[0-9A-Za-z:.%]+\](:[0-9]*)?"  # [IPv6], a port
     r"|[0-9A-Fa-f.]*(:[0-9A-Fa-f.]*){2,}(%\w+)?"  # a bare IPv6 address
+    r"|\S*\.sock"  # a Unix domain socket's path, which connect() refuses by name
 )
 
 
 def _with_port(host: str, port: Any) -> str:
-    """``host`` with ``port`` unless it names one (pymongo's default when ``port`` is None)."""
+    """``host`` with ``port`` unless it names one (pymongo's default when ``port`` is None);
+    a Unix domain socket's path percent-encoded, as a URI writes it, without a port."""
+    if address.is_unix_socket(host):
+        return quote(host, safe="")
     if host.startswith("["):  # [IPv6] or [IPv6]:port
         has_port = "]:" in host
     elif host.count(":") > 1:  # a bare IPv6 address
@@ -390,6 +395,40 @@ def _stripped(uri: str) -> str:
     """``uri`` without what surrounds it (:mod:`atlasconnect._uri_text`), still concealed."""
     stripped = uri_text.strip_surroundings(uri)
     return ConcealedURI(stripped) if isinstance(uri, ConcealedURI) else stripped
+
+
+def refuse_unix_sockets(parsed: ConnectionString) -> None:
+    """No host is a Unix domain socket (``mongodb://%2Ftmp%2Fmongodb-27017.sock``).
+
+    atlasconnect always verifies that the server's certificate names the host
+    it connects to, and no certificate names a path: pymongo would connect, and
+    every TLS handshake fail that check, explained as a host name mismatch.
+    """
+    socket = next((host for host in _hosts(parsed) if address.is_unix_socket(host)), None)
+    if socket is None:
+        return
+    raise ConnectionStringError(
+        f"The connection string names a Unix domain socket, {unquote_plus(socket)}: "
+        "atlasconnect connects to MongoDB over TCP only.",
+        why="atlasconnect always uses TLS and checks that the server's certificate names the "
+        "host it connects to; no certificate names a path, so every connection over the "
+        "socket would fail that check. Atlas clusters are reached over TCP.",
+        fix="connect to Atlas with the connection string it shows (Database > Connect > "
+        "Drivers: mongodb+srv://...). For a local mongod, connect to its TCP port with TLS "
+        "(mongodb://localhost:27017/?tls=true, and tlsCAFile naming the CA of its "
+        "certificate); for its socket without TLS, use pymongo.MongoClient itself: "
+        "atlasconnect's guarantees are TLS's.",
+        redacted_uri=parsed.redacted,
+    )
+
+
+def _hosts(parsed: ConnectionString) -> list[str]:
+    """The hosts of a ``mongodb://`` URI as written (percent-encoded, ports included)."""
+    if parsed.is_srv:
+        return []
+    rest = parsed.uri[len(SCHEME) :]
+    rest = rest[_end_of_userinfo(rest) + 1 :]
+    return rest.partition("?")[0].split("/", 1)[0].split(",")
 
 
 def _check_no_host_is_none(hosts: str) -> None:

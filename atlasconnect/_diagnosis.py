@@ -30,6 +30,7 @@ from pymongo.errors import (
     ServerSelectionTimeoutError,
 )
 
+from . import _address as address_text
 from . import _connection_string as connection_string
 from . import _phrasing as phrasing
 from . import _pymongo_internals as pymongo_internals
@@ -131,8 +132,13 @@ _REFUSED_HANDSHAKE_KINDS = {
 # a long text without "host:port: " takes quadratic time.
 # A host name a user redacted before pasting ("<shard-host-1>") counts as one; a
 # name starts with a letter or digit, so OpenSSL's "_ssl.c:989: " is not one.
+# An IPv6 address comes in brackets, or as pymongo writes it ("%s:%d"), without:
+# "::1:27017: ", "fe80::1%eth0:27017: " (three colons at least, with the port's).
 _ADDRESS = (
-    r"(?:\[[0-9a-fA-F:.]+\]|<[^<>\s]+>|(?<![A-Za-z0-9_.<-])[A-Za-z0-9][A-Za-z0-9_.-]*):\d+(?=: )"
+    r"(?:\[[0-9a-fA-F:.]+(?:%[\w.-]+)?\]|<[^<>\s]+>"
+    r"|(?<![A-Za-z0-9_.<-])[A-Za-z0-9][A-Za-z0-9_.-]*"
+    r"|(?<![A-Za-z0-9_.:%<\[-])[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){2,7}(?:%[\w.-]+)?"
+    r"):\d+(?=: )"
 )
 
 # An AutoReconnect with one of these kinds failed to open a connection, in a way
@@ -322,7 +328,7 @@ def server_errors_of(client: Any) -> dict[str, str]:
     if not isinstance(client, (MongoClient, AsyncMongoClient)):
         return {}
     return {
-        f"{host}:{port}": str(description.error)
+        address_text.join(host, port): str(description.error)
         for (host, port), description in client.topology_description.server_descriptions().items()
         if description.error is not None
     }
@@ -338,7 +344,7 @@ def _split_message(message: str) -> dict[str, str]:
     # The first server's text keeps what comes before its address ("SSL handshake failed: ").
     bounds = [0, *(address.start() for address in addresses[1:]), len(text)]
     return {
-        address.group(): text[start:end]
+        address_text.normalized(address.group()): text[start:end]
         for address, start, end in zip(addresses, bounds, bounds[1:], strict=False)
     }
 
@@ -360,7 +366,7 @@ def _described_servers(message: str, text: str) -> dict[str, str]:
     for server, end in zip(servers, ends, strict=False):
         error = re.compile(_DESCRIBED_ERROR).search(message, server.end(), end)
         own = error and (error.group(1) if error.group(1) is not None else error.group(2))
-        described[f"{server.group(1)}:{server.group(2)}"] = own or text
+        described[address_text.join(server.group(1), int(server.group(2)))] = own or text
     return described
 
 
@@ -402,13 +408,13 @@ def _only(errors: dict[str, str], kinds: dict[str, Kind], kind: Kind) -> dict[st
 
 
 def _is_atlas(errors: Mapping[str, str]) -> bool:
-    hosts = [address.rsplit(":", 1)[0].lower() for address in errors]
+    hosts = [address_text.host_of(address).lower() for address in errors]
     return bool(hosts) and all(host.endswith(ATLAS_DOMAINS) for host in hosts)
 
 
 def _is_redacted(errors: Mapping[str, str]) -> bool:
     """Whether the user hid every host name ("<shard-host-1>", "xxxx") or none was pasted."""
-    hosts = [address.rsplit(":", 1)[0].lower() for address in errors]
+    hosts = [address_text.host_of(address).lower() for address in errors]
     return bool(hosts) and all(
         host.startswith(("<", "(unknown")) or "*" in host or "xxx" in host for host in hosts
     )
@@ -604,9 +610,9 @@ def _unreachable_fix(errors: Mapping[str, str]) -> str:
 def _first_address(errors: Mapping[str, str]) -> tuple[str, str]:
     """The host and port of the first server that has them, for the commands in a fix."""
     for address in errors:
-        host, _, port = address.rpartition(":")
-        if host and port.isdigit():
-            return host.strip("[]"), port
+        host, port = address_text.split(address)
+        if host and port is not None:
+            return host, str(port)
     return "HOST-FROM-THE-CONNECTION-STRING", "27017"
 
 
@@ -628,7 +634,7 @@ _SRV_NAME = re.compile(r"(?!ac-)[a-z0-9-]+\.[a-z0-9]+\.mongodb(?:gov)?\.net", re
 
 def _srv_names(errors: Mapping[str, str]) -> list[str]:
     """The hosts that are Atlas cluster names (cluster0.abcde.mongodb.net), not servers."""
-    hosts = [address.rsplit(":", 1)[0] for address in errors]
+    hosts = [address_text.host_of(address) for address in errors]
     names = [h for h in hosts if _SRV_NAME.fullmatch(h) and "shard" not in h.lower()]
     return names if len(names) == len(hosts) else []
 
@@ -780,7 +786,7 @@ def replica_set_problem(client: Any, profile: ConnectionProfile) -> ServerUnreac
     if description.topology_type_name != "ReplicaSetNoPrimary" or description.has_writable_server():
         return None
     members = {
-        f"{host}:{port}": _MEMBER_STATES.get(server.server_type_name, "unknown state")
+        address_text.join(host, port): _MEMBER_STATES.get(server.server_type_name, "unknown state")
         for (host, port), server in description.server_descriptions().items()
         if server.error is None and server.server_type_name.startswith("RS")
     }

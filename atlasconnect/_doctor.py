@@ -27,12 +27,12 @@ from __future__ import annotations
 import contextlib
 import datetime
 import functools
+import queue
 import socket
 import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -42,6 +42,7 @@ from pymongo import MongoClient
 from pymongo.errors import ConfigurationError, PyMongoError
 from pymongo.uri_parser import parse_uri
 
+from . import _address as address_text
 from . import _certificate as certificate
 from . import _connection_string as connection_string
 from . import _diagnosis as diagnosis
@@ -422,13 +423,40 @@ def _txt(name: str, timeout: float) -> str | None:
 
 def _probe_hosts(report: Report, target: _Target, timeout: float, progress: Progress) -> None:
     report.hosts = [HostReport(_address(host, port)) for host, port in target.hosts]
-    with ThreadPoolExecutor(max_workers=len(target.hosts)) as pool:
-        futures = [
-            pool.submit(_probe_host, host_report, host, port, target, timeout, progress)
+    _all_at_once(
+        [
+            functools.partial(_probe_host, host_report, host, port, target, timeout, progress)
             for host_report, (host, port) in zip(report.hosts, target.hosts, strict=True)
         ]
-    for future in futures:
-        future.result()  # a probe's own failure must surface, not vanish with its thread
+    )
+
+
+def _all_at_once(calls: list[Callable[[], None]]) -> None:
+    """Run ``calls`` at once, each in a thread of its own; return when all have returned.
+
+    What one of them raises (its layers catch every failure they check, so
+    only a ``progress`` that cannot print, or a bug) is raised here as soon as
+    it happens, without waiting for the others. Daemon threads, not a pool's:
+    when the caller stops waiting (Ctrl-C raises KeyboardInterrupt here, in the
+    main thread), the process can exit at once, without waiting for network
+    steps that may take ``timeout`` seconds each to give up.
+    """
+    ended: queue.SimpleQueue[BaseException | None] = queue.SimpleQueue()
+
+    def run(call: Callable[[], None]) -> None:
+        try:
+            call()
+        except BaseException as exc:  # handed to the waiting thread, which raises it
+            ended.put(exc)
+        else:
+            ended.put(None)
+
+    for call in calls:
+        threading.Thread(target=run, args=(call,), daemon=True).start()
+    for _ in calls:
+        raised = ended.get()
+        if raised is not None:
+            raise raised
 
 
 def _probe_host(
@@ -671,8 +699,7 @@ def _hello_role(host: HostReport) -> str:
     return str(next(layer.details["role"] for layer in host.layers if layer.name == "hello"))
 
 
-def _address(host: str, port: int) -> str:
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+_address = address_text.join
 
 
 # Exceptions that are not yet an AtlasConnectError, explained.

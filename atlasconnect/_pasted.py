@@ -14,8 +14,10 @@ Connection strings in the text are redacted before anything else reads it.
 from __future__ import annotations
 
 import builtins
+import codecs
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 import pymongo.errors
 from pymongo.errors import (
@@ -45,6 +47,86 @@ _DNS_OR_OPTION = re.compile(
     re.IGNORECASE,
 )
 _URI_COMPLAINT = re.compile(diagnosis.URI_COMPLAINT, re.IGNORECASE)
+
+
+MAX_BYTES = 1 << 20
+"""The most of a pasted text ``atlasconnect explain`` reads: 1 MiB.
+
+More than any traceback, and about a second of reading; a longer file is read
+from its end (where a log's last traceback is), a stream (standard input, a
+device such as ``/dev/zero``) from its start, and no further.
+"""
+
+ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "utf-32", "utf-16-le", "utf-16-be")
+"""The encodings :func:`decode` reads, by the names Python's codecs give them."""
+
+# Byte order marks, longest first: UTF-32's little-endian one starts with UTF-16's.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+class Decoded(NamedTuple):
+    """A pasted text, and how its bytes were read."""
+
+    text: str
+    encoding: str
+    """One of :data:`ENCODINGS`."""
+    replaced: bool
+    """Whether some bytes could not be decoded and were read as U+FFFD."""
+
+
+def decode(data: bytes) -> Decoded:
+    """The text of ``data``, whatever its bytes: never raises.
+
+    By its byte order mark when it has one (UTF-8, UTF-16 or UTF-32: Notepad
+    and PowerShell 5's ``Out-File`` write them); as UTF-16 without one when
+    every other byte is NUL (ASCII text in UTF-16); else as UTF-8, the bytes
+    that are not read as U+FFFD. Not as Latin-1: U+FFFD leaves the UTF-8 parts
+    of a mixed text as they are, where Latin-1 would garble them, and invents
+    no character (Latin-1 reads 0x80-0x9F as control codes some terminals obey).
+    The text has no lone surrogate, so strict UTF-8 (and JSON) can carry it.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _decoded(data, encoding)
+    guessed = _utf16_by_its_nuls(data)
+    if guessed is not None:
+        return _decoded(data, guessed)
+    text = data.decode("utf-8", "surrogateescape")  # one surrogate per byte that is not UTF-8
+    clean = _NOT_UTF8.sub("\ufffd", text)
+    return Decoded(clean, "utf-8", clean != text)
+
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+
+
+def byte_order_mark(data: bytes) -> bytes:
+    """The byte order mark ``data`` starts with, or ``b""``."""
+    return next((bom for bom, _ in _BOMS if data.startswith(bom)), b"")
+
+
+def _decoded(data: bytes, encoding: str) -> Decoded:
+    try:
+        return Decoded(data.decode(encoding), encoding, False)
+    except UnicodeDecodeError:  # cut short, or a lone surrogate
+        return Decoded(data.decode(encoding, "replace"), encoding, True)
+
+
+def _utf16_by_its_nuls(data: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"-be"`` when NUL is at least half the odd (or even) bytes and
+    hardly any of the others: what ASCII text in UTF-16 looks like, and no other text."""
+    if len(data) < 4 or b"\0" not in data:
+        return None
+    even, odd = data[0::2], data[1::2]
+    for encoding, zeros, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros.count(0) * 2 >= len(zeros) and others.count(0) * 10 < len(others):
+            return encoding
+    return None
 
 
 def explain_text(text: str) -> AtlasConnectError | None:

@@ -133,6 +133,7 @@ def make_plan(
     floor = tls.validate_min_tls_version(min_tls_version)
     uri, keywords = _seed_uri(uri, keywords)
     parsed = connection_string.parse(uri)
+    connection_string.refuse_unix_sockets(parsed)
     tls.refuse_insecure_options(parsed.written_options, keywords)
     ca_file = tls.choose_ca_file(parsed.options, keywords)
     tls.refuse_trust_in_crl_file(parsed.options, keywords)

@@ -8,9 +8,14 @@ writes between two backquote characters, as in the fix "check the clock:
 command wider than the terminal stays whole: a broken command is worse than a
 long line.
 
-The width is :func:`shutil.get_terminal_size`'s (so ``COLUMNS`` sets it);
-colour only on a terminal, and never with ``NO_COLOR`` set (to any value) or
-``TERM=dumb``. Nothing here writes: :mod:`atlasconnect._cli` prints the lines.
+The width is :func:`shutil.get_terminal_size`'s (so ``COLUMNS`` sets it).
+ANSI escape sequences (colour here, the doctor's in-place waiting line in
+:mod:`atlasconnect._cli`) only on a terminal, and never with ``NO_COLOR`` set
+(to any value) or ``TERM=dumb`` (:func:`wants_escapes`). Whatever a user wrote
+(a connection string, a pasted text) may hold control characters: a block
+shows them escaped (:func:`printable`), so that no text but atlasconnect's own
+moves the cursor, clears the screen or rings the bell. Nothing here writes:
+:mod:`atlasconnect._cli` prints the lines.
 """
 
 from __future__ import annotations
@@ -78,18 +83,39 @@ class Style:
 
 def style_for(stream: TextIO) -> Style:
     """The style for ``stream``: the terminal's width, colour only on a terminal that wants it."""
-    return Style(terminal_width(), wants_color(stream))
+    return Style(terminal_width(), wants_escapes(stream))
 
 
 def terminal_width() -> int:
     return max(MIN_WIDTH, shutil.get_terminal_size().columns)
 
 
-def wants_color(stream: TextIO) -> bool:
-    """Colour on a terminal only, and never with ``NO_COLOR`` (any value) or ``TERM=dumb``."""
+def is_terminal(stream: TextIO) -> bool:
     isatty = getattr(stream, "isatty", None)
-    on_terminal = bool(isatty is not None and isatty())
-    return on_terminal and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    try:
+        return bool(isatty is not None and isatty())
+    except (OSError, ValueError):  # a closed stream
+        return False
+
+
+def wants_escapes(stream: TextIO) -> bool:
+    """Escape sequences (colour, moving the cursor) on a terminal only, and never with
+    ``NO_COLOR`` (any value: https://no-color.org) or ``TERM=dumb``."""
+    return is_terminal(stream) and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""The C0 and C1 control characters and DEL, but tab and newline: what a terminal obeys."""
+
+
+def printable(text: str) -> str:
+    """``text`` with each control character written as an escape (ESC as ``\\x1b``).
+
+    A connection string or a pasted text can hold an ESC that would clear the
+    screen or retitle the window, a BEL, a carriage return that hides what
+    came before it: shown escaped, they are seen, and obeyed by no terminal.
+    """
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 # Blocks: wrapped text with its commands on lines of their own.
@@ -110,8 +136,10 @@ def block(
     :func:`_pieces` for the punctuation around it, and :func:`_command_block`
     for a command too wide for that line). Without, backquotes
     are text like any other (a pasted message is not atlasconnect's to
-    interpret).
+    interpret). Control characters in ``text`` and ``first`` are shown escaped
+    (:func:`printable`).
     """
+    text, first = printable(text), printable(first)
     pieces = _pieces(text) if commands else [text]
     lines: list[str] = []
     prefix = first
@@ -331,7 +359,7 @@ def layer_line(
     first = f"[{text}] {label:<{LABEL_WIDTH}}  "
     column = " " * len(first)
     if host is not None:
-        first += f"{host:<{host_width}}  "
+        first += f"{printable(host):<{host_width}}  "
     said = summary(layer)
     room = style.width - len(first)
     # A global check's summary is already at the host column: under it is the same place.

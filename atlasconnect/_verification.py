@@ -23,6 +23,7 @@ from pymongo.monitoring import (
     ServerHeartbeatSucceededEvent,
 )
 
+from . import _address as address_text
 from . import _diagnosis as diagnosis
 from . import _pymongo_internals
 from ._exceptions import AtlasConnectError
@@ -36,8 +37,7 @@ _POLL_SECONDS = 0.05
 def _address(
     event: ServerHeartbeatStartedEvent | ServerHeartbeatSucceededEvent | ServerHeartbeatFailedEvent,
 ) -> str:
-    host, port = event.connection_id
-    return f"{host}:{port}"
+    return address_text.join(*event.connection_id)
 
 
 class HeartbeatWatcher(ServerHeartbeatListener):
@@ -118,7 +118,7 @@ class _Wait:
         description = self.client.topology_description
         if description.has_writable_server():
             return True
-        addresses = {f"{host}:{port}" for host, port in description.server_descriptions()}
+        addresses = {address_text.join(*address) for address in description.server_descriptions()}
         if time.monotonic() >= self.deadline:
             raise self._timed_out(addresses)
         failures = self.watcher.failures_of(addresses, every=True)

@@ -351,14 +351,16 @@ class TLSProxy(_Startable):
         *,
         sni_callback: SniHook | None = None,
         handshake_timeout: float = 3.0,
+        host: str = LOOPBACK,
     ) -> None:
+        """`host`: the address to listen on (`"::1"` for IPv6 loopback)."""
         if ctx.sni_callback is not None:
             raise ValueError("ctx already has an sni_callback: give each TLSProxy its own")
         self.ctx = ctx
         self.upstream = upstream
         self.sni_hook = sni_callback
         self.handshake_timeout = handshake_timeout
-        self.host = LOOPBACK
+        self.host = host
         self.port = 0
         self.sni_names: list[str | None] = []
         self._stopping = threading.Event()
@@ -374,7 +376,8 @@ class TLSProxy(_Startable):
         return self.sni_hook(name) if self.sni_hook is not None else None
 
     def start(self) -> None:
-        listener = socket.create_server((LOOPBACK, 0))
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        listener = socket.create_server((self.host, 0), family=family)
         self._listener = listener
         self.port = listener.getsockname()[1]
         self._thread = threading.Thread(
@@ -493,6 +496,11 @@ class SilentServer(_Startable):
                 return
             self._conns.append(conn)
 
+    @property
+    def accepted(self) -> int:
+        """How many connections it has accepted so far (and holds open)."""
+        return len(self._conns)
+
     def stop(self) -> None:
         if self._listener is not None:
             _wake(self._listener)
@@ -504,14 +512,15 @@ class SilentServer(_Startable):
             conn.close()
 
 
-def refused_port() -> int:
-    """A 127.0.0.1 port with nothing listening (connecting gets ECONNREFUSED).
+def refused_port(host: str = LOOPBACK) -> int:
+    """A port of `host` (127.0.0.1, or "::1") with nothing listening: ECONNREFUSED.
 
     Bound then closed: another process could in principle take it in
     between, which on a test machine is unlikely enough.
     """
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((LOOPBACK, 0))
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
         port: int = sock.getsockname()[1]
     return port
 
