@@ -1,0 +1,159 @@
+"""Commands in fixes are safe to paste, whatever the input held.
+
+A fix's commands (between backquotes) embed values taken from input: a host
+name from a connection string or from a pasted error text, a port, the path of
+this interpreter. Each command here is pasted into a real ``bash -c`` whose
+``PATH`` holds only stub programs (see ``shell.py``): it must run the program it
+names with the words it shows, and nothing else. A value that cannot stand in a
+command safely (a host name that is not one) leaves the command out, or puts a
+placeholder in its place.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from atlasconnect import _shell as shell_words
+
+# The words: what may stand in a command, and how.
+
+HOSTS = [
+    "cluster0-shard-00-00.abcde.mongodb.net",
+    "localhost",
+    "db_1.internal",
+    "_mongodb._tcp.cluster0.abcde.mongodb.net",
+    "cluster0.abcde.mongodb.net.",
+    "127.0.0.1",
+    "::1",
+    "2001:db8::27",
+    "fe80::1%eth0",
+    "a" * 63 + ".example",
+]
+NOT_HOSTS = [
+    "",
+    "-x.example",  # an option to nslookup
+    "x-.example",
+    "a..b",
+    ".a",
+    "a b",
+    "$(canary)",
+    "a`canary`",
+    "a'b",
+    "a;b",
+    "[::1]",
+    "fe80::1%$(canary)",
+    "bücher.example",
+    "a" * 64 + ".example",
+    ".".join(["a" * 63] * 4),  # 255 characters
+    "db.example.net\n",
+    "<shard-host-1>",
+]
+
+
+@pytest.mark.parametrize("host", HOSTS)
+def test_a_host_name_or_address_is_a_word_as_it_is(host: str) -> None:
+    assert shell_words.host(host) == host
+
+
+@pytest.mark.parametrize("value", NOT_HOSTS)
+def test_anything_else_is_no_host(value: str) -> None:
+    assert shell_words.host(value) is None
+
+
+@given(st.text())
+def test_a_host_word_needs_no_quoting_anywhere(value: str) -> None:
+    word = shell_words.host(value)
+    if word is not None:
+        assert re.fullmatch(r"[A-Za-z0-9_.:%-]+", word)
+        assert not word.startswith("-")
+        assert shlex.quote(word) == word
+
+
+@pytest.mark.parametrize(
+    ("value", "port"),
+    [("27017", "27017"), ("027017", "27017"), (27018, "27018"), ("0", "0"), ("65535", "65535")],
+)
+def test_a_port_is_ascii_digits(value: str | int, port: str) -> None:
+    assert shell_words.port(value) == port
+
+
+@pytest.mark.parametrize("value", ["", "65536", "-1", "+1", "1 ", "\u0663", "0x10", "1;canary"])
+def test_anything_else_is_no_port(value: str) -> None:
+    assert shell_words.port(value) is None
+
+
+@pytest.mark.parametrize(
+    ("path", "word"),
+    [
+        ("/usr/bin/python3", "/usr/bin/python3"),
+        ("/opt/My Python/bin/python3", "'/opt/My Python/bin/python3'"),
+        ("/srv/$(canary)/python", "'/srv/$(canary)/python'"),
+        ("/srv/it's/python", "'/srv/it'\"'\"'s/python'"),
+        ("/home/josé/.venv/bin/python", "'/home/josé/.venv/bin/python'"),
+    ],
+)
+def test_a_posix_path_is_quoted_by_shlex(path: str, word: str) -> None:
+    assert shell_words.path(path, windows=False) == word
+
+
+@pytest.mark.parametrize(
+    "path", ["", "/srv/`canary`/python", "/srv/a\nb/python", "/srv/a!b/python", "/srv/a\\b"]
+)
+def test_a_posix_path_no_quoting_carries_is_none(path: str) -> None:
+    assert shell_words.path(path, windows=False) is None
+
+
+@given(st.text())
+def test_a_quoted_posix_path_reads_back_as_it_was(value: str) -> None:
+    word = shell_words.path(value, windows=False)
+    if word is not None:
+        assert shlex.split(word) == [value]
+        assert "`" not in word
+        assert word.isprintable()
+
+
+@pytest.mark.parametrize(
+    ("path", "word"),
+    [
+        ("C:\\Python312\\python.exe", "C:\\Python312\\python.exe"),
+        (
+            "C:\\Program Files\\Python312\\python.exe",
+            '"C:\\Program Files\\Python312\\python.exe"',
+        ),
+        ("C:\\Users\\Jo & Al\\python.exe", '"C:\\Users\\Jo & Al\\python.exe"'),
+    ],
+)
+def test_a_windows_path_is_in_double_quotes_when_it_needs_them(path: str, word: str) -> None:
+    assert shell_words.path(path, windows=True) == word
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "C:\\Users\\%USERNAME%\\python.exe",  # cmd expands it inside double quotes
+        "C:\\Users\\$(canary)\\python.exe",  # PowerShell does
+        "C:\\Users\\a`$b\\python.exe",
+        "C:\\Users\\a!b!\\python.exe",
+        "C:\\Users\\\u201ca b\u201d\\python.exe",  # PowerShell's quotes too
+        "C:\\My Folder\\",  # the backslash would escape the closing quote
+    ],
+)
+def test_a_windows_path_cmd_or_powershell_would_expand_is_none(path: str) -> None:
+    assert shell_words.path(path, windows=True) is None
+
+
+def test_a_command_holds_words_and_refuses_what_would_end_it() -> None:
+    word = shell_words.host("db0.example.net")
+    assert word is not None
+    assert shell_words.command("nslookup {host}", host=word) == "`nslookup db0.example.net`"
+    with pytest.raises(ValueError, match="not a command"):
+        shell_words.command("echo {x}", x=shell_words.Word("a`b"))
+
+
+def test_prose_holds_no_command() -> None:
+    assert shell_words.prose("a`canary`b\nc\x00") == "a\\x60canary\\x60b\\nc\\x00"
