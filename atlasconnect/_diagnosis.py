@@ -33,6 +33,7 @@ from pymongo.errors import (
 from . import _connection_string as connection_string
 from . import _phrasing as phrasing
 from . import _pymongo_internals as pymongo_internals
+from . import _shell as shell
 from . import _tls as tls
 from ._environment import OLD_PYTHON_FIX, available_tls_versions
 from ._exceptions import (
@@ -595,32 +596,44 @@ _UNREACHABLE_WHY = (
 
 def _unreachable_fix(errors: Mapping[str, str]) -> str:
     return (
-        f"allow outbound TCP 27015-27017 to the hosts above (test one with: "
-        f"{_tcp_test(errors)}), resume the cluster in Atlas if it is paused, and compare "
-        "the host names with the connection string Atlas shows under Database > Connect."
+        "allow outbound TCP 27015-27017 to the hosts above (test one with: "
+        f"{_server_test(_TCP_TEST, errors)}), resume the cluster in Atlas if it is paused, "
+        "and compare the host names with the connection string Atlas shows under Database > "
+        "Connect."
     )
 
 
-def _first_address(errors: Mapping[str, str]) -> tuple[str, str]:
-    """The host and port of the first server that has them, for the commands in a fix."""
+_PLACEHOLDER_ADDRESS = (shell.Word("HOST-FROM-THE-CONNECTION-STRING"), shell.Word("27017"))
+
+
+def _first_address(errors: Mapping[str, str]) -> tuple[shell.Word, shell.Word]:
+    """The host and port of the first server a command can name, for the commands in a
+    fix; a placeholder when there is none: no server was named, or only names that are
+    not host names (a hidden ``<shard-host-1>``, a text that holds shell syntax)."""
     for address in errors:
         host, _, port = address.rpartition(":")
-        if host and port.isdigit():
-            return host.strip("[]"), port
-    return "HOST-FROM-THE-CONNECTION-STRING", "27017"
+        if host.startswith("[") and host.endswith("]"):  # an IPv6 address
+            host = host[1:-1]
+        host_word, port_word = shell.host(host), shell.port(port)
+        if host_word is not None and port_word is not None:
+            return host_word, port_word
+    return _PLACEHOLDER_ADDRESS
 
 
-def _tcp_test(errors: Mapping[str, str]) -> str:
+# The commands that test a server from this machine, with a host and a port (words: see
+# atlasconnect._shell) that need no quoting inside Python's quotes inside the shell's.
+_LOOKUP_TEST = "python -c \"import socket; print(socket.getaddrinfo('{host}', {port}))\""
+_TCP_TEST = "python -c \"import socket; socket.create_connection(('{host}', {port}), 5)\""
+_TLS_TEST = (
+    'python -c "import socket, ssl; ssl.create_default_context().wrap_socket('
+    "socket.create_connection(('{host}', {port}), 5), server_hostname='{host}')\""
+)
+
+
+def _server_test(template: str, errors: Mapping[str, str]) -> str:
+    """The command ``template`` for the first server a command can name."""
     host, port = _first_address(errors)
-    return f"`python -c \"import socket; socket.create_connection(('{host}', {port}), 5)\"`"
-
-
-def _tls_test(errors: Mapping[str, str]) -> str:
-    host, port = _first_address(errors)
-    return (
-        '`python -c "import socket, ssl; ssl.create_default_context().wrap_socket('
-        f"socket.create_connection(('{host}', {port}), 5), server_hostname='{host}')\"`"
-    )
+    return shell.command(template, host=host, port=port)
 
 
 _SRV_NAME = re.compile(r"(?!ac-)[a-z0-9-]+\.[a-z0-9]+\.mongodb(?:gov)?\.net", re.IGNORECASE)
@@ -670,8 +683,7 @@ def _unreachable_explanation(reason: str, errors: Mapping[str, str]) -> tuple[st
             "every host of a mongodb:// string must resolve to an address; a typo, a deleted "
             "cluster, or a name only a VPN's or private network's DNS knows fails this way.",
             "compare the host names with the connection string Atlas shows under Database > "
-            f'Connect > Drivers; test one with: `python -c "import socket; '
-            f"print(socket.getaddrinfo('{host}', {port}))\"`",
+            f"Connect > Drivers; test one with: {_server_test(_LOOKUP_TEST, errors)}",
         ),
         "srv_name_as_host": (
             f"{srv_name} is the name of an Atlas cluster, not of a server: use mongodb+srv://",
@@ -685,7 +697,7 @@ def _unreachable_explanation(reason: str, errors: Mapping[str, str]) -> tuple[st
             "no program listens there: a wrong port, a server that is not running, or a "
             "firewall that rejects connections rather than dropping them.",
             f"check the port against the connection string Atlas shows (Atlas servers listen "
-            f"on 27017); test with: {_tcp_test(errors)}",
+            f"on 27017); test with: {_server_test(_TCP_TEST, errors)}",
         ),
         "timed_out": (
             "no answer to the TCP connection",
@@ -697,9 +709,10 @@ def _unreachable_explanation(reason: str, errors: Mapping[str, str]) -> tuple[st
             "most likely the port is not a TLS endpoint (a plain server, another service) or "
             "a middlebox (a proxy, a firewall that inspects traffic) holds the connection; a "
             "very slow network, or Atlas's IP access list, can look the same.",
-            f"check that {host}:{port} is a MongoDB server that speaks TLS: {_tls_test(errors)} "
-            "must return; compare the host and port with the connection string Atlas shows, "
-            "ask whether a proxy inspects port 27017, and on a slow link raise connectTimeoutMS.",
+            f"check that {host}:{port} is a MongoDB server that speaks TLS: "
+            f"{_server_test(_TLS_TEST, errors)} must return; compare the host and port with "
+            "the connection string Atlas shows, ask whether a proxy inspects port 27017, and on "
+            "a slow link raise connectTimeoutMS.",
         ),
         "tls_off": (
             "most likely this client did not enable TLS: Atlas closed plain connections (the "
@@ -717,7 +730,7 @@ def _unreachable_explanation(reason: str, errors: Mapping[str, str]) -> tuple[st
             "during the TLS handshake, a server that accepts none of the TLS versions or "
             "ciphers this client offers (MongoDB 4.0 and older with Python 3.10 and newer).",
             f"compare the host and port with the connection string Atlas shows; test TLS "
-            f"with: {_tls_test(errors)}",
+            f"with: {_server_test(_TLS_TEST, errors)}",
         ),
     }.get(reason, ("", _UNREACHABLE_WHY, _unreachable_fix(errors)))
 

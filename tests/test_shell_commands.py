@@ -17,8 +17,27 @@ import shlex
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from shell import BASH, StubShell, assert_runs_only_what_it_says, commands_in
 
+import atlasconnect
+from atlasconnect import AtlasConnectError
+from atlasconnect import _doctor as doctor
 from atlasconnect import _shell as shell_words
+from atlasconnect._pasted import explain_text
+
+pytestmark = pytest.mark.skipif(BASH is None, reason="needs bash")
+
+
+@pytest.fixture(scope="module")
+def shell(tmp_path_factory: pytest.TempPathFactory) -> StubShell:
+    return StubShell(tmp_path_factory.mktemp("shell"))
+
+
+def assert_safe(shell: StubShell, *errors: AtlasConnectError | None) -> None:
+    assert any(error is not None for error in errors)
+    for command in commands_in(*errors):
+        assert_runs_only_what_it_says(shell, command)
+
 
 # The words: what may stand in a command, and how.
 
@@ -157,3 +176,45 @@ def test_a_command_holds_words_and_refuses_what_would_end_it() -> None:
 
 def test_prose_holds_no_command() -> None:
     assert shell_words.prose("a`canary`b\nc\x00") == "a\\x60canary\\x60b\\nc\\x00"
+
+
+# The bug: a host name from a pasted text or a connection string ran a command.
+
+PASTED = [
+    "<$(canary)>:27017: [Errno 111] Connection refused",
+    "<`canary`>:27017: timed out",
+    "<x';canary;'>:27017: [Errno 111] Connection refused",
+    "pymongo.errors.ServerSelectionTimeoutError: $(canary):27017: connection refused, "
+    "Timeout: 30s, Topology Description: <TopologyDescription id: 1, topology_type: Unknown, "
+    "servers: [<ServerDescription ('$(canary)', 27017) server_type: Unknown, rtt: None, "
+    "error=AutoReconnect('$(canary):27017: [Errno 111] Connection refused')>]>",
+    # A host name that closes the Python string literal of a python -c test.
+    "<a'),__import__('os').system('canary'),('>:27017: [Errno 111] Connection refused",
+    "SSL handshake failed: <$(canary)>:27017: _ssl.c:989: The handshake operation timed out",
+    "<$(canary)>:27017: connection closed",
+    "<$(canary)>:27017: [Errno -2] Name or service not known",
+]
+
+
+@pytest.mark.parametrize("text", PASTED)
+def test_explaining_a_pasted_host_name_gives_commands_that_run_nothing_else(
+    shell: StubShell, text: str
+) -> None:
+    assert_safe(shell, explain_text(text))
+
+
+@pytest.mark.parametrize(
+    "host", ["$(canary).invalid", "a`canary`b.invalid", "a;canary;b.invalid", "-x.invalid"]
+)
+def test_the_doctors_dns_failure_names_no_command_of_the_host(shell: StubShell, host: str) -> None:
+    report = doctor.run(f"mongodb://{host}:27017/", timeout=2)
+    assert report.error is not None
+    assert_safe(shell, report.error)
+
+
+def test_connect_to_a_hostile_host_name(shell: StubShell) -> None:
+    with pytest.raises(AtlasConnectError) as info:
+        atlasconnect.connect(
+            "mongodb://$(canary).invalid:27017/", verify=True, serverSelectionTimeoutMS=2000
+        )
+    assert_safe(shell, info.value)
