@@ -436,30 +436,22 @@ def _certificate_error(
 ) -> CertificateVerificationError:
     trusted = f"the CA file {profile.ca_file}" if profile.ca_file else "the system CA store"
     hosts = _hosts(errors)
-    proxy_fix = _PROXY_FIX.replace(_PYTHON, phrasing.python_command())
-    found, why, fix = {
+    found, why = {
         Kind.CERTIFICATE_UNTRUSTED: (
             f"The certificate of {hosts} is not signed by any CA in {trusted}.",
             "a proxy, firewall or antivirus that inspects TLS replaces Atlas's certificate "
             "with one signed by its own CA; less often, the CA bundle is out of date.",
-            proxy_fix,
         ),
         Kind.CERTIFICATE_EXPIRED: (
             f"The certificate of {hosts} is expired or not yet valid by this machine's clock "
             f"({datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC).",
             "Atlas renews its certificates well before they expire, so either this machine's "
             "clock is wrong or the CA bundle is stale.",
-            "check the clock (`date -u` must show the real UTC time; turn on NTP, e.g. "
-            "`timedatectl set-ntp true`), then update the CA bundle: "
-            f"`{phrasing.pip_install('--upgrade certifi')}`.",
         ),
         Kind.HOSTNAME_MISMATCH: (
             f"The certificate of {hosts} is not valid for the host name in the connection string.",
             "the certificate proves the server's name; a name it does not cover could be "
             "anyone's server.",
-            "connect with the host names Atlas gives: copy the connection string from Atlas "
-            "(Database > Connect > Drivers), not an IP address or an alias the certificate "
-            "does not name.",
         ),
         Kind.OCSP: (
             f"The revocation status (OCSP) of the certificate of {hosts} could not be checked.",
@@ -467,40 +459,53 @@ def _certificate_error(
             "certificate was revoked, and refuses it when the answer (or a stapled one) is "
             "invalid or missing: a firewall or proxy that blocks the responder (HTTP, port "
             "80), or one that replaces Atlas's certificate.",
-            "allow outbound HTTP (port 80) to the OCSP responder the certificate names (its "
-            "Authority Information Access), or have port 27017 "
-            "exempted from TLS inspection. tlsDisableOCSPEndpointCheck=true skips only the "
-            "responder check, and only when the server staples no response: use it knowingly.",
         ),
         Kind.CERTIFICATE_UNVERIFIED: (
             f"The certificate of {hosts} could not be verified against {trusted}.",
             "the certificate is signed by an unknown CA (a TLS-inspecting proxy), or it is "
             "expired by this machine's clock.",
-            proxy_fix + " Also check the clock: `date -u` must show the real UTC time.",
         ),
     }[kind]
     ca_bundle = {"tlsCAFile": "ca-bundle.pem"}
     return CertificateVerificationError(
         found,
         why=why,
-        fix=fix.replace(_CA_SETTING, f"pass {phrasing.connect_call(ca_bundle)}"),
-        cli_fix=fix.replace(_CA_SETTING, phrasing.uri_setting(ca_bundle, profile.redacted_uri)),
+        fix=_certificate_fix(kind, f"pass {phrasing.connect_call(ca_bundle)}"),
+        cli_fix=_certificate_fix(kind, phrasing.uri_setting(ca_bundle, profile.redacted_uri)),
         server_errors=errors,
         reason=_CERTIFICATE_KINDS[kind],
         ca_file=profile.ca_file,
     )
 
 
-# Placeholders in the certificate fixes: the CA file setting, phrased for each audience,
-# and how a shell runs this interpreter (phrasing.python_command).
-_CA_SETTING = "{ca_setting}"
-_PYTHON = "{python}"
-_PROXY_FIX = (
-    "if your network inspects TLS, get its root CA certificate (PEM) from your IT team, "
-    'append it to certifi\'s bundle (`cat "$({python} -m certifi)" corporate-root.pem > '
-    "ca-bundle.pem`) and {ca_setting}, or have port 27017 exempted from inspection. "
-    "Otherwise update certifi: `{python} -m pip install --upgrade certifi`."
-)
+def _certificate_fix(kind: Kind, ca_setting: str) -> str:
+    """What to do about a certificate failure of ``kind``; ``ca_setting``: how the reader
+    makes the client trust a CA bundle (a ``connect()`` keyword, or a URI option)."""
+    if kind in (Kind.CERTIFICATE_UNTRUSTED, Kind.CERTIFICATE_UNVERIFIED):
+        bundle = phrasing.with_python(
+            'cat "$({python} -m certifi)" corporate-root.pem > ca-bundle.pem'
+        )
+        fix = (
+            "if your network inspects TLS, get its root CA certificate (PEM) from your IT team, "
+            f"append it to certifi's bundle ({bundle}) and {ca_setting}, or have port 27017 "
+            f"exempted from inspection. Otherwise update certifi: "
+            f"{phrasing.pip_install('--upgrade certifi')}."
+        )
+        if kind is Kind.CERTIFICATE_UNVERIFIED:
+            fix += " Also check the clock: `date -u` must show the real UTC time."
+        return fix
+    return {
+        Kind.CERTIFICATE_EXPIRED: "check the clock (`date -u` must show the real UTC time; "
+        "turn on NTP, e.g. `timedatectl set-ntp true`), then update the CA bundle: "
+        f"{phrasing.pip_install('--upgrade certifi')}.",
+        Kind.HOSTNAME_MISMATCH: "connect with the host names Atlas gives: copy the connection "
+        "string from Atlas (Database > Connect > Drivers), not an IP address or an alias the "
+        "certificate does not name.",
+        Kind.OCSP: "allow outbound HTTP (port 80) to the OCSP responder the certificate names "
+        "(its Authority Information Access), or have port 27017 exempted from TLS inspection. "
+        "tlsDisableOCSPEndpointCheck=true skips only the responder check, and only when the "
+        "server staples no response: use it knowingly.",
+    }[kind]
 
 
 def _tls_version_error(
@@ -1172,7 +1177,7 @@ def _dnspython_problem(message: str) -> MissingDependencyError | None:
             "not installed in this Python.",
             why="a mongodb+srv:// address is a DNS name whose SRV record lists the cluster's "
             "hosts; pymongo looks it up with dnspython.",
-            fix=f"`{phrasing.pip_install('dnspython')}`",
+            fix=phrasing.pip_install("dnspython"),
             package="dnspython",
             installed_version=None,
         )
@@ -1184,7 +1189,7 @@ def _dnspython_problem(message: str) -> MissingDependencyError | None:
             why="pymongo calls dnspython's resolver with arguments that only some dnspython "
             "releases accept; a dnspython much older or newer than pymongo expects fails on "
             "the first mongodb+srv:// lookup.",
-            fix=f"`{phrasing.pip_install('--upgrade pymongo dnspython')}` (both current "
+            fix=f"{phrasing.pip_install('--upgrade pymongo dnspython')} (both current "
             "releases fit together); `pip check` lists other conflicts.",
             package="dnspython",
             installed_version=installed,

@@ -701,9 +701,9 @@ def _environment_failure(exc: Exception) -> AtlasConnectError:
     return AtlasConnectError(
         f"Checking this environment failed: {type(exc).__name__}: {exc}",
         why="the doctor cannot tell whether this Python can reach MongoDB Atlas safely.",
-        fix=f"run `{phrasing.python_command()} -m atlasconnect` for the environment report, "
-        "and reinstall atlasconnect's dependencies: "
-        f"`{phrasing.pip_install('--force-reinstall pymongo dnspython certifi')}`.",
+        fix=f"run {phrasing.with_python('{python} -m atlasconnect')} for the environment "
+        "report, and reinstall atlasconnect's dependencies: "
+        f"{phrasing.pip_install('--force-reinstall pymongo dnspython certifi')}.",
     )
 
 
@@ -801,7 +801,7 @@ def _missing_extra(mechanism: str, pymongo_said: str) -> MissingDependencyError:
         f"authMechanism={mechanism} cannot log in from this Python: {pymongo_said}",
         why=f"pymongo keeps the code of {mechanism} in its optional '{extra}' extra, which "
         "is not installed here.",
-        fix=f"`{install}`, or remove authMechanism "
+        fix=f"{install}, or remove authMechanism "
         "from the connection string to log in with a database user and password (SCRAM).",
         package=f"pymongo[{extra}]",
         installed_version=None,

@@ -313,7 +313,7 @@ def _hook_missing(what: str) -> MissingDependencyError:
         "atlasconnect enforces its TLS floor.",
         why="atlasconnect refuses to connect rather than connect without the TLS floor "
         "it promises.",
-        fix=f"install a pymongo release atlasconnect supports: `{install}`, and report this "
+        fix=f"install a pymongo release atlasconnect supports: {install}, and report this "
         "pymongo version to atlasconnect's issue tracker.",
         package="pymongo",
         installed_version=pymongo.__version__,

@@ -481,7 +481,7 @@ def _evidence(address: str, details: Mapping[str, Any]) -> list[str]:
         install = phrasing.pip_install(f"'{certificate.DOCTOR_EXTRA}'")
         return [
             f"Here, {address} presented a certificate with SHA-256 {shown['sha256']}; to see its "
-            f"issuer, dates and host names: `{install}`",
+            f"issuer, dates and host names: {install}",
             *([f"This machine's clock reads {clock}."] if clock else []),
         ]
     issuer = str(shown["issuer"]).rstrip(".")

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import re
 import shlex
+import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -218,3 +221,27 @@ def test_connect_to_a_hostile_host_name(shell: StubShell) -> None:
             "mongodb://$(canary).invalid:27017/", verify=True, serverSelectionTimeoutMS=2000
         )
     assert_safe(shell, info.value)
+
+
+@pytest.fixture
+def hostile_interpreter(shell: StubShell, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """This interpreter at a path that holds a command substitution, not on PATH."""
+    path = tmp_path / "$(canary)" / "bin" / "python"
+    shell.stub(path)
+    monkeypatch.setattr(sys, "executable", str(path))
+    monkeypatch.setenv("PATH", str(tmp_path / "elsewhere"))
+    return str(path)
+
+
+def test_the_interpreter_path_is_quoted(shell: StubShell, hostile_interpreter: str) -> None:
+    errors: list[Any] = [
+        explain_text("query() got an unexpected keyword argument 'lifetime'"),
+        explain_text(
+            "db0.example.net:27017: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify "
+            "failed: unable to get local issuer certificate (_ssl.c:1006)"
+        ),
+    ]
+    for error in errors:
+        assert error is not None
+        for command in commands_in(error):
+            assert_runs_only_what_it_says(shell, command, (hostile_interpreter,))
