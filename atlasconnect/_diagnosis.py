@@ -901,7 +901,10 @@ def replica_set_mismatch_error(
         "Connect > Drivers), or use its mongodb+srv:// string, which sets it for you."
     )
     if len(names) == 1 and None not in names:
-        fix = f"write replicaSet={names.pop()} (the set these servers belong to), or {fix}"
+        fix = (
+            f"write replicaSet={shell.prose(str(names.pop()))} (the set these servers belong "
+            f"to), or {fix}"
+        )
     elif names == {None}:
         fix = (
             "remove replicaSet= if these standalone servers are the ones you meant (an Atlas "
@@ -1042,9 +1045,14 @@ _ATLAS_SOURCE = "admin"
 
 def _who(login: pymongo_internals.Login) -> str:
     """``user 'app' with authSource 'admin'`` (and the mechanism, when one was set)."""
-    who = f"user {login.user!r}" if login.user is not None else "the client's certificate"
+    who = f"user {_quoted(login.user)}" if login.user is not None else "the client's certificate"
     mechanism = f" and authMechanism {login.mechanism}" if login.mechanism != "DEFAULT" else ""
-    return f"{who} with authSource {login.source!r}{mechanism}"
+    return f"{who} with authSource {_quoted(login.source)}{mechanism}"
+
+
+def _quoted(value: str | None) -> str:
+    """``'value'``, as repr writes it, with no backquote to start a command in a fix."""
+    return shell.prose(repr(value))
 
 
 def _login_fix(login: pymongo_internals.Login | None) -> str:
@@ -1062,10 +1070,10 @@ def _login_fix(login: pymongo_internals.Login | None) -> str:
             f"check that {_who(login)} is a user under Database Access in Atlas with that "
             "authentication method, and that its credentials are current."
         )
-    user = f"the user {login.user!r}"
+    user = f"the user {_quoted(login.user)}"
     if login.source != _ATLAS_SOURCE:
         return (
-            f"authSource is {login.source!r}, but Atlas keeps every database user in "
+            f"authSource is {_quoted(login.source)}, but Atlas keeps every database user in "
             f"{_ATLAS_SOURCE}: write authSource={_ATLAS_SOURCE} in the connection string's "
             "options (a database in its path is also the authSource when none is given). "
             f"Then check that {user} is listed under Database Access with this password."

@@ -536,3 +536,14 @@ def test_the_environment_report_fits_80_columns(
     monkeypatch.setattr(certifi, "where", lambda: "/opt/" + "deep/" * 20 + "cacert.pem")
     assert cli.main([]) in (cli.EXIT_OK, cli.EXIT_ENVIRONMENT)
     assert_fits(capsys.readouterr().out, set())
+
+
+def test_the_environment_report_shows_paths_as_they_are(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A fact is text: backquotes in this interpreter's path delimit no command there."""
+    monkeypatch.setenv("COLUMNS", str(WIDTH))
+    monkeypatch.setattr(sys, "executable", "/opt/a`b`/bin/python")
+    assert cli.main([]) in (cli.EXIT_OK, cli.EXIT_ENVIRONMENT)
+    python = next(line for line in capsys.readouterr().out.splitlines() if "Python" in line)
+    assert "(/opt/a`b`/bin/python)" in python

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pymongo.errors import OperationFailure
 from shell import BASH, StubShell, assert_runs_only_what_it_says, commands_in
 
 import atlasconnect
@@ -221,6 +222,15 @@ def test_connect_to_a_hostile_host_name(shell: StubShell) -> None:
             "mongodb://$(canary).invalid:27017/", verify=True, serverSelectionTimeoutMS=2000
         )
     assert_safe(shell, info.value)
+
+
+def test_a_user_name_with_backquotes_is_no_command(shell: StubShell) -> None:
+    client = atlasconnect.connect("mongodb://a`canary`b:pw@localhost:1/", connect=False)
+    client.close()
+    error = atlasconnect.explain(OperationFailure("Authentication failed.", 18), client)
+    assert error is not None
+    assert "canary" in error.fix
+    assert_safe(shell, error)
 
 
 @pytest.fixture
