@@ -537,8 +537,9 @@ def _environment_report() -> int:
     print(f"atlasconnect {__version__}: environment report")
     for label, value in lines:
         first = f"  {label:<{width}}  "
-        for line in render.block(value, style, first=first, indent=" " * len(first)):
-            print(line)
+        # Facts about this machine (paths, versions) are text, never commands.
+        block = render.block(value, style, first=first, indent=" " * len(first), commands=False)
+        print("\n".join(block))
     try:
         check_environment(min_tls_version=floor)
     except AtlasConnectError as exc:

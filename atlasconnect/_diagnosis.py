@@ -34,6 +34,7 @@ from . import _address as address_text
 from . import _connection_string as connection_string
 from . import _phrasing as phrasing
 from . import _pymongo_internals as pymongo_internals
+from . import _shell as shell
 from . import _tls as tls
 from ._environment import OLD_PYTHON_FIX, available_tls_versions
 from ._exceptions import (
@@ -441,30 +442,22 @@ def _certificate_error(
 ) -> CertificateVerificationError:
     trusted = f"the CA file {profile.ca_file}" if profile.ca_file else "the system CA store"
     hosts = _hosts(errors)
-    proxy_fix = _PROXY_FIX.replace(_PYTHON, phrasing.python_command())
-    found, why, fix = {
+    found, why = {
         Kind.CERTIFICATE_UNTRUSTED: (
             f"The certificate of {hosts} is not signed by any CA in {trusted}.",
             "a proxy, firewall or antivirus that inspects TLS replaces Atlas's certificate "
             "with one signed by its own CA; less often, the CA bundle is out of date.",
-            proxy_fix,
         ),
         Kind.CERTIFICATE_EXPIRED: (
             f"The certificate of {hosts} is expired or not yet valid by this machine's clock "
             f"({datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC).",
             "Atlas renews its certificates well before they expire, so either this machine's "
             "clock is wrong or the CA bundle is stale.",
-            "check the clock (`date -u` must show the real UTC time; turn on NTP, e.g. "
-            "`timedatectl set-ntp true`), then update the CA bundle: "
-            f"`{phrasing.pip_install('--upgrade certifi')}`.",
         ),
         Kind.HOSTNAME_MISMATCH: (
             f"The certificate of {hosts} is not valid for the host name in the connection string.",
             "the certificate proves the server's name; a name it does not cover could be "
             "anyone's server.",
-            "connect with the host names Atlas gives: copy the connection string from Atlas "
-            "(Database > Connect > Drivers), not an IP address or an alias the certificate "
-            "does not name.",
         ),
         Kind.OCSP: (
             f"The revocation status (OCSP) of the certificate of {hosts} could not be checked.",
@@ -472,40 +465,53 @@ def _certificate_error(
             "certificate was revoked, and refuses it when the answer (or a stapled one) is "
             "invalid or missing: a firewall or proxy that blocks the responder (HTTP, port "
             "80), or one that replaces Atlas's certificate.",
-            "allow outbound HTTP (port 80) to the OCSP responder the certificate names (its "
-            "Authority Information Access), or have port 27017 "
-            "exempted from TLS inspection (atlasconnect refuses tlsDisableOCSPEndpointCheck, "
-            "as every option that switches a certificate check off).",
         ),
         Kind.CERTIFICATE_UNVERIFIED: (
             f"The certificate of {hosts} could not be verified against {trusted}.",
             "the certificate is signed by an unknown CA (a TLS-inspecting proxy), or it is "
             "expired by this machine's clock.",
-            proxy_fix + " Also check the clock: `date -u` must show the real UTC time.",
         ),
     }[kind]
     ca_bundle = {"tlsCAFile": "ca-bundle.pem"}
     return CertificateVerificationError(
         found,
         why=why,
-        fix=fix.replace(_CA_SETTING, f"pass {phrasing.connect_call(ca_bundle)}"),
-        cli_fix=fix.replace(_CA_SETTING, phrasing.uri_setting(ca_bundle, profile.redacted_uri)),
+        fix=_certificate_fix(kind, f"pass {phrasing.connect_call(ca_bundle)}"),
+        cli_fix=_certificate_fix(kind, phrasing.uri_setting(ca_bundle, profile.redacted_uri)),
         server_errors=errors,
         reason=_CERTIFICATE_KINDS[kind],
         ca_file=profile.ca_file,
     )
 
 
-# Placeholders in the certificate fixes: the CA file setting, phrased for each audience,
-# and how a shell runs this interpreter (phrasing.python_command).
-_CA_SETTING = "{ca_setting}"
-_PYTHON = "{python}"
-_PROXY_FIX = (
-    "if your network inspects TLS, get its root CA certificate (PEM) from your IT team, "
-    'append it to certifi\'s bundle (`cat "$({python} -m certifi)" corporate-root.pem > '
-    "ca-bundle.pem`) and {ca_setting}, or have port 27017 exempted from inspection. "
-    "Otherwise update certifi: `{python} -m pip install --upgrade certifi`."
-)
+def _certificate_fix(kind: Kind, ca_setting: str) -> str:
+    """What to do about a certificate failure of ``kind``; ``ca_setting``: how the reader
+    makes the client trust a CA bundle (a ``connect()`` keyword, or a URI option)."""
+    if kind in (Kind.CERTIFICATE_UNTRUSTED, Kind.CERTIFICATE_UNVERIFIED):
+        bundle = phrasing.with_python(
+            'cat "$({python} -m certifi)" corporate-root.pem > ca-bundle.pem'
+        )
+        fix = (
+            "if your network inspects TLS, get its root CA certificate (PEM) from your IT team, "
+            f"append it to certifi's bundle ({bundle}) and {ca_setting}, or have port 27017 "
+            f"exempted from inspection. Otherwise update certifi: "
+            f"{phrasing.pip_install('--upgrade certifi')}."
+        )
+        if kind is Kind.CERTIFICATE_UNVERIFIED:
+            fix += " Also check the clock: `date -u` must show the real UTC time."
+        return fix
+    return {
+        Kind.CERTIFICATE_EXPIRED: "check the clock (`date -u` must show the real UTC time; "
+        "turn on NTP, e.g. `timedatectl set-ntp true`), then update the CA bundle: "
+        f"{phrasing.pip_install('--upgrade certifi')}.",
+        Kind.HOSTNAME_MISMATCH: "connect with the host names Atlas gives: copy the connection "
+        "string from Atlas (Database > Connect > Drivers), not an IP address or an alias the "
+        "certificate does not name.",
+        Kind.OCSP: "allow outbound HTTP (port 80) to the OCSP responder the certificate names "
+        "(its Authority Information Access), or have port 27017 exempted from TLS inspection "
+        "(atlasconnect refuses tlsDisableOCSPEndpointCheck, as every option that switches a "
+        "certificate check off).",
+    }[kind]
 
 
 def _tls_version_error(
@@ -601,32 +607,43 @@ _UNREACHABLE_WHY = (
 
 def _unreachable_fix(errors: Mapping[str, str]) -> str:
     return (
-        f"allow outbound TCP 27015-27017 to the hosts above (test one with: "
-        f"{_tcp_test(errors)}), resume the cluster in Atlas if it is paused, and compare "
-        "the host names with the connection string Atlas shows under Database > Connect."
+        "allow outbound TCP 27015-27017 to the hosts above (test one with: "
+        f"{_server_test(_TCP_TEST, errors)}), resume the cluster in Atlas if it is paused, "
+        "and compare the host names with the connection string Atlas shows under Database > "
+        "Connect."
     )
 
 
-def _first_address(errors: Mapping[str, str]) -> tuple[str, str]:
-    """The host and port of the first server that has them, for the commands in a fix."""
+_PLACEHOLDER_ADDRESS = (shell.Word("HOST-FROM-THE-CONNECTION-STRING"), shell.Word("27017"))
+
+
+def _first_address(errors: Mapping[str, str]) -> tuple[shell.Word, shell.Word]:
+    """The host and port of the first server a command can name, for the commands in a
+    fix; a placeholder when there is none: no server was named, or only names that are
+    not host names (a hidden ``<shard-host-1>``, a text that holds shell syntax)."""
     for address in errors:
         host, port = address_text.split(address)
-        if host and port is not None:
-            return host, str(port)
-    return "HOST-FROM-THE-CONNECTION-STRING", "27017"
+        host_word = shell.host(host)
+        port_word = shell.port(str(port)) if port is not None else None
+        if host_word is not None and port_word is not None:
+            return host_word, port_word
+    return _PLACEHOLDER_ADDRESS
 
 
-def _tcp_test(errors: Mapping[str, str]) -> str:
+# The commands that test a server from this machine, with a host and a port (words: see
+# atlasconnect._shell) that need no quoting inside Python's quotes inside the shell's.
+_LOOKUP_TEST = "python -c \"import socket; print(socket.getaddrinfo('{host}', {port}))\""
+_TCP_TEST = "python -c \"import socket; socket.create_connection(('{host}', {port}), 5)\""
+_TLS_TEST = (
+    'python -c "import socket, ssl; ssl.create_default_context().wrap_socket('
+    "socket.create_connection(('{host}', {port}), 5), server_hostname='{host}')\""
+)
+
+
+def _server_test(template: str, errors: Mapping[str, str]) -> str:
+    """The command ``template`` for the first server a command can name."""
     host, port = _first_address(errors)
-    return f"`python -c \"import socket; socket.create_connection(('{host}', {port}), 5)\"`"
-
-
-def _tls_test(errors: Mapping[str, str]) -> str:
-    host, port = _first_address(errors)
-    return (
-        '`python -c "import socket, ssl; ssl.create_default_context().wrap_socket('
-        f"socket.create_connection(('{host}', {port}), 5), server_hostname='{host}')\"`"
-    )
+    return shell.command(template, host=host, port=port)
 
 
 _SRV_NAME = re.compile(r"(?!ac-)[a-z0-9-]+\.[a-z0-9]+\.mongodb(?:gov)?\.net", re.IGNORECASE)
@@ -676,8 +693,7 @@ def _unreachable_explanation(reason: str, errors: Mapping[str, str]) -> tuple[st
             "every host of a mongodb:// string must resolve to an address; a typo, a deleted "
             "cluster, or a name only a VPN's or private network's DNS knows fails this way.",
             "compare the host names with the connection string Atlas shows under Database > "
-            f'Connect > Drivers; test one with: `python -c "import socket; '
-            f"print(socket.getaddrinfo('{host}', {port}))\"`",
+            f"Connect > Drivers; test one with: {_server_test(_LOOKUP_TEST, errors)}",
         ),
         "srv_name_as_host": (
             f"{srv_name} is the name of an Atlas cluster, not of a server: use mongodb+srv://",
@@ -691,7 +707,7 @@ def _unreachable_explanation(reason: str, errors: Mapping[str, str]) -> tuple[st
             "no program listens there: a wrong port, a server that is not running, or a "
             "firewall that rejects connections rather than dropping them.",
             f"check the port against the connection string Atlas shows (Atlas servers listen "
-            f"on 27017); test with: {_tcp_test(errors)}",
+            f"on 27017); test with: {_server_test(_TCP_TEST, errors)}",
         ),
         "timed_out": (
             "no answer to the TCP connection",
@@ -703,9 +719,10 @@ def _unreachable_explanation(reason: str, errors: Mapping[str, str]) -> tuple[st
             "most likely the port is not a TLS endpoint (a plain server, another service) or "
             "a middlebox (a proxy, a firewall that inspects traffic) holds the connection; a "
             "very slow network, or Atlas's IP access list, can look the same.",
-            f"check that {host}:{port} is a MongoDB server that speaks TLS: {_tls_test(errors)} "
-            "must return; compare the host and port with the connection string Atlas shows, "
-            "ask whether a proxy inspects port 27017, and on a slow link raise connectTimeoutMS.",
+            f"check that {host}:{port} is a MongoDB server that speaks TLS: "
+            f"{_server_test(_TLS_TEST, errors)} must return; compare the host and port with "
+            "the connection string Atlas shows, ask whether a proxy inspects port 27017, and on "
+            "a slow link raise connectTimeoutMS.",
         ),
         "tls_off": (
             "most likely this client did not enable TLS: Atlas closed plain connections (the "
@@ -723,7 +740,7 @@ def _unreachable_explanation(reason: str, errors: Mapping[str, str]) -> tuple[st
             "during the TLS handshake, a server that accepts none of the TLS versions or "
             "ciphers this client offers (MongoDB 4.0 and older with Python 3.10 and newer).",
             f"compare the host and port with the connection string Atlas shows; test TLS "
-            f"with: {_tls_test(errors)}",
+            f"with: {_server_test(_TLS_TEST, errors)}",
         ),
     }.get(reason, ("", _UNREACHABLE_WHY, _unreachable_fix(errors)))
 
@@ -889,7 +906,10 @@ def replica_set_mismatch_error(
         "Connect > Drivers), or use its mongodb+srv:// string, which sets it for you."
     )
     if len(names) == 1 and None not in names:
-        fix = f"write replicaSet={names.pop()} (the set these servers belong to), or {fix}"
+        fix = (
+            f"write replicaSet={shell.prose(str(names.pop()))} (the set these servers belong "
+            f"to), or {fix}"
+        )
     elif names == {None}:
         fix = (
             "remove replicaSet= if these standalone servers are the ones you meant (an Atlas "
@@ -1032,9 +1052,14 @@ _ATLAS_SOURCE = "admin"
 
 def _who(login: pymongo_internals.Login) -> str:
     """``user 'app' with authSource 'admin'`` (and the mechanism, when one was set)."""
-    who = f"user {login.user!r}" if login.user is not None else "the client's certificate"
+    who = f"user {_quoted(login.user)}" if login.user is not None else "the client's certificate"
     mechanism = f" and authMechanism {login.mechanism}" if login.mechanism != "DEFAULT" else ""
-    return f"{who} with authSource {login.source!r}{mechanism}"
+    return f"{who} with authSource {_quoted(login.source)}{mechanism}"
+
+
+def _quoted(value: str | None) -> str:
+    """``'value'``, as repr writes it, with no backquote to start a command in a fix."""
+    return shell.prose(repr(value))
 
 
 def _login_fix(login: pymongo_internals.Login | None) -> str:
@@ -1052,10 +1077,10 @@ def _login_fix(login: pymongo_internals.Login | None) -> str:
             f"check that {_who(login)} is a user under Database Access in Atlas with that "
             "authentication method, and that its credentials are current."
         )
-    user = f"the user {login.user!r}"
+    user = f"the user {_quoted(login.user)}"
     if login.source in _ATLAS_PLACEHOLDER_DATABASES:
         return (
-            f"authSource is {login.source!r}, the placeholder database of the connection "
+            f"authSource is {_quoted(login.source)}, the placeholder database of the connection "
             "strings Atlas used to show, taken as authSource because no authSource is "
             f"given; Atlas keeps every database user in {_ATLAS_SOURCE}: replace "
             f"/{login.source} with your database's name and add authSource={_ATLAS_SOURCE} to "
@@ -1063,7 +1088,7 @@ def _login_fix(login: pymongo_internals.Login | None) -> str:
         )
     if login.source != _ATLAS_SOURCE:
         return (
-            f"authSource is {login.source!r}, but Atlas keeps every database user in "
+            f"authSource is {_quoted(login.source)}, but Atlas keeps every database user in "
             f"{_ATLAS_SOURCE}: write authSource={_ATLAS_SOURCE} in the connection string's "
             "options (a database in its path is also the authSource when none is given). "
             f"Then check that {user} is listed under Database Access with this password."
@@ -1175,7 +1200,7 @@ def _dnspython_problem(message: str) -> MissingDependencyError | None:
             "not installed in this Python.",
             why="a mongodb+srv:// address is a DNS name whose SRV record lists the cluster's "
             "hosts; pymongo looks it up with dnspython.",
-            fix=f"`{phrasing.pip_install('dnspython')}`",
+            fix=phrasing.pip_install("dnspython"),
             package="dnspython",
             installed_version=None,
         )
@@ -1187,7 +1212,7 @@ def _dnspython_problem(message: str) -> MissingDependencyError | None:
             why="pymongo calls dnspython's resolver with arguments that only some dnspython "
             "releases accept; a dnspython much older or newer than pymongo expects fails on "
             "the first mongodb+srv:// lookup.",
-            fix=f"`{phrasing.pip_install('--upgrade pymongo dnspython')}` (both current "
+            fix=f"{phrasing.pip_install('--upgrade pymongo dnspython')} (both current "
             "releases fit together); `pip check` lists other conflicts.",
             package="dnspython",
             installed_version=installed,

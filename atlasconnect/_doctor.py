@@ -49,6 +49,7 @@ from . import _diagnosis as diagnosis
 from . import _environment as environment
 from . import _phrasing as phrasing
 from . import _pymongo_internals as pymongo_internals
+from . import _shell as shell
 from . import _tls as tls
 from ._client import connect
 from ._exceptions import (
@@ -372,36 +373,53 @@ def _unresolved_host(host: str, port: int, exc: Exception, target: _Target) -> A
         return _host_failure(exc, host, port, target)
     said = connection_string.redact(str(exc), target.profile.secrets)
     found = f"The host name {host} of the mongodb:// connection string does not resolve: {said}"
+    name = shell.host(host)
     if isinstance(exc, socket.gaierror) and exc.errno in _NAME_NOT_FOUND:
-        if _looks_like_atlas_srv_name(host):
+        if name is not None and _looks_like_atlas_srv_name(name):
+            hosts = shell.command("nslookup -type=SRV _mongodb._tcp.{name}", name=name)
             return DNSResolutionError(
                 found,
-                why=f"{host} is the name of an Atlas cluster, not of one of its hosts: it "
+                why=f"{name} is the name of an Atlas cluster, not of one of its hosts: it "
                 "has an SRV record listing the hosts, and no address of its own, so a "
                 "mongodb:// connection string cannot connect to it.",
                 fix=f"use the mongodb+srv:// connection string Atlas shows (Database > "
-                f"Connect > Drivers): mongodb+srv://USER:PASSWORD@{host}/ with no port. "
-                f"To list the hosts instead: `nslookup -type=SRV _mongodb._tcp.{host}`",
+                f"Connect > Drivers): mongodb+srv://USER:PASSWORD@{name}/ with no port. "
+                f"To list the hosts instead: {hosts}",
                 host=host,
                 reason="name_not_found",
             )
+        check = (
+            f"; check the name with {shell.command('nslookup {name}', name=name)}"
+            if name is not None
+            else f": {_not_a_host_name(host)}"
+        )
         return DNSResolutionError(
             found,
             why="DNS does not know this name: a typo, a cluster that was deleted or "
             "renamed, or a name that only a VPN or a private DNS zone knows.",
-            fix=f"copy the connection string again from Atlas (Database > Connect > "
-            f"Drivers) and compare the host names; check the name with `nslookup {host}`. "
+            fix="copy the connection string again from Atlas (Database > Connect > "
+            f"Drivers) and compare the host names{check}. "
             "If it is your cluster's name (cluster0.abcde.mongodb.net), use mongodb+srv://.",
             host=host,
             reason="name_not_found",
         )
+    check = f" ({shell.command('nslookup {name}', name=name)})" if name is not None else ""
     return DNSResolutionError(
         found,
         why="this machine's resolver gave no answer for the name, so nothing can connect to it.",
-        fix=f"check that this machine resolves names (`nslookup {host}`), try another "
-        "resolver (1.1.1.1 or 8.8.8.8), or raise --timeout.",
+        fix=f"check that this machine resolves names{check}, try another resolver (1.1.1.1 or "
+        "8.8.8.8), or raise --timeout."
+        + ("" if name is not None else f" Also check the host name: {_not_a_host_name(host)}."),
         host=host,
         reason="resolver_failed",
+    )
+
+
+def _not_a_host_name(host: str) -> str:
+    """That ``host`` is not a host name, in words: no command can name it safely."""
+    return (
+        f"{shell.prose(host)} is not a host name (letters, digits and hyphens, in labels "
+        "separated by dots)"
     )
 
 
@@ -710,9 +728,9 @@ def _environment_failure(exc: Exception) -> AtlasConnectError:
     return AtlasConnectError(
         f"Checking this environment failed: {type(exc).__name__}: {exc}",
         why="the doctor cannot tell whether this Python can reach MongoDB Atlas safely.",
-        fix=f"run `{phrasing.python_command()} -m atlasconnect` for the environment report, "
-        "and reinstall atlasconnect's dependencies: "
-        f"`{phrasing.pip_install('--force-reinstall pymongo dnspython certifi')}`.",
+        fix=f"run {phrasing.with_python('{python} -m atlasconnect')} for the environment "
+        "report, and reinstall atlasconnect's dependencies: "
+        f"{phrasing.pip_install('--force-reinstall pymongo dnspython certifi')}.",
     )
 
 
@@ -757,12 +775,20 @@ def _dns_failure(exc: Exception, target: _Target) -> AtlasConnectError:
         f"The DNS lookup of {target.srv_name} failed: {type(exc).__name__}: {message}",
         why="mongodb+srv:// needs the SRV record that lists the cluster's hosts; without an "
         "answer there is no host to connect to.",
-        fix="check that this machine resolves names (e.g. `nslookup -type=SRV "
-        f"{target.srv_name}`), try another resolver (1.1.1.1 or 8.8.8.8), or use the "
-        "standard connection string (mongodb://host1,host2,...) that Atlas also shows.",
+        fix=f"check that this machine resolves names{_srv_lookup(target.srv_name)}, try "
+        "another resolver (1.1.1.1 or 8.8.8.8), or use the standard connection string "
+        "(mongodb://host1,host2,...) that Atlas also shows.",
         host=host,
         reason="resolver_failed",
     )
+
+
+def _srv_lookup(srv_name: str) -> str:
+    """`` (e.g. `nslookup -type=SRV NAME`)``, when the SRV name can stand in a command."""
+    name = shell.host(srv_name)
+    if name is None:
+        return ""
+    return f" (e.g. {shell.command('nslookup -type=SRV {name}', name=name)})"
 
 
 def _host_failure(exc: Exception, host: str, port: int, target: _Target) -> AtlasConnectError:
@@ -802,7 +828,7 @@ def _missing_extra(mechanism: str, pymongo_said: str) -> MissingDependencyError:
         f"authMechanism={mechanism} cannot log in from this Python: {pymongo_said}",
         why=f"pymongo keeps the code of {mechanism} in its optional '{extra}' extra, which "
         "is not installed here.",
-        fix=f"`{install}`, or remove authMechanism "
+        fix=f"{install}, or remove authMechanism "
         "from the connection string to log in with a database user and password (SCRAM).",
         package=f"pymongo[{extra}]",
         installed_version=None,

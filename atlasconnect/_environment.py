@@ -125,7 +125,7 @@ def check_pymongo() -> None:
             f"pymongo {pymongo.__version__} is installed; atlasconnect needs {oldest} or newer.",
             why="older pymongo releases lack the async client and the TLS handling "
             "atlasconnect builds on.",
-            fix=f"`{phrasing.pip_install(requirement)}`",
+            fix=phrasing.pip_install(requirement),
             package="pymongo",
             installed_version=pymongo.__version__,
         )
@@ -191,7 +191,7 @@ def check_dnspython() -> None:
             "The connection string starts with mongodb+srv://, but dnspython cannot be imported.",
             why="a mongodb+srv:// address is a DNS name whose SRV records list the cluster's "
             "hosts; pymongo needs dnspython to look them up.",
-            fix=f"`{phrasing.pip_install('dnspython')}`",
+            fix=phrasing.pip_install("dnspython"),
             package="dnspython",
             installed_version=None,
         ) from None

@@ -17,6 +17,8 @@ import sys
 from collections.abc import Mapping
 from typing import Literal
 
+from . import _shell as shell
+
 Audience = Literal["python", "cli"]
 """Who reads a fix: a program's author (``connect()`` keywords) or a command-line user
 (connection-string options and the doctor's flags)."""
@@ -25,9 +27,11 @@ UNKNOWN_URI = "<unknown>"
 """The redacted URI of a client atlasconnect did not plan: nothing is known of it."""
 
 
-def python_command() -> str:
+def python_command() -> shell.Word | None:
     """How a shell runs this interpreter: ``python`` (or ``python3``) when that name on
-    ``PATH`` is this interpreter in this environment, else its full path.
+    ``PATH`` is this interpreter in this environment, else its full path, quoted for
+    the shell (:func:`atlasconnect._shell.path`); None when no quoting carries that
+    path safely (:func:`with_python` then says which interpreter it means).
 
     A fix that installs a package must reach the environment atlasconnect runs
     in, which a bare ``python`` may not be; but a virtualenv's full path can be
@@ -37,13 +41,32 @@ def python_command() -> str:
     for name in ("python", "python3"):
         found = shutil.which(name)
         if found is not None and _same_environment(found, here):
-            return name
-    return f'"{here}"' if any(char.isspace() for char in here) else here
+            return shell.Word(name)
+    return shell.path(here)
+
+
+def with_python(template: str) -> str:
+    """The command ``template``, whose ``{python}`` field runs this interpreter, between
+    backquotes (:func:`atlasconnect._shell.command`).
+
+    When this interpreter's path cannot be written in a command (it holds a
+    backquote or a newline, say), the command says ``python`` and the words after
+    it which interpreter that must be.
+    """
+    python = python_command()
+    if python is not None:
+        return shell.command(template, python=python)
+    return (
+        f"{shell.command(template, python=shell.Word('python'))}, where python means this "
+        f"program's interpreter, {shell.prose(sys.executable)}, whose path no shell "
+        "command can hold"
+    )
 
 
 def pip_install(arguments: str) -> str:
-    """The command that installs ``arguments`` into this interpreter's environment."""
-    return f"{python_command()} -m pip install {arguments}"
+    """The command that installs ``arguments`` (atlasconnect's own text) into this
+    interpreter's environment, between backquotes."""
+    return with_python(f"{{python}} -m pip install {arguments}")
 
 
 def _same_environment(found: str, here: str) -> bool:

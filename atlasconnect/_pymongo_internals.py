@@ -394,7 +394,7 @@ def _internal_missing(what: str, purpose: str) -> MissingDependencyError:
         f"atlasconnect {purpose}.",
         why="atlasconnect refuses to connect rather than connect without the TLS policy "
         "it promises.",
-        fix=f"install a pymongo release atlasconnect supports: `{install}`, and report this "
+        fix=f"install a pymongo release atlasconnect supports: {install}, and report this "
         "pymongo version to atlasconnect's issue tracker.",
         package="pymongo",
         installed_version=pymongo.__version__,

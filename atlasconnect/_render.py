@@ -33,6 +33,7 @@ import certifi
 from . import _certificate as certificate
 from . import _doctor as doctor
 from . import _phrasing as phrasing
+from . import _shell as shell
 from ._exceptions import AtlasConnectError, family_of, fix_for
 
 COMMAND = re.compile(r"`([^`\n]+)`")
@@ -499,8 +500,12 @@ def tls_evidence(report: doctor.Report) -> list[str]:
 
 
 def _evidence(address: str, details: Mapping[str, Any]) -> list[str]:
+    """The sentences, from what the server presented: its certificate's words are the
+    server's, so they are shown as prose (:func:`atlasconnect._shell.prose`), never as
+    commands."""
     shown = details["presented_certificate"]
     clock = details.get("clock")
+    address = shell.prose(address)
     if shown is None:
         return [
             f"The certificate {address} presented could not be read: a second connection failed."
@@ -509,10 +514,10 @@ def _evidence(address: str, details: Mapping[str, Any]) -> list[str]:
         install = phrasing.pip_install(f"'{certificate.DOCTOR_EXTRA}'")
         return [
             f"Here, {address} presented a certificate with SHA-256 {shown['sha256']}; to see its "
-            f"issuer, dates and host names: `{install}`",
+            f"issuer, dates and host names: {install}",
             *([f"This machine's clock reads {clock}."] if clock else []),
         ]
-    issuer = str(shown["issuer"]).rstrip(".")
+    issuer = shell.prose(str(shown["issuer"])).rstrip(".")
     sentences = [f"Here, {address} presented a certificate issued by {issuer}."]
     if shown["likely_interceptor"]:
         sentences.append(
@@ -525,6 +530,7 @@ def _evidence(address: str, details: Mapping[str, Any]) -> list[str]:
             f"machine's clock reads {clock}, {_VALIDITY[shown['validity']]}."
         )
     if "mismatch" in str(details.get("verify_message")).lower():
-        names = ", ".join(shown["names"]) or "none (no subjectAltName)"
-        sentences.append(f"It covers {names}; the name asked for (SNI) was {details.get('sni')}.")
+        names = ", ".join(map(shell.prose, shown["names"])) or "none (no subjectAltName)"
+        sni = shell.prose(str(details.get("sni")))
+        sentences.append(f"It covers {names}; the name asked for (SNI) was {sni}.")
     return sentences

@@ -531,7 +531,7 @@ def ca_file_error(path: str, reason: str, detail: str) -> CABundleError:
     """The explained error for a CA file that cannot be used (``reason``: see CABundleError)."""
     from_certifi = path == certifi.where()
     fix = (
-        f"reinstall certifi: `{phrasing.pip_install('--force-reinstall certifi')}`"
+        f"reinstall certifi: {phrasing.pip_install('--force-reinstall certifi')}"
         if from_certifi
         else "pass tlsCAFile the path of a readable PEM file that holds your CA's certificate, "
         "or leave tlsCAFile out to use certifi's bundle"

@@ -332,4 +332,17 @@ def test_an_interpreter_path_with_a_space_is_quoted(
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.setattr(sys, "executable", "/opt/My Python/bin/python3")
-    assert pip_fix().startswith('`"/opt/My Python/bin/python3" -m pip install')
+    assert pip_fix().startswith("`'/opt/My Python/bin/python3' -m pip install")
+
+
+def test_an_interpreter_path_no_shell_can_hold_is_named_in_words(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A backquote would end the command in the fix's text: the command says python, and
+    the words after it which interpreter that is."""
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(sys, "executable", "/opt/a`b`/bin/python3")
+    fix = pip_fix()
+    assert fix.startswith("`python -m pip install --upgrade pymongo dnspython`, where python ")
+    assert "/opt/a\\x60b\\x60/bin/python3" in fix
+    assert "`b`" not in fix

@@ -36,6 +36,7 @@ from servers import MongoServer, ProxiedUri, SilentServer, SrvClusterFactory, se
 from test_doctor import SCHEMA
 from test_explain_cli import EXPLAINED, traceback_of
 from test_real_errors import RECORDS
+from test_shell_commands import PASTED as HOSTILE_TEXTS
 
 from atlasconnect import __version__
 from atlasconnect import _cli as cli
@@ -205,6 +206,17 @@ def test_explain_fits_80_columns_and_keeps_commands_whole(
         assert_fits(capsys.readouterr().out, commands_of(explain_text(text)))
 
 
+@pytest.mark.parametrize("text", HOSTILE_TEXTS)
+def test_explain_of_a_hostile_host_name_fits_80_columns(
+    text: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A host name that is not one (shell syntax, quotes) is shown, as text, and left out
+    of the commands: the layout is the same."""
+    monkeypatch.setenv("COLUMNS", str(WIDTH))
+    cli.main(["explain", text])
+    assert_fits(capsys.readouterr().out, commands_of(explain_text(text)))
+
+
 def test_an_interpreter_off_path_is_named_whole_at_the_left(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Any
 ) -> None:
@@ -286,6 +298,7 @@ def failing_uris(
         "host name mismatch": proxied_uri(server_context(mismatched), tlsCAFile=ca_file),
         "unknown option": "mongodb://app:pw@localhost/?bogusOption=1",
         "does not resolve": "mongodb://nothere.invalid:27017/",
+        "not a host name": "mongodb://a;canary;b.invalid:27017/",
     }
 
 
@@ -523,3 +536,14 @@ def test_the_environment_report_fits_80_columns(
     monkeypatch.setattr(certifi, "where", lambda: "/opt/" + "deep/" * 20 + "cacert.pem")
     assert cli.main([]) in (cli.EXIT_OK, cli.EXIT_ENVIRONMENT)
     assert_fits(capsys.readouterr().out, set())
+
+
+def test_the_environment_report_shows_paths_as_they_are(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A fact is text: backquotes in this interpreter's path delimit no command there."""
+    monkeypatch.setenv("COLUMNS", str(WIDTH))
+    monkeypatch.setattr(sys, "executable", "/opt/a`b`/bin/python")
+    assert cli.main([]) in (cli.EXIT_OK, cli.EXIT_ENVIRONMENT)
+    python = next(line for line in capsys.readouterr().out.splitlines() if "Python" in line)
+    assert "(/opt/a`b`/bin/python)" in python
