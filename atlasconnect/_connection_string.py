@@ -42,6 +42,7 @@ from pymongo.saslprep import saslprep
 from pymongo.uri_parser import split_options
 
 from . import _address as address
+from . import _shell as shell
 from . import _uri_text as uri_text
 from ._exceptions import AtlasConnectError, ConnectionStringError
 
@@ -761,8 +762,8 @@ def _no_password_error(user: str, password: object, redacted_uri: str) -> Connec
 
 
 def _shown_user(user: str) -> str:
-    """A user name as a message shows it: quoted, control characters escaped."""
-    return repr(user) if not user.isprintable() else f"'{user}'"
+    """A user name as a message shows it: quoted, as prose around commands (escapes)."""
+    return f"'{shell.prose(user)}'"
 
 
 def _option(options: Mapping[str, Any], key: str, default: Any) -> Any:

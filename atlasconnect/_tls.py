@@ -21,6 +21,7 @@ from typing import Any, Literal, NamedTuple
 import certifi
 
 from . import _phrasing as phrasing
+from . import _shell as shell
 from . import _uri_text as uri_text
 from ._exceptions import CABundleError, ConnectionStringError, InsecureConfigurationError
 
@@ -309,7 +310,7 @@ def weakened(read: Mapping[str, object], written: Written) -> InsecureConfigurat
 def _as_written(setting: str) -> str:
     """``setting`` quoted as written, with any invisible character in it named."""
     hidden = next((c for c in setting if uri_text.is_invisible(c)), None)
-    shown = f"'{_printable(setting)}'"
+    shown = f"'{shell.prose(setting)}'"
     return shown if hidden is None else f"{shown} (with {uri_text.describe(hidden)} in it)"
 
 
@@ -353,9 +354,9 @@ def refuse_other_ca_file(read: Mapping[str, object], chosen: str) -> None:
     used = read.get("tlscafile")
     if isinstance(used, str) and used == chosen:
         return
-    trusted = _printable(used) if isinstance(used, str) else "this machine's default store"
+    trusted = shell.prose(used) if isinstance(used, str) else "this machine's default store"
     raise InsecureConfigurationError(
-        f"pymongo would verify this client's servers against {trusted}, not {_printable(chosen)}, "
+        f"pymongo would verify this client's servers against {trusted}, not {shell.prose(chosen)}, "
         "the CA file atlasconnect chose.",
         why="atlasconnect trusts certifi's bundle or the tlsCAFile you name, and no other: a "
         "client that trusts another store has not been checked.",
@@ -425,10 +426,10 @@ def _contents_or_none(path: str) -> bytes | None:
 
 def _crl_file_trusts_error(option: _Option, labels: list[str]) -> InsecureConfigurationError:
     setting = f"{option.name}={option.value}"
-    blocks = ", ".join(f"-----BEGIN {_printable(label)}-----" for label in labels)
+    blocks = ", ".join(f"-----BEGIN {shell.prose(label)}-----" for label in labels)
     return InsecureConfigurationError(
         f"The file given as {option.name} in {option.place.phrase}, "
-        f"{_printable(option.value)}, holds {blocks} besides certificate revocation lists.",
+        f"{shell.prose(option.value)}, holds {blocks} besides certificate revocation lists.",
         why=(
             "pymongo loads the CRL file with the same OpenSSL call that loads trusted CA "
             "certificates, so any certificate in it would be trusted: a server whose "
@@ -543,7 +544,7 @@ def ca_file_error(path: str, reason: str, detail: str) -> CABundleError:
     )
     source = "certifi's CA bundle" if from_certifi else "The CA file given as tlsCAFile"
     return CABundleError(
-        f"{source} at {_printable(path)} {detail}.",
+        f"{source} at {shell.prose(path)} {detail}.",
         why="without trusted CA certificates no Atlas server certificate can be verified.",
         fix=fix,
         cli_fix=fix if from_certifi else cli_fix,
@@ -573,7 +574,7 @@ def refuse_key_without_password(
     if pem is not None and any(marker in pem for marker in _ENCRYPTED_KEY_MARKERS):
         raise ConnectionStringError(
             f"The private key in the file given as {key_file.name} in {key_file.place.phrase}, "
-            f"{_printable(key_file.value)}, is encrypted, but no "
+            f"{shell.prose(key_file.value)}, is encrypted, but no "
             "tlsCertificateKeyFilePassword was given.",
             why="OpenSSL would stop and ask for the password on the terminal (Enter PEM pass "
             "phrase:), and a program that is not watched would wait for ever.",
@@ -582,8 +583,3 @@ def refuse_key_without_password(
             cli_fix=f"add {_KEY_UNLOCK_OPTION} to the connection string.",
             redacted_uri=None,
         )
-
-
-def _printable(path: str) -> str:
-    """``path`` with control characters (a NUL byte, a newline) shown as escapes."""
-    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in path)
