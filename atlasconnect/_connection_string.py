@@ -625,7 +625,7 @@ def check_password(parsed: ConnectionString, keywords: Mapping[str, Any]) -> Non
     explanation names the kinds of characters at fault, never the characters.
     """
     password = _option(keywords, "password", parsed.password)
-    mechanism = _option(keywords, "authmechanism", _option(parsed.options, "authmechanism", None))
+    mechanism = auth_mechanism(parsed, keywords)
     if not isinstance(password, str) or str(mechanism or "DEFAULT").upper() not in _SASLPREP:
         return
     try:
@@ -644,6 +644,14 @@ def check_password(parsed: ConnectionString, keywords: Mapping[str, Any]) -> Non
         "percent-encode it in the URI with urllib.parse.quote_plus.",
         redacted_uri=parsed.redacted,
     )
+
+
+def auth_mechanism(parsed: ConnectionString, keywords: Mapping[str, Any]) -> Any:
+    """The ``authMechanism`` the client will use, as written: a keyword wins over the URI.
+
+    None when neither names one.
+    """
+    return _option(keywords, "authmechanism", _option(parsed.options, "authmechanism", None))
 
 
 # authMechanism values with which pymongo logs in with SCRAM-SHA-256 on Atlas.

@@ -31,6 +31,7 @@ from pymongo.errors import (
 )
 
 from . import _connection_string as connection_string
+from . import _mechanisms as mechanisms
 from . import _phrasing as phrasing
 from . import _pymongo_internals as pymongo_internals
 from . import _tls as tls
@@ -1146,6 +1147,7 @@ def explain_configuration_error(
     )
     return (
         _dnspython_problem(str(exc))
+        or mechanisms.explain_text(_redacted(exc, profile), _uri_of(profile))
         or _removed_option(str(exc), profile)
         or (_uri_error(str(exc), profile) if is_uri_complaint else None)
     )
@@ -1293,9 +1295,20 @@ def explain_construction_error(exc: BaseException, profile: ConnectionProfile) -
     error = explain_dns_failure(exc, profile) if isinstance(exc, ConfigurationError) else None
     return (
         error
+        or mechanisms.explain_text(_redacted(exc, profile), profile.redacted_uri)
         or tls.ca_file_problem(profile.ca_file)
         or connection_string.invalid_option_error(exc, profile.secrets, profile.redacted_uri)
     )
+
+
+def _redacted(exc: BaseException, profile: ConnectionProfile) -> str:
+    """The text of an error pymongo raised while reading the client's options: redacted."""
+    return connection_string.redact(str(exc), profile.secrets)
+
+
+def _uri_of(profile: ConnectionProfile) -> str | None:
+    """The redacted connection string of a client atlasconnect planned; None for another."""
+    return None if profile is _UNKNOWN_CLIENT else profile.redacted_uri
 
 
 def _srv_name(message: str) -> str:

@@ -54,7 +54,6 @@ from ._exceptions import (
     AtlasConnectError,
     ConnectionStringError,
     DNSResolutionError,
-    MissingDependencyError,
 )
 
 DEFAULT_TIMEOUT = 5.0
@@ -751,32 +750,13 @@ def _host_failure(exc: Exception, host: str, port: int, target: _Target) -> Atla
             "Atlas host names look like cluster0-shard-00-00.abcde.mongodb.net.",
             redacted_uri=profile.redacted_uri,
         )
-    mechanism = str(target.credentials.get("authMechanism", "")).upper()
-    if isinstance(exc, ConfigurationError) and mechanism in _MECHANISM_EXTRAS:
-        return _missing_extra(mechanism, connection_string.redact(str(exc), profile.secrets))
     if isinstance(exc, (ConfigurationError, ValueError, TypeError)):
         # pymongo's words for a login option it cannot use (a password SASLprep refuses).
-        return connection_string.invalid_option_error(exc, profile.secrets, profile.redacted_uri)
+        return diagnosis.explain_configuration_error(
+            exc, profile
+        ) or connection_string.invalid_option_error(exc, profile.secrets, profile.redacted_uri)
     address = _address(host, port)
     error = diagnosis.diagnose({address: f"{address}: {exc}"}, profile, final=True)
     return error or connection_string.invalid_option_error(
         exc, profile.secrets, profile.redacted_uri
-    )
-
-
-# Authentication mechanisms whose code pymongo keeps in an optional extra.
-_MECHANISM_EXTRAS = {"MONGODB-AWS": "aws", "GSSAPI": "gssapi"}
-
-
-def _missing_extra(mechanism: str, pymongo_said: str) -> MissingDependencyError:
-    extra = _MECHANISM_EXTRAS[mechanism]
-    install = phrasing.pip_install(f"'pymongo[{extra}]'")
-    return MissingDependencyError(
-        f"authMechanism={mechanism} cannot log in from this Python: {pymongo_said}",
-        why=f"pymongo keeps the code of {mechanism} in its optional '{extra}' extra, which "
-        "is not installed here.",
-        fix=f"`{install}`, or remove authMechanism "
-        "from the connection string to log in with a database user and password (SCRAM).",
-        package=f"pymongo[{extra}]",
-        installed_version=None,
     )

@@ -22,6 +22,7 @@ import certifi
 from . import _connection_string as connection_string
 from . import _diagnosis as diagnosis
 from . import _environment as environment
+from . import _mechanisms as mechanisms
 from . import _pymongo_internals
 from . import _tls as tls
 from . import _verification as verification
@@ -86,7 +87,8 @@ def check_environment(
     """Run every environment check now and raise the first problem found.
 
     ``uri`` (or, when it is None, the ``MONGODB_URI`` environment variable if
-    set) decides which CA file is checked and whether dnspython is needed.
+    set) decides which CA file is checked and whether dnspython is needed, and
+    its ``authMechanism`` whether pymongo's ``aws`` or ``gssapi`` extra is.
     Each call checks again, except that the proof that pymongo applies the TLS
     floor is remembered while pymongo's hook is still the one atlasconnect
     installed.
@@ -101,11 +103,13 @@ def check_environment(
 def _check_environment_for(uri: str | None, min_tls_version: ssl.TLSVersion) -> None:
     """The plan's first steps, as far as the environment: no URI is needed."""
     floor = tls.validate_min_tls_version(min_tls_version)
-    ca_file, is_srv = certifi.where(), False
+    ca_file, is_srv, mechanism = certifi.where(), False, None
     if uri is not None or connection_string.uri_from_environment() is not None:
         parsed = connection_string.parse(connection_string.resolve(uri))
         ca_file, is_srv = tls.choose_ca_file(parsed.options, {}), parsed.is_srv
+        mechanism = connection_string.auth_mechanism(parsed, {})
     environment.run_checks(floor, ca_file, is_srv=is_srv)
+    mechanisms.check_packages(mechanism)
 
 
 @connection_string.raised_here
@@ -132,6 +136,7 @@ def make_plan(
     ca_file = tls.choose_ca_file(parsed.options, keywords)
     tls.refuse_trust_in_crl_file(parsed.options, keywords)
     environment.ensure_fit(floor, ca_file, is_srv=parsed.is_srv, proof=proof)
+    mechanisms.check_packages(connection_string.auth_mechanism(parsed, keywords))
     if proof == "client":
         _pymongo_internals.install_tls_floor_hook()
     else:
