@@ -1,4 +1,4 @@
-"""Authentication mechanisms whose code pymongo keeps in an optional package.
+"""Authentication mechanisms whose code pymongo keeps in an optional package, and MONGODB-OIDC.
 
 ``authMechanism=MONGODB-AWS`` needs ``pymongo_auth_aws`` (``pymongo[aws]``),
 ``GSSAPI`` needs ``kerberos`` or ``winkerberos`` (``pymongo[gssapi]``); pymongo
@@ -25,12 +25,14 @@ from typing import Any
 
 import pymongo
 import pytest
+from pymongo.auth_oidc import OIDCCallback, OIDCCallbackContext, OIDCCallbackResult
 from pymongo.errors import ConfigurationError
 from servers import MongoServer, TLSProxy, TLSProxyFactory, refused_port, server_context
 
 import atlasconnect
-from atlasconnect import MissingDependencyError
+from atlasconnect import ConnectionStringError, MissingDependencyError
 from atlasconnect import _cli as cli
+from atlasconnect._connection_string import URI_WHY
 
 TOKEN = "IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKEN"
 AWS_SECRET = "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY"
@@ -259,6 +261,11 @@ def test_explain_pymongos_words(
     [
         (AWS_TEXT, atlasconnect.Family.ENVIRONMENT, "MissingDependencyError"),
         (KERBEROS_TEXT, atlasconnect.Family.ENVIRONMENT, "MissingDependencyError"),
+        (
+            "Azure environment for MONGODB-OIDC requires a TOKEN_RESOURCE auth mechanism property",
+            atlasconnect.Family.CONFIGURATION,
+            "ConnectionStringError",
+        ),
     ],
 )
 def test_atlasconnect_explain_reads_the_pasted_words(
@@ -270,3 +277,141 @@ def test_atlasconnect_explain_reads_the_pasted_words(
             code = cli.main(["explain", "--json", pasted])
         assert code == family.exit_status
         assert json.loads(out.getvalue())["error"]["type"] == error
+
+
+# 3. MONGODB-OIDC's properties: pymongo checks them when the client is made (before any
+# network); its refusals are explained, the fix naming the property to write.
+
+OIDC = "mongodb://{userinfo}127.0.0.1:{port}/?authMechanism=MONGODB-OIDC{properties}"
+OIDC_PASSWORD = "Oidc-Pa55word-9"
+
+
+class Callback(OIDCCallback):
+    def fetch(self, context: OIDCCallbackContext) -> OIDCCallbackResult:
+        return OIDCCallbackResult(access_token="not-a-token")
+
+
+OIDC_CASES = {
+    "nothing": ("", "", {}, "neither, or both", "'ENVIRONMENT': 'azure'"),
+    "azure without TOKEN_RESOURCE": (
+        "",
+        "&authMechanismProperties=ENVIRONMENT:azure",
+        {},
+        "ENVIRONMENT:azure: it needs TOKEN_RESOURCE",
+        "'TOKEN_RESOURCE':",
+    ),
+    "gcp without TOKEN_RESOURCE": (
+        "",
+        "&authMechanismProperties=ENVIRONMENT:gcp",
+        {},
+        "ENVIRONMENT:gcp: it needs TOKEN_RESOURCE",
+        "'TOKEN_RESOURCE':",
+    ),
+    "an environment in capitals": (
+        "",
+        "&authMechanismProperties=ENVIRONMENT:Azure,TOKEN_RESOURCE:api%3A%2F%2Fatlas",
+        {},
+        "ENVIRONMENT:Azure is not an environment pymongo knows",
+        "lower case",
+    ),
+    "a password": (
+        f"client-id:{OIDC_PASSWORD}@",
+        "&authMechanismProperties=ENVIRONMENT:k8s",
+        {},
+        "with a password: MONGODB-OIDC takes none",
+        "remove the password",
+    ),
+    "test with a user": (
+        "someone@",
+        "&authMechanismProperties=ENVIRONMENT:test",
+        {},
+        "ENVIRONMENT:test and a user name",
+        "remove the user name",
+    ),
+    "a callback and an environment": (
+        "",
+        "",
+        {"authMechanismProperties": {"OIDC_CALLBACK": Callback(), "ENVIRONMENT": "k8s"}},
+        "neither, or both",
+        "give exactly one",
+    ),
+    "both callbacks": (
+        "",
+        "",
+        {
+            "authMechanismProperties": {
+                "OIDC_CALLBACK": Callback(),
+                "OIDC_HUMAN_CALLBACK": Callback(),
+            }
+        },
+        "both OIDC_CALLBACK and OIDC_HUMAN_CALLBACK",
+        "pass one of them",
+    ),
+    "ALLOWED_HOSTS for a machine": (
+        "",
+        "",
+        {"authMechanismProperties": {"OIDC_CALLBACK": Callback(), "ALLOWED_HOSTS": ["x"]}},
+        "ALLOWED_HOSTS without OIDC_HUMAN_CALLBACK",
+        "remove ALLOWED_HOSTS",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("userinfo", "properties", "keywords", "found", "fix"),
+    list(OIDC_CASES.values()),
+    ids=list(OIDC_CASES),
+)
+def test_oidc_properties_pymongo_refuses_are_explained(
+    userinfo: str, properties: str, keywords: dict[str, Any], found: str, fix: str
+) -> None:
+    uri = OIDC.format(userinfo=userinfo, port=refused_port(), properties=properties)
+    with pytest.raises(ConnectionStringError) as info:
+        atlasconnect.connect(uri, **keywords)
+    error = info.value
+    assert isinstance(error, ConfigurationError)  # pymongo's InvalidURI
+    assert found in error.found
+    assert fix in error.fix
+    assert "authMechanism=MONGODB-OIDC" in error.found
+    assert error.why != URI_WHY  # not the generic explanation of a malformed option
+    assert error.redacted_uri is not None
+    assert OIDC_PASSWORD not in shown(error)
+
+    # pymongo's own words (this pymongo's), explained without the client.
+    with pytest.raises(ConfigurationError) as raised:
+        pymongo.MongoClient(uri, connect=False, **keywords)
+    explained = atlasconnect.explain(raised.value)
+    assert isinstance(explained, ConnectionStringError)
+    assert found in explained.found
+    assert explained.redacted_uri is None
+
+
+def test_oidc_properties_in_the_uri_have_a_command_line_fix() -> None:
+    uri = OIDC.format(
+        userinfo="", port=refused_port(), properties="&authMechanismProperties=ENVIRONMENT:gcp"
+    )
+    with pytest.raises(ConnectionStringError) as info:
+        atlasconnect.connect(uri, connect=False)
+    assert "authMechanismProperties=ENVIRONMENT:gcp,TOKEN_RESOURCE:" in info.value.cli_fix
+    assert "connect(" not in info.value.cli_fix
+
+
+@pytest.mark.parametrize(
+    "properties",
+    [
+        "&authMechanismProperties=ENVIRONMENT:k8s",
+        "&authMechanismProperties=ENVIRONMENT:azure,TOKEN_RESOURCE:api%3A%2F%2Fatlas",
+        "&authMechanismProperties=ENVIRONMENT:gcp,TOKEN_RESOURCE:atlas-audience",
+    ],
+)
+def test_oidc_properties_pymongo_accepts_pass(properties: str) -> None:
+    uri = OIDC.format(userinfo="", port=refused_port(), properties=properties)
+    atlasconnect.connect(uri, connect=False).close()
+
+
+def test_a_callback_passes() -> None:
+    uri = OIDC.format(userinfo="", port=refused_port(), properties="")
+    client = atlasconnect.connect(
+        uri, connect=False, authMechanismProperties={"OIDC_CALLBACK": Callback()}
+    )
+    client.close()
