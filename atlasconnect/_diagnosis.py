@@ -1148,6 +1148,7 @@ def explain_configuration_error(
     return (
         _dnspython_problem(str(exc))
         or mechanisms.explain_text(_redacted(exc, profile), _uri_of(profile))
+        or tls.key_file_text_error(_redacted(exc, profile), _uri_of(profile))
         or _removed_option(str(exc), profile)
         or (_uri_error(str(exc), profile) if is_uri_complaint else None)
     )
@@ -1296,6 +1297,7 @@ def explain_construction_error(exc: BaseException, profile: ConnectionProfile) -
     return (
         error
         or mechanisms.explain_text(_redacted(exc, profile), profile.redacted_uri)
+        or tls.key_file_text_error(str(exc), profile.redacted_uri)
         or tls.ca_file_problem(profile.ca_file)
         or connection_string.invalid_option_error(exc, profile.secrets, profile.redacted_uri)
     )

@@ -26,7 +26,7 @@ from . import _mechanisms as mechanisms
 from . import _pymongo_internals
 from . import _tls as tls
 from . import _verification as verification
-from ._exceptions import ConnectionStringError
+from ._exceptions import AtlasConnectError, ConnectionStringError
 from ._pymongo_internals import FlooredCAFile
 
 # Keywords the plan replaces: the CA file carries the floor, atlasconnect adds
@@ -62,6 +62,14 @@ class ConnectionPlan(NamedTuple):
             min_tls_version=self.floor,
             srv_host=self.parsed.srv_host,
         )
+
+    def explain_construction_error(self, exc: BaseException) -> AtlasConnectError:
+        """What pymongo raised while making a client of this plan: the client certificate
+        file it could not load, else what :func:`~atlasconnect._diagnosis.
+        explain_construction_error` finds."""
+        return tls.client_certificate_problem(
+            self.parsed.options, self.keywords, self.parsed.redacted
+        ) or diagnosis.explain_construction_error(exc, self.profile)
 
     def client_keywords(
         self, watcher: verification.HeartbeatWatcher, *, connect_now: bool = False

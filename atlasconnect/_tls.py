@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+import shlex
 import ssl
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal, NamedTuple
@@ -407,3 +408,172 @@ def refuse_key_without_password(
 def _printable(path: str) -> str:
     """``path`` with control characters (a NUL byte, a newline) shown as escapes."""
     return "".join(char if char.isprintable() else repr(char)[1:-1] for char in path)
+
+
+KEY_FILE_TEXT = "Private key doesn't match certificate"
+"""How pymongo words any failure to load ``tlsCertificateKeyFile``, whatever its cause."""
+
+_PRIVATE_KEY_MARKER = re.compile(rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----")
+_KEY_FILE_WHY = (
+    "pymongo presents this certificate in every TLS handshake to prove who the client is "
+    "(MONGODB-X509 logs in with it; a server that requires client certificates checks it). "
+    "It needs the certificate and its private key in one PEM file, the key decrypted with "
+    "tlsCertificateKeyFilePassword if it is encrypted, and words any failure to load them "
+    f"'{KEY_FILE_TEXT}'."
+)
+_BOTH_IN_ONE_FILE = (
+    "put the certificate and its private key in one PEM file, `cat client.crt client.key > "
+    "client.pem`, and give that file as tlsCertificateKeyFile"
+)
+_KEY_PASSWORD_SETTING = {"tlsCertificateKeyFilePassword": "<the key's password, percent-encoded>"}
+
+
+class _KeyFileProblem(NamedTuple):
+    """What is wrong with a client certificate file: a reason, and its words."""
+
+    reason: str
+    detail: str
+
+
+def client_certificate_problem(
+    uri_options: Mapping[str, Any], keywords: Mapping[str, Any], redacted_uri: str | None
+) -> ConnectionStringError | None:
+    """What is wrong with the ``tlsCertificateKeyFile`` a client could not be made with.
+
+    pymongo says "Private key doesn't match certificate" for a wrong password, a
+    file without its key or certificate and a key of another certificate alike:
+    the file is read and loaded here as pymongo loads it (with the password given,
+    never by asking on the terminal) to say which. None when there is no such
+    option, or the file loads: the failure was something else.
+    """
+    key_file = _chosen_option("tlscertificatekeyfile", uri_options, keywords)
+    if key_file is None:
+        return None
+    password = _chosen_option("tlscertificatekeyfilepassword", uri_options, keywords)
+    problem = _key_file_problem(key_file.value, None if password is None else password.value)
+    return None if problem is None else key_file_error(problem, key_file, redacted_uri)
+
+
+def _key_file_problem(path: str, password: str | None) -> _KeyFileProblem | None:
+    try:
+        with open(path, "rb") as file:
+            pem = file.read()
+    except FileNotFoundError:
+        return _KeyFileProblem("missing", "does not exist")
+    except OSError as exc:
+        return _KeyFileProblem("unreadable", f"cannot be read ({exc.strerror})")
+    except ValueError:
+        return _KeyFileProblem("missing", "names no file: a file name cannot hold a NUL byte")
+    has_certificate = any(marker in pem for marker in _CERTIFICATE_MARKERS)
+    has_key = _PRIVATE_KEY_MARKER.search(pem) is not None
+    if not (has_certificate or has_key):
+        return _KeyFileProblem("not_pem", "holds no PEM certificate or private key")
+    if not has_key:
+        return _KeyFileProblem("no_key", "holds a certificate but no private key")
+    if not has_certificate:
+        return _KeyFileProblem("no_certificate", "holds a private key but no certificate")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    try:
+        # A callable, even without a password: OpenSSL must never ask on the terminal.
+        context.load_cert_chain(path, password=lambda: (password or "").encode())
+    except ssl.SSLError as exc:
+        if exc.reason == "KEY_VALUES_MISMATCH":
+            return _KEY_MISMATCH
+        if any(marker in pem for marker in _ENCRYPTED_KEY_MARKERS):
+            return _WRONG_KEY_PASSWORD
+        return _KeyFileProblem(
+            "damaged",
+            "is a PEM file OpenSSL cannot read (a damaged block, or a key type it does not "
+            "support)",
+        )
+    except OSError as exc:
+        return _KeyFileProblem("unreadable", f"cannot be read ({exc.strerror})")
+    return None
+
+
+_KEY_MISMATCH = _KeyFileProblem(
+    "mismatch", "holds a private key that does not belong to its certificate"
+)
+_WRONG_KEY_PASSWORD = _KeyFileProblem(
+    "wrong_password",
+    "holds an encrypted private key that tlsCertificateKeyFilePassword does not decrypt",
+)
+
+
+def key_file_text_error(message: str, redacted_uri: str | None) -> ConnectionStringError | None:
+    """pymongo's words for a ``tlsCertificateKeyFile`` it could not load, without the file.
+
+    The TLS library's words after them tell a key of another certificate
+    (``key values mismatch``) and, on pyOpenSSL, a wrong password (``bad
+    decrypt``); the stdlib's ``[SSL] PEM lib`` tells nothing more.
+    """
+    if KEY_FILE_TEXT not in message:
+        return None
+    if re.search(r"KEY_VALUES_MISMATCH|key values mismatch", message, re.IGNORECASE):
+        problem = _KEY_MISMATCH
+    elif re.search(r"bad decrypt", message, re.IGNORECASE):
+        problem = _WRONG_KEY_PASSWORD
+    else:
+        said = message.partition(KEY_FILE_TEXT)[2].lstrip(": ")
+        problem = _KeyFileProblem(
+            "unknown",
+            f"could not be loaded ({said or 'no detail'}): a wrong tlsCertificateKeyFilePassword, "
+            "a file without its private key or certificate, and a key of another certificate "
+            "all read so",
+        )
+    return key_file_error(problem, None, redacted_uri)
+
+
+def key_file_error(
+    problem: _KeyFileProblem, option: _Option | None, redacted_uri: str | None
+) -> ConnectionStringError:
+    """The explained error for a client certificate file pymongo could not load."""
+    if option is None:
+        path = "client.pem"
+        found = f"The client certificate file (tlsCertificateKeyFile) {problem.detail}."
+    else:
+        path = option.value
+        found = (
+            f"The client certificate file given as tlsCertificateKeyFile in {option.place}, "
+            f"{_printable(path)}, {problem.detail}."
+        )
+    file = shlex.quote(path)
+    check_password = (
+        f"`openssl pkey -in {file} -noout` asks for the key's password and says if it is right"
+    )
+    same_key = (
+        f"`openssl x509 -in {file} -noout -pubkey` and `openssl pkey -in {file} -pubout` print "
+        "the same public key when the certificate and key belong together"
+    )
+    fixes = {
+        "missing": "give tlsCertificateKeyFile the path of the PEM file that holds the client "
+        "certificate and its private key (a relative path is read from the program's working "
+        "directory)",
+        "not_pem": "convert it to one PEM file of the certificate and its key; from a PKCS#12 "
+        "file (.p12, .pfx): `openssl pkcs12 -in client.p12 -out client.pem` (it asks for the "
+        "file's password, then for one to encrypt the key with: give that one as "
+        "tlsCertificateKeyFilePassword)",
+        "no_key": _BOTH_IN_ONE_FILE,
+        "no_certificate": _BOTH_IN_ONE_FILE,
+        "mismatch": "put the private key made with this certificate in the file "
+        f"tlsCertificateKeyFile names, or get the pair again; {same_key}",
+        "damaged": f"check the file tlsCertificateKeyFile names with `openssl x509 -in {file} "
+        f"-noout -subject` and `openssl pkey -in {file} -noout`, and export or download the "
+        "certificate and key again",
+        "unknown": "check the file tlsCertificateKeyFile names: it must hold the certificate and "
+        "its private key, PEM (`cat client.crt client.key > client.pem` makes one); "
+        f"{check_password}; {same_key}",
+    }
+    fixes["unreadable"] = fixes["missing"]
+    if problem.reason == "wrong_password":
+        fix = (
+            "pass the password the key was encrypted with: connect(uri, "
+            "tlsCertificateKeyFilePassword=...), or percent-encoded in the connection string; "
+            f"{check_password}."
+        )
+        cli_fix = f"{phrasing.uri_setting(_KEY_PASSWORD_SETTING, redacted_uri)}; {check_password}."
+    else:
+        fix = cli_fix = f"{fixes[problem.reason]}."
+    return ConnectionStringError(
+        found, why=_KEY_FILE_WHY, fix=fix, cli_fix=cli_fix, redacted_uri=redacted_uri
+    )
