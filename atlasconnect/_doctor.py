@@ -158,7 +158,12 @@ class _Target:
     def profile(self) -> diagnosis.ConnectionProfile:
         parsed = self.parsed
         return diagnosis.ConnectionProfile(
-            parsed.redacted, parsed.secrets, self.ca_file, self.floor, parsed.srv_host
+            parsed.redacted,
+            parsed.secrets,
+            self.ca_file,
+            self.floor,
+            parsed.srv_host,
+            tls.client_certificate_file(parsed.options, {}),
         )
 
     @property

@@ -61,6 +61,7 @@ class ConnectionPlan(NamedTuple):
             ca_file=self.ca_file,
             min_tls_version=self.floor,
             srv_host=self.parsed.srv_host,
+            client_certificate=tls.client_certificate_file(self.parsed.options, self.keywords),
         )
 
     def explain_construction_error(self, exc: BaseException) -> AtlasConnectError:

@@ -435,6 +435,14 @@ class _KeyFileProblem(NamedTuple):
     detail: str
 
 
+def client_certificate_file(
+    uri_options: Mapping[str, Any], keywords: Mapping[str, Any]
+) -> str | None:
+    """The ``tlsCertificateKeyFile`` the client will present (a keyword wins), None without."""
+    chosen = _chosen_option("tlscertificatekeyfile", uri_options, keywords)
+    return chosen.value if chosen else None
+
+
 def client_certificate_problem(
     uri_options: Mapping[str, Any], keywords: Mapping[str, Any], redacted_uri: str | None
 ) -> ConnectionStringError | None:

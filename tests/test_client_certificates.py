@@ -13,9 +13,12 @@ the test suite's MongoDB-wire server).
 from __future__ import annotations
 
 import asyncio
+import datetime
 import io
 import json
 import shlex
+import ssl
+import time
 import traceback
 from collections.abc import Callable
 from contextlib import redirect_stdout
@@ -25,13 +28,21 @@ from typing import Any
 import pymongo
 import pytest
 import trustme
-from conftest import encrypted_client_key
-from pymongo.errors import ConfigurationError
-from servers import refused_port
+from conftest import PASSWORD, encrypted_client_key
+from pymongo.errors import AutoReconnect, ConfigurationError, ServerSelectionTimeoutError
+from servers import MongoServer, TLSProxyFactory, refused_port, server_context
 
 import atlasconnect
-from atlasconnect import ConnectionStringError
+from atlasconnect import (
+    AtlasConnectError,
+    CertificateVerificationError,
+    ConnectionStringError,
+    ServerUnreachableError,
+    TLSVersionRefusedError,
+)
 from atlasconnect import _cli as cli
+from atlasconnect import _doctor as doctor
+from atlasconnect._exceptions import family_of
 
 KEY_PASSWORD = "Cl1ent-Key-Pa55"
 WRONG_PASSWORD = "Wr0ng-Key-Pa55"
@@ -253,3 +264,234 @@ def test_the_fix_quotes_a_path_for_the_shell(ca: trustme.CA, tmp_path: Path) -> 
         )
     )
     assert shlex.quote(str(path)) in error.fix
+
+
+# 2. A server that refuses the client certificate in the TLS handshake.
+#
+# With TLS 1.2 the server's alert ends the handshake, and pymongo reports it. With TLS
+# 1.3 the client finishes its handshake first and learns of the refusal when it reads:
+# the alert, or, when the server closed before the client read it, a connection closed
+# right after the handshake ("EOF occurred in violation of protocol", "connection is
+# already closed", ECONNRESET on pyOpenSSL), which is which from run to run.
+
+FAST: dict[str, Any] = {"serverSelectionTimeoutMS": 2000, "connectTimeoutMS": 1000}
+DEFINITIVE_SECONDS = 1.8  # under serverSelectionTimeoutMS: raised without waiting for it
+
+
+@pytest.fixture(scope="module")
+def client_certificates(
+    ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, str | None]:
+    """The certificate a client presents, by name: None presents none."""
+    directory = tmp_path_factory.mktemp("client-certificates")
+    now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    leaves = {
+        "good": ca.issue_cert("app-client"),
+        "expired": ca.issue_cert(
+            "app-client",
+            not_before=now - datetime.timedelta(days=30),
+            not_after=now - datetime.timedelta(days=1),
+        ),
+        "untrusted": trustme.CA().issue_cert("app-client"),
+    }
+    paths: dict[str, str | None] = {"none": None}
+    for name, leaf in leaves.items():
+        path = directory / f"{name}.pem"
+        leaf.private_key_and_cert_chain_pem.write_to_path(str(path))
+        paths[name] = str(path)
+    return paths
+
+
+@pytest.fixture
+def mutual_tls(
+    tls_proxy: TLSProxyFactory, plain_mongo: MongoServer, leaf: trustme.LeafCert, ca_file: str
+) -> Callable[..., str]:
+    """``mutual_tls(maximum=None)``: the URI of a server that requires a client certificate
+    signed by the test CA (a TLSProxy in front of ``plain_mongo``)."""
+
+    def start(maximum: ssl.TLSVersion | None = None) -> str:
+        context = server_context(leaf, maximum=maximum)
+        context.verify_mode = ssl.CERT_REQUIRED
+        context.load_verify_locations(ca_file)
+        proxy = tls_proxy(context, (plain_mongo.host, plain_mongo.port))
+        return plain_mongo.uri("localhost", proxy.port, tlsCAFile=ca_file)
+
+    return start
+
+
+def connect_both_ways(uri: str, certificate: str | None) -> list[AtlasConnectError]:
+    """connect(verify=True), then connect_async(verify=True), each with ``certificate``.
+
+    A certificate error is definitive: it must come before serverSelectionTimeoutMS.
+    """
+    keywords = {**FAST, **({"tlsCertificateKeyFile": certificate} if certificate else {})}
+
+    async def main() -> None:
+        await atlasconnect.connect_async(uri, verify=True, **keywords)
+
+    errors = []
+    for attempt in (
+        (lambda: atlasconnect.connect(uri, verify=True, **keywords)),
+        (lambda: asyncio.run(main())),
+    ):
+        start = time.monotonic()
+        with pytest.raises(AtlasConnectError) as info:
+            attempt()
+        if isinstance(info.value, CertificateVerificationError):
+            assert time.monotonic() - start < DEFINITIVE_SECONDS
+        errors.append(info.value)
+    return errors
+
+
+def assert_refused(error: AtlasConnectError, reasons: set[str]) -> CertificateVerificationError:
+    assert isinstance(error, CertificateVerificationError), repr(error)
+    assert isinstance(error, ServerSelectionTimeoutError)
+    assert error.reason in reasons, error.server_errors
+    assert "client" in error.found
+    assert family_of(error) is atlasconnect.Family.CERTIFICATE
+    assert PASSWORD not in shown(error)
+    return error
+
+
+def test_tls_1_2_an_expired_client_certificate(
+    mutual_tls: Callable[..., str], client_certificates: dict[str, str | None]
+) -> None:
+    uri = mutual_tls(maximum=ssl.TLSVersion.TLSv1_2)
+    for error in connect_both_ways(uri, client_certificates["expired"]):
+        refused = assert_refused(error, {"client_certificate_expired"})
+        assert "certificate expired" in refused.found, refused.server_errors
+        assert str(client_certificates["expired"]) in refused.found
+        assert "-dates" in refused.fix
+        assert "tlsCertificateKeyFile" in refused.fix
+
+
+def test_tls_1_2_a_client_certificate_of_an_unknown_ca(
+    mutual_tls: Callable[..., str], client_certificates: dict[str, str | None]
+) -> None:
+    uri = mutual_tls(maximum=ssl.TLSVersion.TLSv1_2)
+    for error in connect_both_ways(uri, client_certificates["untrusted"]):
+        refused = assert_refused(error, {"client_certificate_untrusted"})
+        assert "unknown CA" in refused.found
+        assert "-issuer" in refused.fix
+        assert "Self-Managed X.509" in refused.fix
+
+
+def test_tls_1_2_no_client_certificate(mutual_tls: Callable[..., str]) -> None:
+    """OpenSSL's TLS 1.2 server answers a missing certificate with 'handshake failure', as
+    it answers a version or cipher mismatch: the explanation names both candidates."""
+    uri = mutual_tls(maximum=ssl.TLSVersion.TLSv1_2)
+    for error in connect_both_ways(uri, None):
+        assert isinstance(error, TLSVersionRefusedError)
+        assert "client certificate" in error.found
+        assert "tlsCertificateKeyFile" in error.fix
+
+
+@pytest.mark.parametrize(
+    ("certificate", "reasons"),
+    [
+        # An expired certificate is found expired even when the alert was lost: this
+        # machine's clock says so too (cryptography, of the test extra, decodes it).
+        ("expired", {"client_certificate_expired"}),
+        ("untrusted", {"client_certificate_untrusted", "client_certificate_refused"}),
+    ],
+)
+def test_tls_1_3_a_refused_client_certificate(
+    mutual_tls: Callable[..., str],
+    client_certificates: dict[str, str | None],
+    certificate: str,
+    reasons: set[str],
+) -> None:
+    for error in connect_both_ways(mutual_tls(), client_certificates[certificate]):
+        refused = assert_refused(error, reasons)
+        assert "tlsCertificateKeyFile" in refused.fix
+        if "alert" not in " ".join(refused.server_errors.values()):  # the alert was lost
+            assert "right after the TLS handshake" in refused.found
+            assert "most likely" in refused.found
+            if certificate == "expired":
+                assert "which is expired on" in refused.found
+
+
+def test_tls_1_3_no_client_certificate(mutual_tls: Callable[..., str]) -> None:
+    for error in connect_both_ways(mutual_tls(), None):
+        if isinstance(error, CertificateVerificationError):  # the alert arrived
+            assert_refused(error, {"client_certificate_required"})
+            assert "presented none" in error.found
+        else:  # lost: a closed connection, with the client certificate among the causes
+            assert isinstance(error, ServerUnreachableError)
+            assert error.reason == "closed"
+            assert "right after the TLS handshake" in error.found
+        assert "tlsCertificateKeyFile" in error.fix
+
+
+def test_the_right_client_certificate_connects(
+    mutual_tls: Callable[..., str], client_certificates: dict[str, str | None]
+) -> None:
+    client = atlasconnect.connect(
+        mutual_tls(), tlsCertificateKeyFile=client_certificates["good"], verify=True, **FAST
+    )
+    client.close()
+
+
+def test_the_doctor_names_the_refused_client_certificate(
+    mutual_tls: Callable[..., str], client_certificates: dict[str, str | None]
+) -> None:
+    uri = mutual_tls(maximum=ssl.TLSVersion.TLSv1_2)
+    uri += f"&tlsCertificateKeyFile={client_certificates['untrusted']}"
+    out = io.StringIO()
+    with redirect_stdout(out):
+        code = cli.main(["doctor", uri, "--json", "--timeout", "2"])
+    document = json.loads(out.getvalue())
+    assert code == atlasconnect.Family.CERTIFICATE.exit_status
+    error = document["verdict"]["error"]
+    assert error["type"] == "CertificateVerificationError"
+    assert "unknown CA" in error["found"]
+    assert document["hosts"][0]["layers"][-1]["name"] == "tls"
+    assert PASSWORD not in out.getvalue()
+    report = doctor.run(uri, timeout=2)
+    assert isinstance(report.error, CertificateVerificationError)
+    assert report.error.reason == "client_certificate_untrusted"
+
+
+# The servers' words, as each backend reports them (seen on the loopback servers above:
+# stdlib ssl, asyncio, pyOpenSSL from pymongo[ocsp]).
+ALERTS = {
+    "h:1: [SSL: SSLV3_ALERT_CERTIFICATE_EXPIRED] sslv3 alert certificate expired (_ssl.c:2580)": (
+        "client_certificate_expired"
+    ),
+    "h:1: [('SSL routines', '', 'tls alert certificate expired')]": "client_certificate_expired",
+    "SSL handshake failed: h:1: [SSL: TLSV1_ALERT_UNKNOWN_CA] tlsv1 alert unknown ca "
+    "(_ssl.c:1006)": "client_certificate_untrusted",
+    "h:1: [('SSL routines', '', 'tlsv1 alert unknown ca')]": "client_certificate_untrusted",
+    "h:1: [SSL: TLSV13_ALERT_CERTIFICATE_REQUIRED] tlsv13 alert certificate required "
+    "(_ssl.c:2580)": "client_certificate_required",
+    "h:1: [('SSL routines', '', 'tlsv13 alert certificate required')]": (
+        "client_certificate_required"
+    ),
+    "SSL handshake failed: h:1: [SSL: SSLV3_ALERT_BAD_CERTIFICATE] sslv3 alert bad certificate "
+    "(_ssl.c:1006)": "client_certificate_refused",
+    "h:1: [SSL: SSLV3_ALERT_CERTIFICATE_REVOKED] sslv3 alert certificate revoked": (
+        "client_certificate_refused"
+    ),
+    "h:1: [SSL: SSLV3_ALERT_UNSUPPORTED_CERTIFICATE] sslv3 alert unsupported certificate": (
+        "client_certificate_refused"
+    ),
+}
+
+
+@pytest.mark.parametrize(("text", "reason"), list(ALERTS.items()))
+def test_explain_reads_each_alert(text: str, reason: str) -> None:
+    for exc in (ServerSelectionTimeoutError(text), AutoReconnect(text)):
+        error = atlasconnect.explain(exc)
+        assert isinstance(error, CertificateVerificationError)
+        assert error.reason == reason
+        assert error.hosts == ["h:1"]
+
+
+def test_a_connection_closed_mid_operation_is_still_left_to_pymongo() -> None:
+    """Only a client atlasconnect made with a client certificate, failing on every server,
+    reads a closed connection as a refusal: a dropped connection is pymongo's to retry."""
+    assert atlasconnect.explain(AutoReconnect("h:1: EOF occurred in violation of protocol")) is None
+    error = atlasconnect.explain(
+        ServerSelectionTimeoutError("h:1: EOF occurred in violation of protocol, Timeout: 1s")
+    )
+    assert isinstance(error, ServerUnreachableError)
