@@ -490,6 +490,7 @@ def _tls(layer: Layer, host: str, port: int, target: _Target, timeout: float) ->
         context.load_cert_chain(client_certificate, password=password)
         layer.details["client_certificate"] = client_certificate
     layer.details.update(sni=host, ca_file=target.ca_file, verified=False)
+    refusal = None
     try:
         with (
             socket.create_connection((host, port), timeout=timeout) as sock,
@@ -505,11 +506,42 @@ def _tls(layer: Layer, host: str, port: int, target: _Target, timeout: float) ->
                 issuer=_name(peer.get("issuer", ())),
                 expires=peer.get("notAfter"),
             )
+            if client_certificate and tls_sock.version() == "TLSv1.3":
+                refusal = _client_certificate_verdict(tls_sock, timeout)
     except ssl.SSLCertVerificationError as exc:
-        _network_failure(layer, host, port, exc, target)
+        _network_failure(layer, host, port, exc, target, _HANDSHAKE_FAILED)
         layer.details.update(_presented_evidence(host, port, exc, timeout))
     except OSError as exc:
-        _network_failure(layer, host, port, exc, target)
+        _network_failure(layer, host, port, exc, target, _HANDSHAKE_FAILED)
+    if refusal is not None:
+        _network_failure(layer, host, port, refusal, target)
+
+
+# pymongo's words before a failed TLS handshake: the diagnosis tells a handshake that
+# failed from a connection closed once it was over by them.
+_HANDSHAKE_FAILED = "SSL handshake failed: "
+CLIENT_CERTIFICATE_VERDICT_SECONDS = 0.5
+"""How long the TLS layer waits, after a TLS 1.3 handshake with a client certificate, for
+the server to refuse it."""
+
+
+def _client_certificate_verdict(tls_sock: ssl.SSLSocket, timeout: float) -> OSError | None:
+    """The server's refusal of the client certificate, if it sends one; None if it waits.
+
+    A TLS 1.3 client finishes its handshake before the server has checked its
+    certificate: a refusal comes after, as an alert. A client that sends a
+    request first (pymongo's hello) often finds the connection closed instead,
+    the alert lost; this one sends nothing and reads, so the alert arrives. A
+    MongoDB server that accepted the certificate says nothing until asked.
+    """
+    tls_sock.settimeout(min(timeout, CLIENT_CERTIFICATE_VERDICT_SECONDS))
+    try:
+        tls_sock.recv(1)
+    except TimeoutError:
+        return None
+    except OSError as exc:
+        return exc
+    return None
 
 
 # OpenSSL's verify codes X509_V_ERR_CERT_NOT_YET_VALID and X509_V_ERR_CERT_HAS_EXPIRED.
@@ -543,11 +575,16 @@ def _name(rdns: Any) -> str:
     return ", ".join(f"{key}={value}" for rdn in rdns for key, value in rdn)
 
 
-def _network_failure(layer: Layer, host: str, port: int, exc: OSError, target: _Target) -> None:
-    """Mark ``layer`` failed with the typed error this one host's failure points to."""
+def _network_failure(
+    layer: Layer, host: str, port: int, exc: OSError, target: _Target, prefix: str = ""
+) -> None:
+    """Mark ``layer`` failed with the typed error this one host's failure points to.
+
+    ``prefix``: pymongo's words before the error, where it has some.
+    """
     address = _address(host, port)
     layer.status = "failed"
-    layer.failure_text = f"{address}: {exc}"
+    layer.failure_text = f"{prefix}{address}: {exc}"
     layer.error = diagnosis.diagnose({address: layer.failure_text}, target.profile, final=True)
 
 

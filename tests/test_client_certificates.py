@@ -432,11 +432,26 @@ def test_the_right_client_certificate_connects(
     client.close()
 
 
-def test_the_doctor_names_the_refused_client_certificate(
-    mutual_tls: Callable[..., str], client_certificates: dict[str, str | None]
+@pytest.mark.parametrize("maximum", [ssl.TLSVersion.TLSv1_2, None], ids=["TLS 1.2", "TLS 1.3"])
+@pytest.mark.parametrize(
+    ("certificate", "reason", "words"),
+    [
+        ("untrusted", "client_certificate_untrusted", "unknown CA"),
+        ("expired", "client_certificate_expired", "certificate expired"),
+    ],
+)
+def test_the_doctor_names_the_refused_client_certificate_at_its_tls_layer(
+    mutual_tls: Callable[..., str],
+    client_certificates: dict[str, str | None],
+    maximum: ssl.TLSVersion | None,
+    certificate: str,
+    reason: str,
+    words: str,
 ) -> None:
-    uri = mutual_tls(maximum=ssl.TLSVersion.TLSv1_2)
-    uri += f"&tlsCertificateKeyFile={client_certificates['untrusted']}"
+    """With TLS 1.3 the doctor waits for the server's verdict after its handshake, sending
+    nothing, so that the alert arrives: always the precise reason, at the TLS layer."""
+    uri = mutual_tls(maximum=maximum)
+    uri += f"&tlsCertificateKeyFile={client_certificates[certificate]}"
     out = io.StringIO()
     with redirect_stdout(out):
         code = cli.main(["doctor", uri, "--json", "--timeout", "2"])
@@ -444,12 +459,24 @@ def test_the_doctor_names_the_refused_client_certificate(
     assert code == atlasconnect.Family.CERTIFICATE.exit_status
     error = document["verdict"]["error"]
     assert error["type"] == "CertificateVerificationError"
-    assert "unknown CA" in error["found"]
+    assert words in error["found"]
     assert document["hosts"][0]["layers"][-1]["name"] == "tls"
     assert PASSWORD not in out.getvalue()
     report = doctor.run(uri, timeout=2)
     assert isinstance(report.error, CertificateVerificationError)
-    assert report.error.reason == "client_certificate_untrusted"
+    assert report.error.reason == reason
+
+
+def test_the_doctor_passes_an_accepted_client_certificate(
+    mutual_tls: Callable[..., str], client_certificates: dict[str, str | None]
+) -> None:
+    report = doctor.run(
+        mutual_tls() + f"&tlsCertificateKeyFile={client_certificates['good']}", timeout=2
+    )
+    assert report.error is None, report.error
+    tls_layer = report.hosts[0].layers[1]
+    assert tls_layer.details["version"] == "TLSv1.3"
+    assert tls_layer.seconds < doctor.CLIENT_CERTIFICATE_VERDICT_SECONDS + 0.5
 
 
 # The servers' words, as each backend reports them (seen on the loopback servers above:
