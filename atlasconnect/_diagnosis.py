@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime
 import importlib.metadata
 import re
-import shlex
 import ssl
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from enum import Enum
@@ -601,6 +600,8 @@ def client_certificate_error(
     certificate is not valid by this machine's clock, if it is not.
     """
     alert = _client_certificate_alert(errors)
+    import shlex
+
     hosts = _hosts(errors)
     path = profile.client_certificate
     certificate = f"this client's certificate{f' ({path})' if path else ''}"

@@ -19,32 +19,20 @@ pymongo's own words for these, and for the ``authMechanismProperties`` of
 
 from __future__ import annotations
 
-import importlib.metadata
 import os
 import re
-from typing import NamedTuple
 
 from . import _phrasing as phrasing
 from ._exceptions import AtlasConnectError, ConnectionStringError, MissingDependencyError
 
-
-class _Extra(NamedTuple):
-    """The optional package a mechanism needs."""
-
-    name: str
-    """pymongo's extra that installs it: ``pip install 'pymongo[name]'``."""
-    modules: tuple[str, ...]
-    """The modules pymongo imports, any one of which will do."""
-    distribution: str
-    """The distribution that extra installs on this platform."""
-    what: str
-    """The package, as the messages name it."""
-
-
-_EXTRAS = {
-    "MONGODB-AWS": _Extra("aws", ("pymongo_auth_aws",), "pymongo-auth-aws", "pymongo-auth-aws"),
+# The optional package each mechanism needs: pymongo's extra that installs it ('pip install
+# pymongo[extra]'), the modules pymongo imports (any one will do), the distribution that
+# extra installs on this platform, and the package as messages name it. Plain tuples, not
+# a NamedTuple class: defining one costs every fresh process a millisecond.
+_EXTRAS: dict[str, tuple[str, tuple[str, ...], str, str]] = {
+    "MONGODB-AWS": ("aws", ("pymongo_auth_aws",), "pymongo-auth-aws", "pymongo-auth-aws"),
     # pymongo tries winkerberos first, then kerberos (pykerberos's module), on every platform.
-    "GSSAPI": _Extra(
+    "GSSAPI": (
         "gssapi",
         ("winkerberos", "kerberos"),
         "winkerberos" if os.name == "nt" else "pykerberos",
@@ -60,7 +48,7 @@ def check_packages(mechanism: object) -> None:
     matches it exactly: it refuses other spellings itself); None when none was.
     """
     extra = _EXTRAS.get(mechanism) if isinstance(mechanism, str) else None
-    if extra is None or any(_importable(module) for module in extra.modules):
+    if extra is None or any(_importable(module) for module in extra[1]):
         return
     raise missing_package_error(str(mechanism), at_login=False)
 
@@ -78,28 +66,28 @@ def _importable(module: str) -> bool:
 def missing_package_error(mechanism: str, *, at_login: bool) -> MissingDependencyError:
     """The explained error for ``mechanism``'s package: before connecting, or ``at_login``
     (pymongo's words when a connection could not import it)."""
-    extra = _EXTRAS[mechanism]
-    requirement = f"'pymongo[{extra.name}]'"
-    installed = _installed_version(extra.distribution) if at_login else None
+    name, modules, distribution, what = _EXTRAS[mechanism]
+    requirement = f"'pymongo[{name}]'"
+    installed = _installed_version(distribution) if at_login else None
     if installed is None:
         found = (
-            f"authMechanism={mechanism} needs {extra.what} (pymongo's '{extra.name}' extra), "
+            f"authMechanism={mechanism} needs {what} (pymongo's '{name}' extra), "
             "which is not installed in this Python."
         )
         if at_login:
             found = f"pymongo could not log in: {found}"
         fix = f"`{phrasing.pip_install(requirement)}`"
     else:  # installed, but pymongo could not import it: a broken build, a missing library
-        module = extra.modules[0] if os.name == "nt" else extra.modules[-1]
+        module = modules[0] if os.name == "nt" else modules[-1]
         found = (
             f"pymongo could not log in with authMechanism={mechanism}: it could not import "
-            f"{extra.what}, although {extra.distribution} {installed} is installed in this Python."
+            f"{what}, although {distribution} {installed} is installed in this Python."
         )
         fix = (
             f"`{phrasing.pip_install('--force-reinstall ' + requirement)}`; "
             f'`{phrasing.python_command()} -c "import {module}"` shows why it cannot be imported.'
         )
-    if extra.name == "gssapi" and os.name != "nt":
+    if name == "gssapi" and os.name != "nt":
         fix += (
             " (this builds pykerberos, which needs a C compiler and the Kerberos development "
             "files: `apt-get install libkrb5-dev` on Debian and Ubuntu, `dnf install "
@@ -110,12 +98,14 @@ def missing_package_error(mechanism: str, *, at_login: bool) -> MissingDependenc
         why="pymongo imports it only when a connection logs in: without it the client is made, "
         "and every operation fails.",
         fix=fix,
-        package=extra.distribution,
+        package=distribution,
         installed_version=installed,
     )
 
 
 def _installed_version(distribution: str) -> str | None:
+    import importlib.metadata
+
     try:
         return importlib.metadata.version(distribution)
     except importlib.metadata.PackageNotFoundError:

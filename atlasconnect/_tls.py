@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import re
-import shlex
 import ssl
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal, NamedTuple
@@ -413,7 +412,7 @@ def _printable(path: str) -> str:
 KEY_FILE_TEXT = "Private key doesn't match certificate"
 """How pymongo words any failure to load ``tlsCertificateKeyFile``, whatever its cause."""
 
-_PRIVATE_KEY_MARKER = re.compile(rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----")
+_PRIVATE_KEY_MARKER = rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----"
 _KEY_FILE_WHY = (
     "pymongo presents this certificate in every TLS handshake to prove who the client is "
     "(MONGODB-X509 logs in with it; a server that requires client certificates checks it). "
@@ -428,11 +427,9 @@ _BOTH_IN_ONE_FILE = (
 _KEY_PASSWORD_SETTING = {"tlsCertificateKeyFilePassword": "<the key's password, percent-encoded>"}
 
 
-class _KeyFileProblem(NamedTuple):
-    """What is wrong with a client certificate file: a reason, and its words."""
-
-    reason: str
-    detail: str
+_KeyFileProblem = tuple[str, str]
+"""What is wrong with a client certificate file: a reason, and its words. A plain tuple:
+defining a NamedTuple class costs every fresh process a millisecond."""
 
 
 def client_certificate_file(
@@ -467,19 +464,19 @@ def _key_file_problem(path: str, password: str | None) -> _KeyFileProblem | None
         with open(path, "rb") as file:
             pem = file.read()
     except FileNotFoundError:
-        return _KeyFileProblem("missing", "does not exist")
+        return ("missing", "does not exist")
     except OSError as exc:
-        return _KeyFileProblem("unreadable", f"cannot be read ({exc.strerror})")
+        return ("unreadable", f"cannot be read ({exc.strerror})")
     except ValueError:
-        return _KeyFileProblem("missing", "names no file: a file name cannot hold a NUL byte")
+        return ("missing", "names no file: a file name cannot hold a NUL byte")
     has_certificate = any(marker in pem for marker in _CERTIFICATE_MARKERS)
-    has_key = _PRIVATE_KEY_MARKER.search(pem) is not None
+    has_key = re.search(_PRIVATE_KEY_MARKER, pem) is not None
     if not (has_certificate or has_key):
-        return _KeyFileProblem("not_pem", "holds no PEM certificate or private key")
+        return ("not_pem", "holds no PEM certificate or private key")
     if not has_key:
-        return _KeyFileProblem("no_key", "holds a certificate but no private key")
+        return ("no_key", "holds a certificate but no private key")
     if not has_certificate:
-        return _KeyFileProblem("no_certificate", "holds a private key but no certificate")
+        return ("no_certificate", "holds a private key but no certificate")
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     try:
         # A callable, even without a password: OpenSSL must never ask on the terminal.
@@ -489,20 +486,18 @@ def _key_file_problem(path: str, password: str | None) -> _KeyFileProblem | None
             return _KEY_MISMATCH
         if any(marker in pem for marker in _ENCRYPTED_KEY_MARKERS):
             return _WRONG_KEY_PASSWORD
-        return _KeyFileProblem(
+        return (
             "damaged",
             "is a PEM file OpenSSL cannot read (a damaged block, or a key type it does not "
             "support)",
         )
     except OSError as exc:
-        return _KeyFileProblem("unreadable", f"cannot be read ({exc.strerror})")
+        return ("unreadable", f"cannot be read ({exc.strerror})")
     return None
 
 
-_KEY_MISMATCH = _KeyFileProblem(
-    "mismatch", "holds a private key that does not belong to its certificate"
-)
-_WRONG_KEY_PASSWORD = _KeyFileProblem(
+_KEY_MISMATCH = ("mismatch", "holds a private key that does not belong to its certificate")
+_WRONG_KEY_PASSWORD = (
     "wrong_password",
     "holds an encrypted private key that tlsCertificateKeyFilePassword does not decrypt",
 )
@@ -523,7 +518,7 @@ def key_file_text_error(message: str, redacted_uri: str | None) -> ConnectionStr
         problem = _WRONG_KEY_PASSWORD
     else:
         said = message.partition(KEY_FILE_TEXT)[2].lstrip(": ")
-        problem = _KeyFileProblem(
+        problem = (
             "unknown",
             f"could not be loaded ({said or 'no detail'}): a wrong tlsCertificateKeyFilePassword, "
             "a file without its private key or certificate, and a key of another certificate "
@@ -536,14 +531,17 @@ def key_file_error(
     problem: _KeyFileProblem, option: _Option | None, redacted_uri: str | None
 ) -> ConnectionStringError:
     """The explained error for a client certificate file pymongo could not load."""
+    import shlex
+
+    reason, detail = problem
     if option is None:
         path = "client.pem"
-        found = f"The client certificate file (tlsCertificateKeyFile) {problem.detail}."
+        found = f"The client certificate file (tlsCertificateKeyFile) {detail}."
     else:
         path = option.value
         found = (
             f"The client certificate file given as tlsCertificateKeyFile in {option.place}, "
-            f"{_printable(path)}, {problem.detail}."
+            f"{_printable(path)}, {detail}."
         )
     file = shlex.quote(path)
     check_password = (
@@ -573,7 +571,7 @@ def key_file_error(
         f"{check_password}; {same_key}",
     }
     fixes["unreadable"] = fixes["missing"]
-    if problem.reason == "wrong_password":
+    if reason == "wrong_password":
         fix = (
             "pass the password the key was encrypted with: connect(uri, "
             "tlsCertificateKeyFilePassword=...), or percent-encoded in the connection string; "
@@ -581,7 +579,7 @@ def key_file_error(
         )
         cli_fix = f"{phrasing.uri_setting(_KEY_PASSWORD_SETTING, redacted_uri)}; {check_password}."
     else:
-        fix = cli_fix = f"{fixes[problem.reason]}."
+        fix = cli_fix = f"{fixes[reason]}."
     return ConnectionStringError(
         found, why=_KEY_FILE_WHY, fix=fix, cli_fix=cli_fix, redacted_uri=redacted_uri
     )
