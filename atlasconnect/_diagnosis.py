@@ -1535,7 +1535,7 @@ def explain_construction_error(exc: BaseException, profile: ConnectionProfile) -
     return (
         error
         or mechanisms.explain_text(_redacted(exc, profile), profile.redacted_uri)
-        or tls.key_file_text_error(str(exc), profile.redacted_uri)
+        or tls.key_file_text_error(_redacted(exc, profile), profile.redacted_uri)
         or tls.ca_file_problem(profile.ca_file)
         or connection_string.invalid_option_error(exc, profile.secrets, profile.redacted_uri)
     )

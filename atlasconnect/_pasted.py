@@ -37,10 +37,12 @@ _CODE = re.compile(r"""(?:['"]?code['"]?\s*[:=]\s*|code\s+)(\d+)""", re.IGNORECA
 _AUTHENTICATION = re.compile(r"authentication failed|bad auth", re.IGNORECASE)
 _NO_SNI = re.compile(r"no SNI name sent", re.IGNORECASE)
 # What DNS lookups and pymongo's option checks say (and its words for an authentication
-# mechanism's missing package or MONGODB-OIDC's properties): a "timed out" alone is a server's.
+# mechanism's missing package, MONGODB-OIDC's properties and a client certificate file it
+# cannot load): a "timed out" alone is a server's.
 _DNS_OR_OPTION = re.compile(
     r"DNS|_mongodb\._tcp|resolv|nameserver|NXDOMAIN|SERVFAIL|resolution lifetime|dnspython"
-    r"|Unknown option|unexpected keyword argument|pymongo-auth-aws|kerberos|MONGODB-OIDC",
+    r"|Unknown option|unexpected keyword argument|pymongo-auth-aws|kerberos|MONGODB-OIDC"
+    r"|Private key doesn't match certificate",
     re.IGNORECASE,
 )
 _URI_COMPLAINT = re.compile(diagnosis.URI_COMPLAINT, re.IGNORECASE)

@@ -241,6 +241,31 @@ def test_explain_reads_pymongos_words(text: str, found: str) -> None:
     assert "tlsCertificateKeyFile" in error.fix
 
 
+@pytest.mark.parametrize(
+    ("text", "exception", "family"),
+    [
+        (
+            "Private key doesn't match certificate: [SSL] PEM lib (_ssl.c:3926)",
+            "ConfigurationError",
+            atlasconnect.Family.CONFIGURATION,
+        ),
+        (
+            "localhost:27017: [SSL: TLSV1_ALERT_UNKNOWN_CA] tlsv1 alert unknown ca",
+            "ServerSelectionTimeoutError",
+            atlasconnect.Family.CERTIFICATE,
+        ),
+    ],
+)
+def test_atlasconnect_explain_reads_a_pasted_text(
+    text: str, exception: str, family: atlasconnect.Family
+) -> None:
+    for pasted in (text, f"pymongo.errors.{exception}: {text}"):
+        out = io.StringIO()
+        with redirect_stdout(out):
+            code = cli.main(["explain", "--json", pasted])
+        assert code == family.exit_status, out.getvalue()
+
+
 def test_explain_of_this_pymongos_own_words(client_files: dict[str, str]) -> None:
     with pytest.raises(ConfigurationError) as raised:
         pymongo.MongoClient(
