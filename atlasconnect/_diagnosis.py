@@ -599,9 +599,9 @@ def client_certificate_error(
     alert that could be read (TLS 1.3), and ``out_of_date`` says when the
     certificate is not valid by this machine's clock, if it is not.
     """
-    alert = _client_certificate_alert(errors)
     import shlex
 
+    alert = _client_certificate_alert(errors)
     hosts = _hosts(errors)
     path = profile.client_certificate
     certificate = f"this client's certificate{f' ({path})' if path else ''}"
@@ -617,8 +617,8 @@ def client_certificate_error(
     )
     if reason == "client_certificate_required":
         found = (
-            f"{hosts} require a client certificate, and this client presented none (TLS "
-            "alert 'certificate required')."
+            f"{hosts} refused this client: it presented no client certificate, and the server "
+            "requires one (TLS alert 'certificate required')."
         )
         why = (
             "a server set up for mutual TLS refuses every client that presents no certificate "
@@ -655,7 +655,7 @@ def client_certificate_error(
             f"x509 -in {file} -noout -issuer` shows who signed it.",
         ),
         "client_certificate_refused": (
-            f"TLS alert '{alert}'" if alert else "",
+            f"TLS alert '{alert}'" if alert else "a TLS alert",
             "a server checks a client certificate before it answers: signed by a CA it "
             "trusts, between its dates, not revoked, and made for client authentication "
             "(extended key usage clientAuth).",
@@ -667,7 +667,7 @@ def client_certificate_error(
         because = f", which is {out_of_date}" if out_of_date else ""
         found = (
             f"{hosts} closed the connection right after the TLS handshake, before answering: "
-            f"most likely they refused {certificate}{because}. TLS 1.3 servers refuse a client "
+            f"most likely a refusal of {certificate}{because}. TLS 1.3 servers refuse a client "
             "certificate once the handshake is over, and the alert that says why is often "
             "lost with the connection; a TLS-terminating proxy whose server is down closes "
             "connections the same way."

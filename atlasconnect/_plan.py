@@ -65,9 +65,12 @@ class ConnectionPlan(NamedTuple):
         )
 
     def explain_construction_error(self, exc: BaseException) -> AtlasConnectError:
-        """What pymongo raised while making a client of this plan: the client certificate
-        file it could not load, else what :func:`~atlasconnect._diagnosis.
-        explain_construction_error` finds."""
+        """What pymongo raised while making a client of this plan, explained.
+
+        The client certificate file it could not load, if that is what failed
+        (:func:`~atlasconnect._tls.client_certificate_problem`), else what
+        :func:`~atlasconnect._diagnosis.explain_construction_error` finds.
+        """
         return tls.client_certificate_problem(
             self.parsed.options, self.keywords, self.parsed.redacted
         ) or diagnosis.explain_construction_error(exc, self.profile)
