@@ -14,7 +14,6 @@ from pymongo import AsyncMongoClient, MongoClient
 from pymongo.errors import PyMongoError
 
 from . import _connection_string as connection_string
-from . import _diagnosis as diagnosis
 from . import _pymongo_internals
 from . import _tls as tls
 from . import _verification as verification
@@ -179,7 +178,7 @@ def _construct(
     except AtlasConnectError as refusal:  # the floor hook's, raised in pymongo's frames
         error: AtlasConnectError = refusal.with_traceback(None)
     except _CONSTRUCTION_ERRORS as exc:
-        error = diagnosis.explain_construction_error(exc, plan.profile)
+        error = plan.explain_construction_error(exc)
     else:
         try:
             check_built_client(plan, client)

@@ -713,8 +713,7 @@ def check_password(parsed: ConnectionString, keywords: Mapping[str, Any]) -> Non
     """
     password = _option(keywords, "password", parsed.password)
     user = _option(keywords, "username", parsed.user)
-    mechanism = _option(keywords, "authmechanism", _option(parsed.options, "authmechanism", None))
-    mechanism = str(mechanism or "DEFAULT").upper()
+    mechanism = str(auth_mechanism(parsed, keywords) or "DEFAULT").upper()
     if user and not password and mechanism in _PASSWORD_MECHANISMS:
         raise _no_password_error(str(user), password, parsed.redacted)
     if not isinstance(password, str) or mechanism not in _SASLPREP:
@@ -735,6 +734,14 @@ def check_password(parsed: ConnectionString, keywords: Mapping[str, Any]) -> Non
         "percent-encode it in the URI with urllib.parse.quote_plus.",
         redacted_uri=parsed.redacted,
     )
+
+
+def auth_mechanism(parsed: ConnectionString, keywords: Mapping[str, Any]) -> Any:
+    """The ``authMechanism`` the client will use, as written: a keyword wins over the URI.
+
+    None when neither names one.
+    """
+    return _option(keywords, "authmechanism", _option(parsed.options, "authmechanism", None))
 
 
 # authMechanism values with which pymongo logs in with SCRAM-SHA-256 on Atlas.

@@ -32,6 +32,7 @@ from pymongo.errors import (
 
 from . import _address as address_text
 from . import _connection_string as connection_string
+from . import _mechanisms as mechanisms
 from . import _phrasing as phrasing
 from . import _pymongo_internals as pymongo_internals
 from . import _shell as shell
@@ -67,6 +68,10 @@ class Kind(Enum):
     CERTIFICATE_UNTRUSTED = "certificate not trusted"
     OCSP = "OCSP check failed"
     CERTIFICATE_UNVERIFIED = "certificate verification failed"
+    CLIENT_CERTIFICATE_EXPIRED = "client certificate refused as expired"
+    CLIENT_CERTIFICATE_UNTRUSTED = "client certificate of a CA the server does not trust"
+    CLIENT_CERTIFICATE_REQUIRED = "client certificate required"
+    CLIENT_CERTIFICATE_REFUSED = "client certificate refused"
     PROTOCOL_VERSION = "TLS version refused"
     HANDSHAKE_FAILURE = "TLS handshake failure"
     ALERT_INTERNAL_ERROR = "TLS alert 80 (internal error)"
@@ -88,6 +93,9 @@ class Kind(Enum):
 # peer with no text at all ("SSL handshake failed: host:port:  (configured
 # timeouts...") and a refused connection as "[Errno 111] Connect call failed
 # (...)" (61 on macOS, 10061 on Windows).
+_CLIENT_CERTIFICATE_ALERT = (
+    r"alert[ _](bad[ _]certificate|certificate[ _](?:unknown|revoked)|unsupported[ _]certificate)"
+)
 _KIND_PATTERNS = [
     (Kind.CERTIFICATE_EXPIRED, r"certificate has expired|certificate is not yet valid"),
     (
@@ -97,13 +105,20 @@ _KIND_PATTERNS = [
     (Kind.CERTIFICATE_UNTRUSTED, r"unable to get local issuer|self[- ]signed certificate"),
     (Kind.OCSP, r"invalid status response|ocsp"),
     (Kind.CERTIFICATE_UNVERIFIED, r"certificate[ _]verify[ _]failed"),
+    # The alerts a server sends about the client's certificate ("sslv3 alert", "tlsv1
+    # alert", "tlsv13 alert", or "tls alert" in OpenSSL 3.2 and newer).
+    (Kind.CLIENT_CERTIFICATE_EXPIRED, r"alert[ _]certificate[ _]expired"),
+    (Kind.CLIENT_CERTIFICATE_UNTRUSTED, r"alert[ _]unknown[ _]ca"),
+    (Kind.CLIENT_CERTIFICATE_REQUIRED, r"alert[ _]certificate[ _]required"),
+    (Kind.CLIENT_CERTIFICATE_REFUSED, _CLIENT_CERTIFICATE_ALERT),
     (Kind.PROTOCOL_VERSION, r"alert protocol version|unsupported protocol|no protocols available"),
     (Kind.HANDSHAKE_FAILURE, r"alert handshake failure|no shared cipher|no ciphers available"),
     (Kind.ALERT_INTERNAL_ERROR, r"alert[ _]internal[ _]error"),
     (Kind.HANDSHAKE_TIMED_OUT, r"handshake operation timed out"),
     (
         Kind.CLOSED,
-        r"connection closed|unexpected eof|eof occurred|econnreset|connection reset"
+        r"connection (?:is (?:already )?)?closed|unexpected eof|eof occurred|econnreset"
+        r"|connection reset"
         r"|ssl handshake failed: \S+:\s*(?:\(configured timeouts|$)",
     ),
     (
@@ -123,6 +138,10 @@ _CERTIFICATE_KINDS = {
     Kind.CERTIFICATE_UNTRUSTED: "untrusted",
     Kind.OCSP: "ocsp",
     Kind.CERTIFICATE_UNVERIFIED: "unverified",
+    Kind.CLIENT_CERTIFICATE_EXPIRED: "client_certificate_expired",
+    Kind.CLIENT_CERTIFICATE_UNTRUSTED: "client_certificate_untrusted",
+    Kind.CLIENT_CERTIFICATE_REQUIRED: "client_certificate_required",
+    Kind.CLIENT_CERTIFICATE_REFUSED: "client_certificate_refused",
 }
 _REFUSED_HANDSHAKE_KINDS = {
     Kind.PROTOCOL_VERSION: "alert protocol version",
@@ -167,10 +186,12 @@ class ConnectionProfile(NamedTuple):
     ca_file: str | None
     min_tls_version: ssl.TLSVersion
     srv_host: str | None
+    client_certificate: str | None = None
+    """The ``tlsCertificateKeyFile`` the client presents; None when it presents none."""
 
     def __repr__(self) -> str:
         return connection_string.repr_of(
-            self, ("redacted_uri", "ca_file", "min_tls_version", "srv_host")
+            self, ("redacted_uri", "ca_file", "min_tls_version", "srv_host", "client_certificate")
         )
 
 
@@ -390,6 +411,12 @@ def diagnose(
     for kind in Kind:
         if kind in _CERTIFICATE_KINDS and kind in kinds.values():
             return _certificate_error(kind, _only(errors, kinds, kind), profile)
+    if profile.client_certificate is not None and _closed_after_handshake(errors):
+        # TLS 1.3: a server refusing the client's certificate often closes before its alert
+        # is read. Only a client atlasconnect made, which always speaks TLS, is known to.
+        expired = _out_of_date(profile.client_certificate)
+        reason = "client_certificate_expired" if expired else "client_certificate_refused"
+        return client_certificate_error(reason, errors, profile, lost=True, out_of_date=expired)
     for kind, alert in _REFUSED_HANDSHAKE_KINDS.items():
         if kind in kinds.values():
             return _tls_version_error(_only(errors, kinds, kind), profile, alert)
@@ -440,6 +467,8 @@ def _hosts(errors: Mapping[str, str]) -> str:
 def _certificate_error(
     kind: Kind, errors: dict[str, str], profile: ConnectionProfile
 ) -> CertificateVerificationError:
+    if _CERTIFICATE_KINDS[kind].startswith("client_"):
+        return client_certificate_error(_CERTIFICATE_KINDS[kind], errors, profile)
     trusted = f"the CA file {profile.ca_file}" if profile.ca_file else "the system CA store"
     hosts = _hosts(errors)
     found, why = {
@@ -514,6 +543,174 @@ def _certificate_fix(kind: Kind, ca_setting: str) -> str:
     }[kind]
 
 
+def _closed_after_handshake(errors: Mapping[str, str]) -> bool:
+    """Whether every server closed the connection once the TLS handshake was over.
+
+    pymongo starts the text of a failed handshake with ``SSL handshake failed``;
+    a connection closed after it ("EOF occurred in violation of protocol",
+    "connection is already closed", ECONNRESET) has no such words.
+    """
+    return bool(errors) and all(
+        kind_of(text) is Kind.CLOSED and not re.search(r"handshake", text, re.IGNORECASE)
+        for text in errors.values()
+    )
+
+
+def _client_certificate_alert(errors: Mapping[str, str]) -> str | None:
+    """The name of the alert a server refused the client's certificate with, if one says."""
+    for text in errors.values():
+        match = re.search(_CLIENT_CERTIFICATE_ALERT, text, re.IGNORECASE)
+        if match:
+            return match.group(1).replace("_", " ").lower()
+    return None
+
+
+_CLIENT_CERTIFICATE_SETTING = {"tlsCertificateKeyFile": "/path/to/client.pem"}
+_SELF_MANAGED_X509 = (
+    "Atlas: Security > Advanced > Self-Managed X.509 Authentication, for the project"
+)
+
+
+def _out_of_date(path: str) -> str | None:
+    """When the first certificate of ``path`` is not valid by this machine's clock: ``"expired
+    on <date>"`` or ``"valid only from <date>"``; None when it is, or cannot be read.
+
+    Decoded with ``cryptography`` (``atlasconnect[doctor]``), when it is installed.
+    """
+    from . import _certificate as certificate
+
+    try:
+        with open(path, "rb") as file:
+            pem = file.read()
+        begin = pem.index(b"-----BEGIN CERTIFICATE-----")
+        end = pem.index(b"-----END CERTIFICATE-----", begin) + len(b"-----END CERTIFICATE-----")
+        presented = certificate.decode(ssl.PEM_cert_to_DER_cert(pem[begin:end].decode("ascii")))
+    except (OSError, ValueError):
+        return None
+    validity = presented.validity(datetime.datetime.now(datetime.timezone.utc))
+    if validity == "expired":
+        return f"expired on {certificate.iso(presented.not_after)} by this machine's clock"
+    if validity == "not_yet_valid":
+        return f"valid only from {certificate.iso(presented.not_before)} by this machine's clock"
+    return None
+
+
+def client_certificate_error(
+    reason: str,
+    errors: dict[str, str],
+    profile: ConnectionProfile,
+    *,
+    lost: bool = False,
+    out_of_date: str | None = None,
+) -> CertificateVerificationError:
+    """The servers refused this client's certificate, or required one it did not present.
+
+    ``reason`` is a ``client_certificate_*`` reason of
+    :class:`CertificateVerificationError`, from the TLS alert in ``errors``; with
+    ``lost``, the connections were closed right after the handshake with no
+    alert that could be read (TLS 1.3), and ``out_of_date`` says when the
+    certificate is not valid by this machine's clock, if it is not.
+    """
+    import shlex
+
+    alert = _client_certificate_alert(errors)
+    hosts = _hosts(errors)
+    path = profile.client_certificate
+    certificate = f"this client's certificate{f' ({path})' if path else ''}"
+    file = shlex.quote(path) if path else "client.pem"
+    checks = (
+        f"`openssl x509 -in {file} -noout -subject -issuer -dates -ext extendedKeyUsage` "
+        "must show an issuer the server trusts, dates around today and TLS Web Client "
+        "Authentication"
+    )
+    renew = (
+        "for a user with Atlas-managed X.509 authentication, download a new certificate "
+        "(Atlas: Database Access, the user); with your own CA, issue a new one"
+    )
+    if reason == "client_certificate_required":
+        found = (
+            f"{hosts} refused this client: it presented no client certificate, and the server "
+            "requires one (TLS alert 'certificate required')."
+        )
+        why = (
+            "a server set up for mutual TLS refuses every client that presents no certificate "
+            "signed by a CA it trusts; Atlas clusters do not require one (users with X.509 "
+            "authentication log in with theirs)."
+        )
+        fix = (
+            "pass the client's certificate and its private key, in one PEM file: "
+            + phrasing.connect_call(_CLIENT_CERTIFICATE_SETTING)
+            + "."
+        )
+        cli_fix = f"{phrasing.uri_setting(_CLIENT_CERTIFICATE_SETTING, profile.redacted_uri)}."
+        return _client_certificate_refusal(found, why, fix, cli_fix, errors, reason, profile)
+    said = {
+        "client_certificate_expired": (
+            "the TLS alert 'certificate expired' says it is expired or not yet valid by the "
+            "server's clock",
+            "a server accepts a client certificate only between its dates; certificates "
+            "Atlas issues for X.509 users last the months chosen when they were made.",
+            f"{renew}, and give it as tlsCertificateKeyFile; `openssl x509 -in {file} -noout "
+            "-dates` shows the dates of this one.",
+        ),
+        "client_certificate_untrusted": (
+            "the TLS alert 'unknown CA' says no CA the server trusts signed it",
+            "a server that checks client certificates (X.509 authentication, mutual TLS) "
+            "accepts only those signed by a CA it trusts: on Atlas, the project's own CA for "
+            "the certificates it issues, or the CA uploaded for self-managed X.509 "
+            "authentication. A certificate of another project or environment is refused, and "
+            "so is one whose file lacks the intermediate CA certificate that links it to the "
+            "trusted CA.",
+            "give tlsCertificateKeyFile the certificate issued for this cluster's project, or "
+            f"have the CA that signed it trusted ({_SELF_MANAGED_X509}); append any "
+            "intermediate CA certificate to the file, after the client certificate. `openssl "
+            f"x509 -in {file} -noout -issuer` shows who signed it.",
+        ),
+        "client_certificate_refused": (
+            f"TLS alert '{alert}'" if alert else "a TLS alert",
+            "a server checks a client certificate before it answers: signed by a CA it "
+            "trusts, between its dates, not revoked, and made for client authentication "
+            "(extended key usage clientAuth).",
+            f"check the certificate tlsCertificateKeyFile names: {checks}; {renew}.",
+        ),
+    }
+    how, why, fix = said[reason]
+    if lost:
+        because = f", which is {out_of_date}" if out_of_date else ""
+        found = (
+            f"{hosts} closed the connection right after the TLS handshake, before answering: "
+            f"most likely a refusal of {certificate}{because}. TLS 1.3 servers refuse a client "
+            "certificate once the handshake is over, and the alert that says why is often "
+            "lost with the connection; a TLS-terminating proxy whose server is down closes "
+            "connections the same way."
+        )
+    elif reason == "client_certificate_refused":
+        found = f"{hosts} refused {certificate} ({how})."
+    else:
+        found = f"{hosts} refused {certificate}: {how}."
+    return _client_certificate_refusal(found, why, fix, fix, errors, reason, profile)
+
+
+def _client_certificate_refusal(
+    found: str,
+    why: str,
+    fix: str,
+    cli_fix: str,
+    errors: dict[str, str],
+    reason: str,
+    profile: ConnectionProfile,
+) -> CertificateVerificationError:
+    return CertificateVerificationError(
+        found,
+        why=why,
+        fix=fix,
+        cli_fix=cli_fix,
+        server_errors=errors,
+        reason=reason,
+        ca_file=profile.ca_file,
+    )
+
+
 def _tls_version_error(
     errors: dict[str, str], profile: ConnectionProfile, alert: str
 ) -> TLSVersionRefusedError:
@@ -521,16 +718,30 @@ def _tls_version_error(
     available = available_tls_versions()
     offered = ", ".join(tls.version_name(v) for v in available if v >= floor)
     meaning = "no TLS version is acceptable to both sides"
+    fix = cli_fix = _tls_version_fix(floor)
     if alert == "handshake failure":
         # OpenSSL sends this one for several mismatches, not only the version.
         meaning = "most likely no TLS version or cipher is acceptable to both sides"
+        if profile.client_certificate is None:
+            # ...and, in TLS 1.2, for a client certificate required and not presented.
+            meaning += (
+                ", or the server requires a client certificate this client did not present "
+                "(OpenSSL's TLS 1.2 servers refuse that with the same alert)"
+            )
+            certificate = "If the server requires client certificates (mutual TLS), pass {}."
+            fix += " " + certificate.format(phrasing.connect_call(_CLIENT_CERTIFICATE_SETTING))
+            cli_fix += " " + certificate.format(
+                "the client's: "
+                + phrasing.uri_setting(_CLIENT_CERTIFICATE_SETTING, profile.redacted_uri)
+            )
     return TLSVersionRefusedError(
         f"{_hosts(errors)} refused the TLS handshake with '{alert}': {meaning}. "
         f"This client offers {offered or 'none'}.",
         why="Atlas accepts TLS 1.2 and newer (a cluster can require 1.3) with current "
         "ciphers; a server or middlebox that stops at an older version or offers only old "
         "ciphers, or a floor above what the server speaks, leaves nothing in common.",
-        fix=_tls_version_fix(floor),
+        fix=fix,
+        cli_fix=cli_fix,
         server_errors=errors,
         min_tls_version=floor,
         available=available,
@@ -745,15 +956,43 @@ def _unreachable_explanation(reason: str, errors: Mapping[str, str]) -> tuple[st
     }.get(reason, ("", _UNREACHABLE_WHY, _unreachable_fix(errors)))
 
 
+def _closed_after_handshake_explanation(
+    errors: Mapping[str, str], profile: ConnectionProfile
+) -> tuple[str, str, str, str]:
+    """(meaning, why, fix, cli_fix) for servers that closed right after the TLS handshake,
+    to a client that presented no certificate (one that did is refused: see diagnose)."""
+    certificate = "if the server requires client certificates (mutual TLS), pass the client's: "
+    host, port = _first_address(errors)
+    test = (
+        f"otherwise check what serves {host}:{port}: the server behind a proxy, a server "
+        "that is restarting."
+    )
+    return (
+        "the server closed the connection right after the TLS handshake, before answering",
+        "a server that requires a client certificate closes this way when the client presents "
+        "none (tlsCertificateKeyFile) and the TLS 1.3 alert that says so ('certificate "
+        "required') is lost with the connection; so does a TLS-terminating proxy whose server "
+        "is down, or a server that is restarting.",
+        f"{certificate}{phrasing.connect_call(_CLIENT_CERTIFICATE_SETTING)}; {test}",
+        f"{certificate}{phrasing.uri_setting(_CLIENT_CERTIFICATE_SETTING, profile.redacted_uri)}; "
+        + test,
+    )
+
+
 def _unreachable(errors: dict[str, str], profile: ConnectionProfile) -> ServerUnreachableError:
     kinds = {kind_of(text).value for text in errors.values()}
     reason = _unreachable_reason(errors)
     meaning, why, fix = _unreachable_explanation(reason, errors)
+    cli_fix = fix
+    if reason == "closed" and profile is not _UNKNOWN_CLIENT and _closed_after_handshake(errors):
+        # A client atlasconnect made always speaks TLS: these servers took the handshake.
+        meaning, why, fix, cli_fix = _closed_after_handshake_explanation(errors, profile)
     return ServerUnreachableError(
         f"No server could be used: {_hosts(errors)} ({', '.join(sorted(kinds)) or 'no answer'}"
         f"){': ' + meaning if meaning else ''}. Connection string: {profile.redacted_uri}",
         why=why,
         fix=fix,
+        cli_fix=cli_fix,
         server_errors=errors,
         reason=reason,
     )
@@ -1187,6 +1426,8 @@ def explain_configuration_error(
     )
     return (
         _dnspython_problem(str(exc))
+        or mechanisms.explain_text(_redacted(exc, profile), _uri_of(profile))
+        or tls.key_file_text_error(_redacted(exc, profile), _uri_of(profile))
         or _removed_option(str(exc), profile)
         or (_uri_error(str(exc), profile) if is_uri_complaint else None)
     )
@@ -1334,9 +1575,21 @@ def explain_construction_error(exc: BaseException, profile: ConnectionProfile) -
     error = explain_dns_failure(exc, profile) if isinstance(exc, ConfigurationError) else None
     return (
         error
+        or mechanisms.explain_text(_redacted(exc, profile), profile.redacted_uri)
+        or tls.key_file_text_error(_redacted(exc, profile), profile.redacted_uri)
         or tls.ca_file_problem(profile.ca_file)
         or connection_string.invalid_option_error(exc, profile.secrets, profile.redacted_uri)
     )
+
+
+def _redacted(exc: BaseException, profile: ConnectionProfile) -> str:
+    """The text of an error pymongo raised while reading the client's options: redacted."""
+    return connection_string.redact(str(exc), profile.secrets)
+
+
+def _uri_of(profile: ConnectionProfile) -> str | None:
+    """The redacted connection string of a client atlasconnect planned; None for another."""
+    return None if profile is _UNKNOWN_CLIENT else profile.redacted_uri
 
 
 def _srv_name(message: str) -> str:

@@ -56,7 +56,6 @@ from ._exceptions import (
     AtlasConnectError,
     ConnectionStringError,
     DNSResolutionError,
-    MissingDependencyError,
 )
 
 DEFAULT_TIMEOUT = 5.0
@@ -161,7 +160,12 @@ class _Target:
     def profile(self) -> diagnosis.ConnectionProfile:
         parsed = self.parsed
         return diagnosis.ConnectionProfile(
-            parsed.redacted, parsed.secrets, self.ca_file, self.floor, parsed.srv_host
+            parsed.redacted,
+            parsed.secrets,
+            self.ca_file,
+            self.floor,
+            parsed.srv_host,
+            tls.client_certificate_file(parsed.options, {}),
         )
 
     @property
@@ -532,6 +536,7 @@ def _tls(layer: Layer, host: str, port: int, target: _Target, timeout: float) ->
         context.load_cert_chain(client_certificate, password=password)
         layer.details["client_certificate"] = client_certificate
     layer.details.update(sni=host, ca_file=target.ca_file, verified=False)
+    refusal = None
     try:
         with (
             socket.create_connection((host, port), timeout=timeout) as sock,
@@ -547,11 +552,42 @@ def _tls(layer: Layer, host: str, port: int, target: _Target, timeout: float) ->
                 issuer=_name(peer.get("issuer", ())),
                 expires=peer.get("notAfter"),
             )
+            if client_certificate and tls_sock.version() == "TLSv1.3":
+                refusal = _client_certificate_verdict(tls_sock, timeout)
     except ssl.SSLCertVerificationError as exc:
-        _network_failure(layer, host, port, exc, target)
+        _network_failure(layer, host, port, exc, target, _HANDSHAKE_FAILED)
         layer.details.update(_presented_evidence(host, port, exc, timeout))
     except OSError as exc:
-        _network_failure(layer, host, port, exc, target)
+        _network_failure(layer, host, port, exc, target, _HANDSHAKE_FAILED)
+    if refusal is not None:
+        _network_failure(layer, host, port, refusal, target)
+
+
+# pymongo's words before a failed TLS handshake: the diagnosis tells a handshake that
+# failed from a connection closed once it was over by them.
+_HANDSHAKE_FAILED = "SSL handshake failed: "
+CLIENT_CERTIFICATE_VERDICT_SECONDS = 0.5
+"""How long the TLS layer waits, after a TLS 1.3 handshake with a client certificate, for
+the server to refuse it."""
+
+
+def _client_certificate_verdict(tls_sock: ssl.SSLSocket, timeout: float) -> OSError | None:
+    """The server's refusal of the client certificate, if it sends one; None if it waits.
+
+    A TLS 1.3 client finishes its handshake before the server has checked its
+    certificate: a refusal comes after, as an alert. A client that sends a
+    request first (pymongo's hello) often finds the connection closed instead,
+    the alert lost; this one sends nothing and reads, so the alert arrives. A
+    MongoDB server that accepted the certificate says nothing until asked.
+    """
+    tls_sock.settimeout(min(timeout, CLIENT_CERTIFICATE_VERDICT_SECONDS))
+    try:
+        tls_sock.recv(1)
+    except TimeoutError:
+        return None
+    except OSError as exc:
+        return exc
+    return None
 
 
 # OpenSSL's verify codes X509_V_ERR_CERT_NOT_YET_VALID and X509_V_ERR_CERT_HAS_EXPIRED.
@@ -585,11 +621,16 @@ def _name(rdns: Any) -> str:
     return ", ".join(f"{key}={value}" for rdn in rdns for key, value in rdn)
 
 
-def _network_failure(layer: Layer, host: str, port: int, exc: OSError, target: _Target) -> None:
-    """Mark ``layer`` failed with the typed error this one host's failure points to."""
+def _network_failure(
+    layer: Layer, host: str, port: int, exc: OSError, target: _Target, prefix: str = ""
+) -> None:
+    """Mark ``layer`` failed with the typed error this one host's failure points to.
+
+    ``prefix``: pymongo's words before the error, where it has some.
+    """
     address = _address(host, port)
     layer.status = "failed"
-    layer.failure_text = f"{address}: {exc}"
+    layer.failure_text = f"{prefix}{address}: {exc}"
     layer.error = diagnosis.diagnose({address: layer.failure_text}, target.profile, final=True)
 
 
@@ -804,32 +845,13 @@ def _host_failure(exc: Exception, host: str, port: int, target: _Target) -> Atla
             "Atlas host names look like cluster0-shard-00-00.abcde.mongodb.net.",
             redacted_uri=profile.redacted_uri,
         )
-    mechanism = str(target.credentials.get("authMechanism", "")).upper()
-    if isinstance(exc, ConfigurationError) and mechanism in _MECHANISM_EXTRAS:
-        return _missing_extra(mechanism, connection_string.redact(str(exc), profile.secrets))
     if isinstance(exc, (ConfigurationError, ValueError, TypeError)):
         # pymongo's words for a login option it cannot use (a password SASLprep refuses).
-        return connection_string.invalid_option_error(exc, profile.secrets, profile.redacted_uri)
+        return diagnosis.explain_configuration_error(
+            exc, profile
+        ) or connection_string.invalid_option_error(exc, profile.secrets, profile.redacted_uri)
     address = _address(host, port)
     error = diagnosis.diagnose({address: f"{address}: {exc}"}, profile, final=True)
     return error or connection_string.invalid_option_error(
         exc, profile.secrets, profile.redacted_uri
-    )
-
-
-# Authentication mechanisms whose code pymongo keeps in an optional extra.
-_MECHANISM_EXTRAS = {"MONGODB-AWS": "aws", "GSSAPI": "gssapi"}
-
-
-def _missing_extra(mechanism: str, pymongo_said: str) -> MissingDependencyError:
-    extra = _MECHANISM_EXTRAS[mechanism]
-    install = phrasing.pip_install(f"'pymongo[{extra}]'")
-    return MissingDependencyError(
-        f"authMechanism={mechanism} cannot log in from this Python: {pymongo_said}",
-        why=f"pymongo keeps the code of {mechanism} in its optional '{extra}' extra, which "
-        "is not installed here.",
-        fix=f"{install}, or remove authMechanism "
-        "from the connection string to log in with a database user and password (SCRAM).",
-        package=f"pymongo[{extra}]",
-        installed_version=None,
     )

@@ -344,7 +344,11 @@ class NetworkAccessError(ServerErrors, AtlasConnectError, ServerSelectionTimeout
 
 
 class CertificateVerificationError(ServerErrors, AtlasConnectError, ServerSelectionTimeoutError):
-    """The server's certificate could not be verified.
+    """The server's certificate could not be verified, or the server refused the client's.
+
+    The ``client_certificate_*`` reasons are the servers' verdicts on this client's
+    certificate (``tlsCertificateKeyFile``), told by the TLS alert they sent; the others
+    this client's on the server's.
 
     .. versionadded:: 0.1.0
     """
@@ -352,13 +356,21 @@ class CertificateVerificationError(ServerErrors, AtlasConnectError, ServerSelect
     family = Family.CERTIFICATE
 
     reason: str
-    """``"untrusted"`` (unknown CA: a TLS-intercepting proxy or a stale bundle),
-    ``"expired"`` (or not yet valid: the clock or the bundle), ``"hostname_mismatch"``,
-    ``"ocsp"`` (the certificate's revocation status could not be checked: pyOpenSSL's
-    ``invalid status response``), or ``"unverified"`` when the TLS library does not say
-    which."""
+    """The server's certificate: ``"untrusted"`` (unknown CA: a TLS-intercepting proxy or a
+    stale bundle), ``"expired"`` (or not yet valid: the clock or the bundle),
+    ``"hostname_mismatch"``, ``"ocsp"`` (the certificate's revocation status could not be
+    checked: pyOpenSSL's ``invalid status response``), or ``"unverified"`` when the TLS
+    library does not say which. This client's certificate, refused by the server:
+    ``"client_certificate_expired"`` (alert ``certificate expired``, or expired by this
+    machine's clock when the alert was lost), ``"client_certificate_untrusted"`` (alert
+    ``unknown ca``: signed by a CA the server does not trust),
+    ``"client_certificate_required"`` (alert ``certificate required``: none was presented),
+    or ``"client_certificate_refused"`` (another alert: ``bad certificate``, ``certificate
+    revoked``, ``unsupported certificate``...; or, most likely, a connection every server
+    closed right after the TLS 1.3 handshake, its alert lost)."""
     ca_file: str | None
-    """The CA file certificates were checked against; None for the system store."""
+    """The CA file this client checks server certificates against; None for the system
+    store."""
 
     def __init__(
         self,

@@ -46,7 +46,7 @@ class Family(enum.Enum):
     NETWORK_ACCESS = "network_access", 13
     """Atlas refused this machine: its public IP address is not on the IP access list."""
     CERTIFICATE = "certificate", 14
-    """The server's certificate cannot be verified."""
+    """The server's certificate cannot be verified, or the server refused this client's."""
     TLS_VERSION = "tls_version", 15
     """The server refused every TLS version this client offers."""
     UNREACHABLE = "unreachable", 16

@@ -40,10 +40,13 @@ _URI = re.compile(r"mongodb(?:\+srv)?://(?:[^\s'\"<>]|<[^\s'\"<>]*>)+")
 _CODE = re.compile(r"""(?:['"]?code['"]?\s*[:=]\s*|code\s+)(\d+)""", re.IGNORECASE)
 _AUTHENTICATION = re.compile(r"authentication failed|bad auth", re.IGNORECASE)
 _NO_SNI = re.compile(r"no SNI name sent", re.IGNORECASE)
-# What DNS lookups and pymongo's option checks say: a "timed out" alone is a server's.
+# What DNS lookups and pymongo's option checks say (and its words for an authentication
+# mechanism's missing package, MONGODB-OIDC's properties and a client certificate file it
+# cannot load): a "timed out" alone is a server's.
 _DNS_OR_OPTION = re.compile(
     r"DNS|_mongodb\._tcp|resolv|nameserver|NXDOMAIN|SERVFAIL|resolution lifetime|dnspython"
-    r"|Unknown option|unexpected keyword argument",
+    r"|Unknown option|unexpected keyword argument|pymongo-auth-aws|kerberos|MONGODB-OIDC"
+    r"|Private key doesn't match certificate",
     re.IGNORECASE,
 )
 _URI_COMPLAINT = re.compile(diagnosis.URI_COMPLAINT, re.IGNORECASE)

@@ -22,10 +22,11 @@ import certifi
 from . import _connection_string as connection_string
 from . import _diagnosis as diagnosis
 from . import _environment as environment
+from . import _mechanisms as mechanisms
 from . import _pymongo_internals
 from . import _tls as tls
 from . import _verification as verification
-from ._exceptions import ConnectionStringError
+from ._exceptions import AtlasConnectError, ConnectionStringError
 from ._pymongo_internals import FlooredCAFile
 
 # Keywords the plan replaces: the CA file carries the floor, atlasconnect adds
@@ -65,7 +66,19 @@ class ConnectionPlan(NamedTuple):
             ca_file=self.ca_file,
             min_tls_version=self.floor,
             srv_host=self.parsed.srv_host,
+            client_certificate=tls.client_certificate_file(self.parsed.options, self.keywords),
         )
+
+    def explain_construction_error(self, exc: BaseException) -> AtlasConnectError:
+        """What pymongo raised while making a client of this plan, explained.
+
+        The client certificate file it could not load, if that is what failed
+        (:func:`~atlasconnect._tls.client_certificate_problem`), else what
+        :func:`~atlasconnect._diagnosis.explain_construction_error` finds.
+        """
+        return tls.client_certificate_problem(
+            self.parsed.options, self.keywords, self.parsed.redacted
+        ) or diagnosis.explain_construction_error(exc, self.profile)
 
     def client_keywords(
         self, watcher: verification.HeartbeatWatcher, *, connect_now: bool = False
@@ -91,7 +104,8 @@ def check_environment(
     """Run every environment check now and raise the first problem found.
 
     ``uri`` (or, when it is None, the ``MONGODB_URI`` environment variable if
-    set) decides which CA file is checked and whether dnspython is needed.
+    set) decides which CA file is checked and whether dnspython is needed, and
+    its ``authMechanism`` whether pymongo's ``aws`` or ``gssapi`` extra is.
     Each call checks again, except that the proof that pymongo applies the TLS
     floor is remembered while pymongo's hook is still the one atlasconnect
     installed.
@@ -106,11 +120,13 @@ def check_environment(
 def _check_environment_for(uri: str | None, min_tls_version: ssl.TLSVersion) -> None:
     """The plan's first steps, as far as the environment: no URI is needed."""
     floor = tls.validate_min_tls_version(min_tls_version)
-    ca_file, is_srv = certifi.where(), False
+    ca_file, is_srv, mechanism = certifi.where(), False, None
     if uri is not None or connection_string.uri_from_environment() is not None:
         parsed = connection_string.parse(connection_string.resolve(uri))
         ca_file, is_srv = tls.choose_ca_file(parsed.options, {}), parsed.is_srv
+        mechanism = connection_string.auth_mechanism(parsed, {})
     environment.run_checks(floor, ca_file, is_srv=is_srv)
+    mechanisms.check_packages(mechanism)
 
 
 @connection_string.raised_here
@@ -138,6 +154,7 @@ def make_plan(
     ca_file = tls.choose_ca_file(parsed.options, keywords)
     tls.refuse_trust_in_crl_file(parsed.options, keywords)
     environment.ensure_fit(floor, ca_file, is_srv=parsed.is_srv, proof=proof)
+    mechanisms.check_packages(connection_string.auth_mechanism(parsed, keywords))
     if proof == "client":
         _pymongo_internals.install_tls_floor_hook()
     else:

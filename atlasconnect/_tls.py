@@ -583,3 +583,188 @@ def refuse_key_without_password(
             cli_fix=f"add {_KEY_UNLOCK_OPTION} to the connection string.",
             redacted_uri=None,
         )
+
+
+KEY_FILE_TEXT = "Private key doesn't match certificate"
+"""How pymongo words any failure to load ``tlsCertificateKeyFile``, whatever its cause."""
+
+_PRIVATE_KEY_MARKER = rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----"
+_KEY_FILE_WHY = (
+    "pymongo presents this certificate in every TLS handshake to prove who the client is "
+    "(MONGODB-X509 logs in with it; a server that requires client certificates checks it). "
+    "It needs the certificate and its private key in one PEM file, the key decrypted with "
+    "tlsCertificateKeyFilePassword if it is encrypted, and words any failure to load them "
+    f"'{KEY_FILE_TEXT}'."
+)
+_BOTH_IN_ONE_FILE = (
+    "put the certificate and its private key in one PEM file, `cat client.crt client.key > "
+    "client.pem`, and give that file as tlsCertificateKeyFile"
+)
+_KEY_PASSWORD_SETTING = {"tlsCertificateKeyFilePassword": "<the key's password, percent-encoded>"}
+
+
+_KeyFileProblem = tuple[str, str]
+"""What is wrong with a client certificate file: a reason, and its words. A plain tuple:
+defining a NamedTuple class costs every fresh process a millisecond."""
+
+
+def client_certificate_file(
+    uri_options: Mapping[str, Any], keywords: Mapping[str, Any]
+) -> str | None:
+    """The ``tlsCertificateKeyFile`` the client will present (a keyword wins), None without."""
+    chosen = _chosen_option("tlscertificatekeyfile", uri_options, keywords)
+    return chosen.value if chosen else None
+
+
+def client_certificate_problem(
+    uri_options: Mapping[str, Any], keywords: Mapping[str, Any], redacted_uri: str | None
+) -> ConnectionStringError | None:
+    """What is wrong with the ``tlsCertificateKeyFile`` a client could not be made with.
+
+    pymongo says "Private key doesn't match certificate" for a wrong password, a
+    file without its key or certificate and a key of another certificate alike:
+    the file is read and loaded here as pymongo loads it (with the password given,
+    never by asking on the terminal) to say which. None when there is no such
+    option, or the file loads: the failure was something else.
+    """
+    key_file = _chosen_option("tlscertificatekeyfile", uri_options, keywords)
+    if key_file is None:
+        return None
+    password = _chosen_option("tlscertificatekeyfilepassword", uri_options, keywords)
+    problem = _key_file_problem(key_file.value, None if password is None else password.value)
+    return None if problem is None else key_file_error(problem, key_file, redacted_uri)
+
+
+def _key_file_problem(path: str, password: str | None) -> _KeyFileProblem | None:
+    try:
+        with open(path, "rb") as file:
+            pem = file.read()
+    except FileNotFoundError:
+        return ("missing", "does not exist")
+    except OSError as exc:
+        return ("unreadable", f"cannot be read ({exc.strerror})")
+    except ValueError:
+        return ("missing", "names no file: a file name cannot hold a NUL byte")
+    has_certificate = any(marker in pem for marker in _CERTIFICATE_MARKERS)
+    has_key = re.search(_PRIVATE_KEY_MARKER, pem) is not None
+    if not (has_certificate or has_key):
+        return ("not_pem", "holds no PEM certificate or private key")
+    if not has_key:
+        return ("no_key", "holds a certificate but no private key")
+    if not has_certificate:
+        return ("no_certificate", "holds a private key but no certificate")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    try:
+        # A callable, even without a password: OpenSSL must never ask on the terminal.
+        context.load_cert_chain(path, password=lambda: (password or "").encode())
+    except ssl.SSLError as exc:
+        if exc.reason == "KEY_VALUES_MISMATCH":
+            return _KEY_MISMATCH
+        if any(marker in pem for marker in _ENCRYPTED_KEY_MARKERS):
+            return _WRONG_KEY_PASSWORD
+        return (
+            "damaged",
+            "is a PEM file OpenSSL cannot read (a damaged block, or a key type it does not "
+            "support)",
+        )
+    except OSError as exc:
+        return ("unreadable", f"cannot be read ({exc.strerror})")
+    return None
+
+
+_KEY_MISMATCH = ("mismatch", "holds a private key that does not belong to its certificate")
+_WRONG_KEY_PASSWORD = (
+    "wrong_password",
+    "holds an encrypted private key that tlsCertificateKeyFilePassword does not decrypt",
+)
+
+
+def key_file_text_error(message: str, redacted_uri: str | None) -> ConnectionStringError | None:
+    """pymongo's words for a ``tlsCertificateKeyFile`` it could not load, without the file.
+
+    The TLS library's words after them tell a key of another certificate
+    (``key values mismatch``) and, on pyOpenSSL, a wrong password (``bad
+    decrypt``); the stdlib's ``[SSL] PEM lib`` tells nothing more.
+    """
+    if KEY_FILE_TEXT not in message:
+        return None
+    if re.search(r"KEY_VALUES_MISMATCH|key values mismatch", message, re.IGNORECASE):
+        problem = _KEY_MISMATCH
+    elif re.search(r"bad decrypt", message, re.IGNORECASE):
+        problem = _WRONG_KEY_PASSWORD
+    else:
+        said = message.partition(KEY_FILE_TEXT)[2].lstrip(": ")
+        problem = (
+            "unknown",
+            f"could not be loaded ({said or 'no detail'}): a wrong tlsCertificateKeyFilePassword, "
+            "a file without its private key or certificate, and a key of another certificate "
+            "all read so",
+        )
+    return key_file_error(problem, None, redacted_uri)
+
+
+_CLIENT_PEM = shell.Word("client.pem")
+
+
+def key_file_error(
+    problem: _KeyFileProblem, option: _Option | None, redacted_uri: str | None
+) -> ConnectionStringError:
+    """The explained error for a client certificate file pymongo could not load.
+
+    Its commands name the file when :func:`atlasconnect._shell.path` can quote
+    it for the shell, else ``client.pem``, which the text then stands for.
+    """
+    reason, detail = problem
+    if option is None:
+        file = _CLIENT_PEM
+        found = f"The client certificate file (tlsCertificateKeyFile) {detail}."
+    else:
+        file = shell.path(option.value) or _CLIENT_PEM
+        found = (
+            f"The client certificate file given as tlsCertificateKeyFile in {option.place}, "
+            f"{shell.prose(option.value)}, {detail}."
+        )
+    check_password = (
+        shell.command("openssl pkey -in {file} -noout", file=file)
+        + " asks for the key's password and says if it is right"
+    )
+    same_key = (
+        shell.command("openssl x509 -in {file} -noout -pubkey", file=file)
+        + " and "
+        + shell.command("openssl pkey -in {file} -pubout", file=file)
+        + " print the same public key when the certificate and key belong together"
+    )
+    fixes = {
+        "missing": "give tlsCertificateKeyFile the path of the PEM file that holds the client "
+        "certificate and its private key (a relative path is read from the program's working "
+        "directory)",
+        "not_pem": "convert it to one PEM file of the certificate and its key; from a PKCS#12 "
+        "file (.p12, .pfx): `openssl pkcs12 -in client.p12 -out client.pem` (it asks for the "
+        "file's password, then for one to encrypt the key with: give that one as "
+        "tlsCertificateKeyFilePassword)",
+        "no_key": _BOTH_IN_ONE_FILE,
+        "no_certificate": _BOTH_IN_ONE_FILE,
+        "mismatch": "put the private key made with this certificate in the file "
+        f"tlsCertificateKeyFile names, or get the pair again; {same_key}",
+        "damaged": "check the file tlsCertificateKeyFile names with "
+        + shell.command("openssl x509 -in {file} -noout -subject", file=file)
+        + " and "
+        + shell.command("openssl pkey -in {file} -noout", file=file)
+        + ", and export or download the certificate and key again",
+        "unknown": "check the file tlsCertificateKeyFile names: it must hold the certificate and "
+        "its private key, PEM (`cat client.crt client.key > client.pem` makes one); "
+        f"{check_password}; {same_key}",
+    }
+    fixes["unreadable"] = fixes["missing"]
+    if reason == "wrong_password":
+        fix = (
+            "pass the password the key was encrypted with: connect(uri, "
+            "tlsCertificateKeyFilePassword=...), or percent-encoded in the connection string; "
+            f"{check_password}."
+        )
+        cli_fix = f"{phrasing.uri_setting(_KEY_PASSWORD_SETTING, redacted_uri)}; {check_password}."
+    else:
+        fix = cli_fix = f"{fixes[reason]}."
+    return ConnectionStringError(
+        found, why=_KEY_FILE_WHY, fix=fix, cli_fix=cli_fix, redacted_uri=redacted_uri
+    )

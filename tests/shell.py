@@ -131,7 +131,14 @@ def expected_runs(command: str) -> tuple[list[list[str]], set[str]]:
         return sorted([[*python, "-m", "certifi"], ["cat", "", "corporate-root.pem"]]), {
             "ca-bundle.pem"
         }
+    into_file = _INTO_FILE.fullmatch(command)
+    if into_file is not None:  # cat client.crt client.key > client.pem
+        return [shlex.split(into_file.group(1))], {into_file.group(2)}
     return [shlex.split(command)], set()
+
+
+# A command whose output goes into a new file of the working directory, named plainly.
+_INTO_FILE = re.compile(r"([^<>|&;$`]+) > ([\w.-]+)")
 
 
 def assert_runs_only_what_it_says(

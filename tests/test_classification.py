@@ -60,6 +60,21 @@ HOSTS = [f"shard-00-0{i}.c.mongodb.net:27017" for i in range(3)]
             "SSL handshake failed: h:1:  (configured timeouts: connectTimeoutMS: 20000.0ms)",
             Kind.CLOSED,
         ),
+        ("h:1: connection is already closed", Kind.CLOSED),
+        # a server's alerts about the client's certificate (stdlib, pyOpenSSL)
+        (
+            "h:1: [SSL: TLSV1_ALERT_UNKNOWN_CA] tlsv1 alert unknown ca",
+            Kind.CLIENT_CERTIFICATE_UNTRUSTED,
+        ),
+        (
+            "h:1: [('SSL routines', '', 'tls alert certificate expired')]",
+            Kind.CLIENT_CERTIFICATE_EXPIRED,
+        ),
+        ("h:1: tlsv13 alert certificate required", Kind.CLIENT_CERTIFICATE_REQUIRED),
+        (
+            "h:1: [SSL: SSLV3_ALERT_BAD_CERTIFICATE] sslv3 alert bad certificate",
+            Kind.CLIENT_CERTIFICATE_REFUSED,
+        ),
         ("operation cancelled", Kind.OTHER),
     ],
 )

@@ -127,7 +127,7 @@ def test_unreadable_key_file_keyword_is_typed() -> None:
         tlsCertificateKeyFile="/nonexistent/client.pem",
         tlsCertificateKeyFilePassword=SECRET,
     )
-    assert "No such file or directory: '/nonexistent/client.pem'" in error.found
+    assert "/nonexistent/client.pem, does not exist" in error.found
 
 
 def test_event_listeners_keyword_may_be_none() -> None:

@@ -32,7 +32,12 @@ from servers import refused_port
 from shown import atlasconnect_locals, shown
 
 import atlasconnect
-from atlasconnect import AtlasConnectError, ConnectionStringError, ServerUnreachableError
+from atlasconnect import (
+    AtlasConnectError,
+    ConnectionStringError,
+    MissingDependencyError,
+    ServerUnreachableError,
+)
 from atlasconnect import _cli as cli
 
 KEY_PASSWORD_HEAD = "Pa55"
@@ -103,7 +108,17 @@ AWS_URI = (
 )
 
 
-def test_a_session_token_in_the_uri_never_shows() -> None:
+@pytest.fixture
+def aws_package(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """An empty stand-in for pymongo_auth_aws, which MONGODB-AWS needs (``pymongo[aws]``):
+    without it connect() refuses the mechanism before any network, where these tests go."""
+    (tmp_path / "pymongo_auth_aws").mkdir()
+    (tmp_path / "pymongo_auth_aws" / "__init__.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "pymongo_auth_aws", raising=False)
+
+
+def test_a_session_token_in_the_uri_never_shows(aws_package: None) -> None:
     uri = AWS_URI.format(port=refused_port())
     error = raised_by(lambda: atlasconnect.connect(uri, verify=True, **UNREACHABLE))
     assert isinstance(error, ServerUnreachableError)
@@ -113,7 +128,18 @@ def test_a_session_token_in_the_uri_never_shows() -> None:
     assert_hidden(doctor_json(uri))
 
 
-def test_a_session_token_keyword_never_shows() -> None:
+def test_a_session_token_never_shows_when_the_aws_package_is_missing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "pymongo_auth_aws", None)
+    uri = AWS_URI.format(port=refused_port())
+    error = raised_by(lambda: atlasconnect.connect(uri, verify=True, **UNREACHABLE))
+    assert isinstance(error, MissingDependencyError)
+    assert_hidden(shown(error))
+    assert_hidden(doctor_json(uri))
+
+
+def test_a_session_token_keyword_never_shows(aws_package: None) -> None:
     def connect() -> object:
         return atlasconnect.connect(
             f"mongodb://127.0.0.1:{refused_port()}/",
@@ -126,7 +152,9 @@ def test_a_session_token_keyword_never_shows() -> None:
     assert_hidden(shown(raised_by(connect)))
 
 
-def test_the_warning_log_shows_no_token(caplog: pytest.LogCaptureFixture) -> None:
+def test_the_warning_log_shows_no_token(
+    aws_package: None, caplog: pytest.LogCaptureFixture
+) -> None:
     uri = AWS_URI.format(port=refused_port())
     client = atlasconnect.connect(uri, **UNREACHABLE)
     try:

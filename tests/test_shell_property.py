@@ -321,3 +321,16 @@ def test_this_interpreters_path(
     commands = commands_in(*errors) + commands_in_text(" ".join(evidence))
     assert_safe(shell, commands, (str(path),))
     assert any(str(Path(path)) in command or "python" in command for command in commands)
+
+
+KEY_FILE_REASONS = ["missing", "not_pem", "no_key", "mismatch", "damaged", "wrong_password"]
+
+
+@examples(40)
+@given(directory=DIRECTORY, reason=st.sampled_from(KEY_FILE_REASONS))
+def test_a_client_certificate_file(shell: StubShell, directory: str, reason: str) -> None:
+    """The commands that check a client certificate file name its path, quoted, or
+    ``client.pem`` when no quoting is safe."""
+    option = tls._Option("tlsCertificateKeyFile", f"/certs/{directory}/client.pem", tls.Place.URI)
+    error = tls.key_file_error((reason, "cannot be loaded"), option, None)
+    assert_safe(shell, commands_in(error))
