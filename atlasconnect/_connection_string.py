@@ -275,8 +275,10 @@ def names_hosts(seeds: Sequence[str]) -> bool:
     not shaped as a host name is read as a connection string, so that an empty
     or pasted text is explained as one, not looked up as a host.
     """
+    if len(seeds) > 1:
+        return True
     first = uri_text.strip_surroundings(seeds[0])
-    return len(seeds) > 1 or re.fullmatch(_HOST_SEED, first) is not None
+    return "://" not in first and re.fullmatch(_HOST_SEED, first) is not None
 
 
 # A string, compiled (and cached by re) at first use.
