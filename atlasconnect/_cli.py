@@ -319,9 +319,12 @@ def _secrets_in(text: str) -> tuple[str, ...]:
 def _to_stderr(text: str) -> None:
     """Write a line (or lines) to stderr, if it can be written: a closed stderr (a pipe
     whose reader has gone) changes neither what reaches stdout nor the exit status."""
-    with contextlib.suppress(OSError, ValueError):
+    try:
         sys.stderr.write(f"{text}\n")
         sys.stderr.flush()
+    except (OSError, ValueError):
+        # What stayed in the buffer would fail again at exit: Python 3.10 then exits 120.
+        _discard(sys.stderr)
 
 
 def _output_closed(session: _Session) -> int:
@@ -343,14 +346,18 @@ def _flushed() -> bool:
 
 
 def _discard_stdout() -> None:
-    """Point standard output's file descriptor at the null device.
+    _discard(sys.stdout)
+
+
+def _discard(stream: TextIO) -> None:
+    """Point ``stream``'s file descriptor at the null device.
 
     What is still in Python's buffer then goes nowhere at exit, instead of
     failing again with "Exception ignored ... BrokenPipeError" (the recipe of
     the ``signal`` module's documentation, "Note on SIGPIPE").
     """
     try:
-        descriptor = sys.stdout.fileno()
+        descriptor = stream.fileno()
     except (AttributeError, OSError, ValueError):  # not a file: nothing flushes it at exit
         return
     devnull = os.open(os.devnull, os.O_WRONLY)
