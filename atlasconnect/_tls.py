@@ -703,7 +703,8 @@ def key_file_text_error(message: str, redacted_uri: str | None) -> ConnectionStr
     return key_file_error(problem, None, redacted_uri)
 
 
-_CLIENT_PEM = shell.Word("client.pem")
+CLIENT_PEM = shell.Word("client.pem")
+"""The file a fix's command names for a client certificate whose path no shell can take."""
 
 
 def key_file_error(
@@ -716,10 +717,10 @@ def key_file_error(
     """
     reason, detail = problem
     if option is None:
-        file = _CLIENT_PEM
+        file = CLIENT_PEM
         found = f"The client certificate file (tlsCertificateKeyFile) {detail}."
     else:
-        file = shell.path(option.value) or _CLIENT_PEM
+        file = shell.path(option.value) or CLIENT_PEM
         found = (
             f"The client certificate file given as tlsCertificateKeyFile in {option.place}, "
             f"{shell.prose(option.value)}, {detail}."

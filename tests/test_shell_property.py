@@ -234,7 +234,7 @@ def test_a_refused_login(shell: StubShell, user: str, source: str, code: int) ->
 
 # What servers said: the replica set they belong to, the certificate they presented.
 
-UNKNOWN = diagnosis._UNKNOWN_CLIENT
+UNKNOWN = diagnosis.UNKNOWN_CLIENT
 
 
 @examples(40)
@@ -329,8 +329,16 @@ KEY_FILE_REASONS = ["missing", "not_pem", "no_key", "mismatch", "damaged", "wron
 @examples(40)
 @given(directory=DIRECTORY, reason=st.sampled_from(KEY_FILE_REASONS))
 def test_a_client_certificate_file(shell: StubShell, directory: str, reason: str) -> None:
-    """The commands that check a client certificate file name its path, quoted, or
-    ``client.pem`` when no quoting is safe."""
-    option = tls._Option("tlsCertificateKeyFile", f"/certs/{directory}/client.pem", tls.Place.URI)
+    """The commands that check a client certificate file (one pymongo could not load, or one
+    a server refused) name its path, quoted, or ``client.pem`` when no quoting is safe."""
+    path = f"/certs/{directory}/client.pem"
+    option = tls._Option("tlsCertificateKeyFile", path, tls.Place.URI)
     error = tls.key_file_error((reason, "cannot be loaded"), option, None)
-    assert_safe(shell, commands_in(error))
+    profile = diagnosis.UNKNOWN_CLIENT._replace(client_certificate=path)
+    refusals = [
+        diagnosis.certificate.client_certificate_error(
+            refusal, {"db.example.net:27017": "x"}, profile
+        )
+        for refusal in ("client_certificate_expired", "client_certificate_untrusted")
+    ]
+    assert_safe(shell, commands_in(error, *refusals))
