@@ -17,13 +17,14 @@ DATA_IN_WHEEL = ("atlasconnect/py.typed", "atlasconnect/doctor-schema.json")
 
 
 def required_in_wheel() -> list[str]:
-    """Every module of the checkout's package, and its data files."""
+    """Every module of the checkout's package, and its data files (JSON tables, schema)."""
     modules = sorted(
         path.as_posix()
         for path in Path("atlasconnect").rglob("*.py")
         if "__pycache__" not in path.parts
     )
-    return [*modules, *DATA_IN_WHEEL]
+    tables = sorted(path.as_posix() for path in Path("atlasconnect").rglob("*.json"))
+    return [*modules, *tables, *DATA_IN_WHEEL]
 
 
 def main(dist: Path) -> None:

@@ -30,6 +30,9 @@ from __future__ import annotations
 
 from typing import Literal, NamedTuple
 
+from . import load
+from . import row as _row
+
 __all__ = ["DNS_ERRORS", "DnsError", "DnsText", "dns_error"]
 
 DnsReason = Literal[
@@ -55,190 +58,10 @@ class DnsError(NamedTuple):
     fix: str
 
 
-_COPY = "copy the connection string again from Atlas: Database > Connect > Drivers."
-_STANDARD = (
-    "or use the standard connection string (mongodb://host1,host2,...) that Atlas shows "
-    "for older drivers under Database > Connect > Drivers, which needs no SRV lookup."
+DNS_ERRORS: tuple[DnsError, ...] = tuple(
+    _row(DnsError, row, texts=DnsText) for row in load("dnspython")
 )
-_RESOLVER = (
-    "use another DNS resolver (for example 1.1.1.1 or 8.8.8.8) in the network settings, "
-    "or turn off a VPN or DNS filter that blocks SRV queries, " + _STANDARD
-)
-_CONF = (
-    "create /etc/resolv.conf with a nameserver line (`echo 'nameserver 1.1.1.1' > "
-    "/etc/resolv.conf`; on Termux: `pkg install resolv-conf`; in a container, start it with "
-    "--dns 1.1.1.1), " + _STANDARD
-)
-
-DNS_ERRORS: tuple[DnsError, ...] = (
-    DnsError(
-        "dns.resolver",
-        "NXDOMAIN",
-        (
-            DnsText("1.16+", "The DNS query name does not exist: {qname}"),
-            DnsText("1.16+", "None of DNS query names exist: {qname}, {qname2}"),
-        ),
-        "name_not_found",
-        "no DNS name _mongodb._tcp.<host> exists: the cluster's host name has a typo, or "
-        "the cluster was deleted or re-created under another name.",
-        _COPY,
-    ),
-    DnsError(
-        "dns.resolver",
-        "NoAnswer",
-        (
-            DnsText(
-                "1.16+",
-                "The DNS response does not contain an answer to the question: {question}",
-            ),
-        ),
-        "no_srv_record",
-        "the name exists but has no SRV record: it is not an Atlas cluster's name (a "
-        "server's host name, or another domain).",
-        "use the cluster's name from Atlas (cluster0.abcde.mongodb.net), not a server's "
-        "(cluster0-shard-00-00...), with mongodb+srv://; " + _COPY,
-    ),
-    DnsError(
-        "dns.resolver",
-        "NoNameservers",
-        (
-            DnsText(
-                "2.0+",
-                "All nameservers failed to answer the query {question}: Server {server} "
-                "answered {answer}",
-            ),
-            DnsText(
-                "1.16",
-                "All nameservers failed to answer the query {question}: Server {server} "
-                "UDP port 53 answered {answer}",
-            ),
-            DnsText(
-                "2.0+ (Windows, no DNS server)",
-                "All nameservers failed to answer the query {question}: ",
-            ),
-        ),
-        "resolver_failed",
-        "every DNS server this machine uses refused or failed the SRV query (SERVFAIL, "
-        "REFUSED), or none is configured (Windows).",
-        _RESOLVER,
-    ),
-    DnsError(
-        "dns.resolver",
-        "LifetimeTimeout",
-        (
-            DnsText(
-                "2.2+",
-                "The resolution lifetime expired after {seconds:.3f} seconds: Server {server} "
-                "answered {answer}",
-            ),
-        ),
-        "resolver_failed",
-        "no DNS server answered the SRV query within the time limit (pymongo's "
-        "connectTimeoutMS, 20 seconds by default): a resolver that drops SRV queries, or a "
-        "network that blocks DNS.",
-        _RESOLVER,
-    ),
-    DnsError(
-        "dns.exception",
-        "Timeout",
-        (
-            DnsText("2.2+", "The DNS operation timed out after {seconds:.3f} seconds"),
-            DnsText("1.16-2.1", "The DNS operation timed out after {seconds} seconds"),
-            DnsText("1.16+ (no arguments)", "The DNS operation timed out."),
-        ),
-        "resolver_failed",
-        "no DNS server answered the SRV query in time (dnspython 2.2 and newer raise "
-        "LifetimeTimeout, a subclass, for a whole lookup).",
-        _RESOLVER,
-    ),
-    DnsError(
-        "dns.resolver",
-        "YXDOMAIN",
-        (DnsText("1.16+", "The DNS query name is too long after DNAME substitution."),),
-        "invalid_name",
-        "a DNAME record in the domain made the name longer than DNS allows.",
-        "check the host against Atlas; the domain's DNS (a DNAME record) needs fixing by "
-        "its owner.",
-    ),
-    DnsError(
-        "dns.resolver",
-        "NoResolverConfiguration",
-        (
-            DnsText("2.2+", "cannot open {path}"),
-            DnsText("2.2+", "no nameservers"),
-            DnsText(
-                "2.0-2.1",
-                "Resolver configuration could not be read or specified no nameservers.",
-            ),
-        ),
-        "no_resolver",
-        "this machine has no DNS configuration dnspython can read: no /etc/resolv.conf, or "
-        "one without a nameserver line (slim containers, Termux, sandboxes). dnspython 1.16 "
-        "fell back to 127.0.0.1 instead and then failed with NoNameservers or a timeout.",
-        _CONF,
-    ),
-    DnsError(
-        "dns.resolver",
-        "NoMetaqueries",
-        (DnsText("1.16+", "DNS metaqueries are not allowed."),),
-        "invalid_name",
-        "a query of a meta type (ANY, AXFR) was refused; pymongo asks only SRV and TXT, so "
-        "the code that called the resolver passed its own type.",
-        "use pymongo's own lookup: connect with the mongodb+srv:// string Atlas shows.",
-    ),
-    DnsError(
-        "dns.resolver",
-        "NoRootSOA",
-        (DnsText("1.16+", "There is no SOA RR at the DNS root name. This should never happen!"),),
-        "resolver_failed",
-        "the DNS server gave an impossible answer about the root zone.",
-        _RESOLVER,
-    ),
-    DnsError(
-        "dns.name",
-        "EmptyLabel",
-        (DnsText("1.16+", "A DNS label is empty."),),
-        "invalid_name",
-        "the host has two dots in a row or starts with a dot (cluster0..mongodb.net): a "
-        "placeholder or a variable that was empty when the string was built.",
-        _COPY,
-    ),
-    DnsError(
-        "dns.name",
-        "LabelTooLong",
-        (DnsText("1.16+", "A DNS label is > 63 octets long."),),
-        "invalid_name",
-        "a part of the host between dots is longer than 63 characters: something else (a "
-        "password, a whole URL) ended up where the host belongs.",
-        "check that the user name and password are percent-encoded (urllib.parse.quote_plus), "
-        "so that the host starts after the last '@'; " + _COPY,
-    ),
-    DnsError(
-        "dns.name",
-        "NameTooLong",
-        (DnsText("1.16+", "A DNS name is > 255 octets long."),),
-        "invalid_name",
-        "the host is longer than a DNS name may be: something else ended up in it.",
-        _COPY,
-    ),
-    DnsError(
-        "dns.name",
-        "BadEscape",
-        (DnsText("1.16+", "An escaped code in a text format of DNS name is invalid."),),
-        "invalid_name",
-        "the host contains a backslash that is not a valid DNS escape.",
-        _COPY,
-    ),
-    DnsError(
-        "dns.name",
-        "IDNAException",
-        (DnsText("1.16+", "IDNA processing exception: {error}"),),
-        "invalid_name",
-        "the host contains characters that are not valid in an internationalized domain "
-        "name (often a stray Unicode character pasted with it).",
-        "retype the host by hand or " + _COPY,
-    ),
-)
+"""Every exception class a lookup or a resolver configuration can raise."""
 
 
 def dns_error(name: str) -> DnsError | None:
