@@ -13,35 +13,44 @@ from ._client import client_options, connect, connect_async
 from ._diagnosis import explain
 from ._exceptions import (
     AtlasConnectError,
-    AuthenticationError,
     CABundleError,
-    CertificateVerificationError,
+    CompatibilityError,
     ConnectionStringError,
-    DNSResolutionError,
     InsecureConfigurationError,
     MissingDependencyError,
-    NetworkAccessError,
-    ServerUnreachableError,
-    SNIRefusedError,
     SNIUnsupportedError,
-    TLSVersionRefusedError,
     TLSVersionUnsupportedError,
 )
-from ._families import Family
+from ._families import Family, Reason
+from ._network_errors import (
+    AuthenticationError,
+    AuthorizationError,
+    CertificateVerificationError,
+    DNSResolutionError,
+    NetworkAccessError,
+    QuotaExceededError,
+    ServerUnreachableError,
+    SNIRefusedError,
+    TLSVersionRefusedError,
+)
 from ._plan import check_environment
 from ._version import __version__ as __version__
 
 __all__ = [
     "AtlasConnectError",
     "AuthenticationError",
+    "AuthorizationError",
     "CABundleError",
     "CertificateVerificationError",
+    "CompatibilityError",
     "ConnectionStringError",
     "DNSResolutionError",
     "Family",
     "InsecureConfigurationError",
     "MissingDependencyError",
     "NetworkAccessError",
+    "QuotaExceededError",
+    "Reason",
     "SNIRefusedError",
     "SNIUnsupportedError",
     "ServerUnreachableError",

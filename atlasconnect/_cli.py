@@ -55,7 +55,7 @@ from . import _environment as environment
 from . import _render as render
 from . import _tls as tls
 from ._exceptions import AtlasConnectError, ConnectionStringError, family_of, fix_for
-from ._families import Family
+from ._families import Family, Reason
 from ._pasted import MAX_BYTES, Decoded, byte_order_mark, decode, explain_text
 from ._plan import check_environment
 
@@ -643,10 +643,12 @@ def _error(error: AtlasConnectError | None) -> dict[str, Any] | None:
     if error is None:
         return None
     family = family_of(error)
+    reason = getattr(error, "reason", None)
     return {
         "type": type(error).__name__,
         "family": family.value,
         "exit_code": family.exit_status,
+        "reason": reason.value if isinstance(reason, Reason) else None,
         "found": error.found,
         "why": error.why,
         "fix": fix_for(error, "cli"),

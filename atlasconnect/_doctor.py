@@ -52,11 +52,8 @@ from . import _pymongo_internals as pymongo_internals
 from . import _shell as shell
 from . import _tls as tls
 from ._client import connect
-from ._exceptions import (
-    AtlasConnectError,
-    ConnectionStringError,
-    DNSResolutionError,
-)
+from ._exceptions import AtlasConnectError, ConnectionStringError
+from ._network_errors import DNSResolutionError
 
 DEFAULT_TIMEOUT = 5.0
 """Seconds each network step may take, unless ``--timeout`` says otherwise."""

@@ -32,14 +32,24 @@ The tree of errors::
         CABundleError (ConfigurationError)
         InsecureConfigurationError (ConfigurationError)
         ConnectionStringError (InvalidURI, ValueError)
+        CompatibilityError (ConfigurationError)
         DNSResolutionError (ConfigurationError)
         NetworkAccessError (ServerSelectionTimeoutError)
         CertificateVerificationError (ServerSelectionTimeoutError)
         ServerUnreachableError (ServerSelectionTimeoutError)
         AuthenticationError (OperationFailure)
+        AuthorizationError (OperationFailure)
+        QuotaExceededError (OperationFailure)
 
 Each line names a class and, in brackets, the classes from outside
-atlasconnect (pymongo's, Python's) it adds to those of its parent.
+atlasconnect (pymongo's, Python's) it adds to those of its parent. The errors
+found before any connection (this machine, the configuration) are defined
+here; those found by talking to servers (the network, TLS, DNS, the servers'
+answers) in :mod:`atlasconnect._network_errors`.
+
+An error's family is its class's (:attr:`AtlasConnectError.family`), or, for
+an error with a ``reason``, that :class:`~atlasconnect.Reason`'s: one table
+(:mod:`atlasconnect._families`) says which.
 
 Every error survives ``pickle`` and ``copy`` whole, so it can cross a process
 boundary (multiprocessing, ``ProcessPoolExecutor``, task queues).
@@ -53,38 +63,30 @@ from __future__ import annotations
 
 import copyreg
 import ssl
-from collections.abc import Mapping
-from types import MappingProxyType
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from pymongo.errors import (
     ConfigurationError,
     InvalidURI,
-    OperationFailure,
     PyMongoError,
-    ServerSelectionTimeoutError,
 )
 
-from ._families import Family
+from ._families import Family, Reason
 from ._phrasing import Audience
 
 __all__ = [
     "AtlasConnectError",
-    "AuthenticationError",
     "CABundleError",
-    "CertificateVerificationError",
+    "CompatibilityError",
     "ConnectionStringError",
-    "DNSResolutionError",
     "InsecureConfigurationError",
     "MissingDependencyError",
-    "NetworkAccessError",
-    "SNIRefusedError",
     "SNIUnsupportedError",
-    "ServerUnreachableError",
-    "TLSVersionRefusedError",
     "TLSVersionUnsupportedError",
+    "checked_reason",
     "family_of",
     "fix_for",
+    "uncertain",
 ]
 
 
@@ -110,9 +112,21 @@ class AtlasConnectError(Exception):
 
     .. versionadded:: 0.1.0
     """
-    reason_families: ClassVar[Mapping[str, Family]] = MappingProxyType({})
-    """The reasons (the ``reason`` attribute) whose errors belong to another family than
-    :attr:`family`, with that family. Empty for most classes.
+    certain: bool = True
+    """False when what was read fits more than one cause: ``found`` then names the most
+    likely one first, and :attr:`alternatives` the families of the others.
+
+    .. versionadded:: 0.1.0
+    """
+    alternatives: tuple[Family, ...] = ()
+    """The families of the other causes, most likely first, when :attr:`certain` is False.
+
+    .. versionadded:: 0.1.0
+    """
+    reasons: ClassVar[tuple[Reason, ...]] = ()
+    """The :class:`~atlasconnect.Reason` values this class's ``reason`` takes (empty for a
+    class without one); each belongs to its own family, which may differ from
+    :attr:`family`.
 
     .. versionadded:: 0.1.0
     """
@@ -168,10 +182,30 @@ def fix_for(error: AtlasConnectError, audience: Audience) -> str:
 
 
 def family_of(error: AtlasConnectError) -> Family:
-    """The failure family of ``error``: its reason's, if that has one, else its class's."""
-    # Not every class has a reason; those that have none belong to their class's family.
-    reason: str = getattr(error, "reason", "")
-    return type(error).reason_families.get(reason, type(error).family)
+    """The failure family of ``error``: its reason's, if it has one, else its class's."""
+    reason = getattr(error, "reason", None)
+    return reason.family if isinstance(reason, Reason) else type(error).family
+
+
+def uncertain(error: _Error, *alternatives: Family) -> _Error:
+    """``error``, marked as the most likely of several causes, the others of ``alternatives``.
+
+    Its ``found`` must already say so, in words; this only records it for programs.
+    """
+    error.certain = False
+    error.alternatives = alternatives
+    return error
+
+
+_Error = TypeVar("_Error", bound=AtlasConnectError)
+
+
+def checked_reason(reason: Reason | str, cls: type[AtlasConnectError]) -> Reason:
+    """``reason`` as a :class:`Reason` of ``cls``: the vocabulary is closed."""
+    member = Reason.of(reason)
+    if member not in cls.reasons:
+        raise ValueError(f"{member.value!r} is not a reason of {cls.__name__}")
+    return member
 
 
 class SNIUnsupportedError(AtlasConnectError, PyMongoError):
@@ -242,10 +276,17 @@ class CABundleError(AtlasConnectError, ConfigurationError):
     .. versionadded:: 0.1.0
     """
 
+    reasons = (
+        Reason.CA_FILE_MISSING,
+        Reason.CA_FILE_UNREADABLE,
+        Reason.CA_FILE_INVALID,
+        Reason.CA_FILE_EMPTY,
+    )
+
     path: str
     """The CA file that was checked."""
-    reason: str
-    """The cause: ``"missing"``, ``"unreadable"``, ``"invalid"`` or ``"empty"``."""
+    reason: Reason
+    """Why it cannot be used: one of ``reasons``."""
 
     def __init__(
         self,
@@ -255,10 +296,10 @@ class CABundleError(AtlasConnectError, ConfigurationError):
         fix: str,
         cli_fix: str | None = None,
         path: str,
-        reason: str,
+        reason: Reason | str,
     ) -> None:
         self.path = path
-        self.reason = reason
+        self.reason = checked_reason(reason, type(self))
         super().__init__(found, why=why, fix=fix, cli_fix=cli_fix)
 
 
@@ -310,111 +351,33 @@ class ConnectionStringError(AtlasConnectError, InvalidURI, ValueError):
         super().__init__(found, why=why, fix=fix, cli_fix=cli_fix)
 
 
-# Errors found on the network, once a client exists.
+class CompatibilityError(AtlasConnectError, ConfigurationError):
+    """pymongo and the server, or the code and pymongo, are releases that do not fit.
 
-
-class ServerErrors:
-    """Mixin for errors diagnosed from what each server answered."""
-
-    server_errors: dict[str, str]
-    """What each server answered, ``"host:port"`` -> its error text (the network's words)."""
-
-    def __init__(self, found: str, *, server_errors: dict[str, str], **details: Any) -> None:
-        self.server_errors = server_errors
-        # Cooperative: the next class in the subclass's MRO takes the rest.
-        super().__init__(found, **details)  # type: ignore[call-arg]
-
-    @property
-    def hosts(self) -> list[str]:
-        """The ``"host:port"`` of every server involved."""
-        return list(self.server_errors)
-
-
-class NetworkAccessError(ServerErrors, AtlasConnectError, ServerSelectionTimeoutError):
-    """Every host of an Atlas cluster refused this machine during the TLS handshake.
-
-    Atlas answers a client whose public IP address is not on the project's IP
-    access list with TLS alert 80 (``TLSV1_ALERT_INTERNAL_ERROR``) or by closing
-    the connection.
+    A server too old (or too new) for this pymongo's wire protocol, or an
+    option, method, class or module that pymongo removed, which code written
+    for an older release still names.
 
     .. versionadded:: 0.1.0
     """
 
-    family = Family.NETWORK_ACCESS
-
-
-class CertificateVerificationError(ServerErrors, AtlasConnectError, ServerSelectionTimeoutError):
-    """The server's certificate could not be verified, or the server refused the client's.
-
-    The ``client_certificate_*`` reasons are the servers' verdicts on this client's
-    certificate (``tlsCertificateKeyFile``), told by the TLS alert they sent; the others
-    this client's on the server's.
-
-    .. versionadded:: 0.1.0
-    """
-
-    family = Family.CERTIFICATE
-
-    reason: str
-    """The server's certificate: ``"untrusted"`` (unknown CA: a TLS-intercepting proxy or a
-    stale bundle), ``"expired"`` (or not yet valid: the clock or the bundle),
-    ``"hostname_mismatch"``, ``"ocsp"`` (the certificate's revocation status could not be
-    checked: pyOpenSSL's ``invalid status response``), or ``"unverified"`` when the TLS
-    library does not say which. This client's certificate, refused by the server:
-    ``"client_certificate_expired"`` (alert ``certificate expired``, or expired by this
-    machine's clock when the alert was lost), ``"client_certificate_untrusted"`` (alert
-    ``unknown ca``: signed by a CA the server does not trust),
-    ``"client_certificate_required"`` (alert ``certificate required``: none was presented),
-    or ``"client_certificate_refused"`` (another alert: ``bad certificate``, ``certificate
-    revoked``, ``unsupported certificate``...; or, most likely, a connection every server
-    closed right after the TLS 1.3 handshake, its alert lost)."""
-    ca_file: str | None
-    """The CA file this client checks server certificates against; None for the system
-    store."""
-
-    def __init__(
-        self,
-        found: str,
-        *,
-        why: str,
-        fix: str,
-        cli_fix: str | None = None,
-        server_errors: dict[str, str],
-        reason: str,
-        ca_file: str | None,
-    ) -> None:
-        self.reason = reason
-        self.ca_file = ca_file
-        super().__init__(found, why=why, fix=fix, cli_fix=cli_fix, server_errors=server_errors)
-
-
-class ServerUnreachableError(ServerErrors, AtlasConnectError, ServerSelectionTimeoutError):
-    """No server could be used: each ``reason`` is a different cause with its own fix.
-
-    .. versionadded:: 0.1.0
-    """
-
-    family = Family.UNREACHABLE
-    reason_families: ClassVar[Mapping[str, Family]] = MappingProxyType(
-        {
-            "no_primary": Family.NO_PRIMARY,
-            "replica_set_mismatch": Family.NO_PRIMARY,
-            "tls_off": Family.CONFIGURATION,
-        }
+    family = Family.COMPATIBILITY
+    reasons = (
+        Reason.SERVER_TOO_OLD,
+        Reason.SERVER_TOO_NEW,
+        Reason.REMOVED_OPTION,
+        Reason.REMOVED_API,
+        Reason.UNSUPPORTED_BY_SERVER,
     )
 
-    reason: str
-    """``"name_not_resolved"`` (a host name DNS does not know: a typo),
-    ``"srv_name_as_host"`` (an Atlas cluster's SRV name used as a host of a
-    ``mongodb://`` string), ``"refused"`` (nothing listens on the port),
-    ``"timed_out"`` (no TCP answer: a firewall, a paused cluster), ``"not_tls"``
-    (TCP connected but the TLS handshake never completed), ``"tls_off"`` (Atlas
-    closed connections this client opened without TLS), ``"closed"`` (the
-    server closed the connection), ``"no_answer"`` (a server did not answer
-    within serverSelectionTimeoutMS), ``"no_primary"`` (the replica set's
-    members answered, none of them primary), ``"replica_set_mismatch"`` (the
-    servers are not members of the ``replicaSet=`` the client asked for), or
-    ``"mixed"`` (servers failed in different ways, or in a way not listed)."""
+    reason: Reason
+    """Which misfit: one of ``reasons``."""
+    name: str | None
+    """The removed option, method, class or module, as the code wrote it; None for a server."""
+    removed_in: str | None
+    """The pymongo release that removed it (``"4.0"``); None for a server."""
+    replacement: str | None
+    """What to write instead, if anything replaces it."""
 
     def __init__(
         self,
@@ -423,80 +386,13 @@ class ServerUnreachableError(ServerErrors, AtlasConnectError, ServerSelectionTim
         why: str,
         fix: str,
         cli_fix: str | None = None,
-        server_errors: dict[str, str],
-        reason: str,
+        reason: Reason | str,
+        name: str | None = None,
+        removed_in: str | None = None,
+        replacement: str | None = None,
     ) -> None:
-        self.reason = reason
-        super().__init__(found, why=why, fix=fix, cli_fix=cli_fix, server_errors=server_errors)
-
-
-class TLSVersionRefusedError(ServerErrors, TLSVersionUnsupportedError, ServerSelectionTimeoutError):
-    """A server refused the TLS handshake with ``alert protocol version``.
-
-    The run-time form of :class:`TLSVersionUnsupportedError`: catch that class
-    to handle both.
-
-    .. versionadded:: 0.1.0
-    """
-
-    family = Family.TLS_VERSION
-
-
-class DNSResolutionError(AtlasConnectError, ConfigurationError):
-    """A name of the connection string could not be resolved.
-
-    The ``mongodb+srv://`` name, or, in the doctor, a host of a ``mongodb://`` string.
-
-    .. versionadded:: 0.1.0
-    """
-
-    family = Family.DNS
-
-    host: str
-    """The DNS name that was looked up."""
-    reason: str
-    """``"name_not_found"`` (NXDOMAIN: a typo or a deleted cluster), ``"no_srv_record"``
-    (the name exists but has no SRV record), ``"resolver_failed"`` (timeout,
-    SERVFAIL: the resolver cannot answer SRV queries), or ``"no_resolver"`` (this
-    machine has no resolver configuration: no ``/etc/resolv.conf``, no nameserver)."""
-
-    def __init__(
-        self, found: str, *, why: str, fix: str, cli_fix: str | None = None, host: str, reason: str
-    ) -> None:
-        self.host = host
-        self.reason = reason
+        self.reason = checked_reason(reason, type(self))
+        self.name = name
+        self.removed_in = removed_in
+        self.replacement = replacement
         super().__init__(found, why=why, fix=fix, cli_fix=cli_fix)
-
-
-class AuthenticationError(AtlasConnectError, OperationFailure):
-    """The server refused the user name or password (codes 18 and 8000).
-
-    When the client is known (``connect(verify=True)``, the doctor,
-    ``explain(exc, client)``), ``found`` names the login that was tried: the
-    user, the authSource and the authMechanism if one was set, never the
-    password. From the error alone it cannot, and ``fix`` says what to check.
-
-    .. versionadded:: 0.1.0
-    """
-
-    family = Family.AUTHENTICATION
-
-    def __init__(
-        self, found: str, *, why: str, fix: str, cli_fix: str | None = None, code: int | None
-    ) -> None:
-        super().__init__(found, why=why, fix=fix, cli_fix=cli_fix, code=code)
-
-
-class SNIRefusedError(SNIUnsupportedError, OperationFailure):
-    """Atlas refused the connection because no SNI name was sent (code 8000).
-
-    The run-time form of :class:`SNIUnsupportedError`: catch that class to
-    handle both.
-
-    .. versionadded:: 0.1.0
-    """
-
-    def __init__(
-        self, found: str, *, why: str, fix: str, cli_fix: str | None = None, code: int | None
-    ) -> None:
-        super().__init__(found, why=why, fix=fix, cli_fix=cli_fix, code=code)

@@ -33,13 +33,11 @@ from . import _diagnosis as diagnosis
 from ._exceptions import AtlasConnectError
 
 # The last line of a traceback: "pymongo.errors.ServerSelectionTimeoutError: text".
-_EXCEPTION_LINE = re.compile(r"^(?:[A-Za-z_][\w.]*\.)?([A-Z]\w*)(?::[ \t]?(.*))?$")
+# A space before the colon happens too ("TypeError : ..."), in logs that format it so.
+_EXCEPTION_LINE = re.compile(r"^(?:[A-Za-z_][\w.]*\.)?([A-Z]\w*)(?:[ \t]*:[ \t]?(.*))?$")
 # A connection string in a text, Atlas's <placeholders> included, up to a space, a quote or
 # an angle bracket that closes nothing (a repr's "<MongoClient ...>").
 _URI = re.compile(r"mongodb(?:\+srv)?://(?:[^\s'\"<>]|<[^\s'\"<>]*>)+")
-_CODE = re.compile(r"""(?:['"]?code['"]?\s*[:=]\s*|code\s+)(\d+)""", re.IGNORECASE)
-_AUTHENTICATION = re.compile(r"authentication failed|bad auth", re.IGNORECASE)
-_NO_SNI = re.compile(r"no SNI name sent", re.IGNORECASE)
 # What DNS lookups and pymongo's option checks say (and its words for an authentication
 # mechanism's missing package, MONGODB-OIDC's properties and a client certificate file it
 # cannot load): a "timed out" alone is a server's.
@@ -160,9 +158,11 @@ def _exceptions_in(text: str) -> Iterator[BaseException]:
     if _DNS_OR_OPTION.search(message):
         yield ConfigurationError(message)  # DNS, dnspython, removed options
         yield TypeError(message)  # dnspython's API as this pymongo calls it
-    code = _code(message)
+    code = diagnosis.code_in_text(message)
     if code is not None:
         yield OperationFailure(message, code)
+    if diagnosis.names_a_removed_name(message):
+        yield TypeError(message)  # a method, option, class or module pymongo removed
     if _URI_COMPLAINT.search(message):
         yield InvalidURI(message)
     if diagnosis.says_not_primary(message):
@@ -196,15 +196,24 @@ def _named_exception(text: str) -> BaseException | None:
         named = _exception_line(lines[index])
         if named is not None:
             cls, first = named
-            return _rebuilt(cls, "\n".join([first, *lines[index + 1 :]]).strip())
+            rest = lines[index + 1 :]
+            end = next((i for i, line in enumerate(rest) if _ENDS_A_MESSAGE.match(line)), None)
+            return _rebuilt(cls, "\n".join([first, *rest[:end]]).strip())
     return None
+
+
+# What follows a message in a traceback, not part of it: the next traceback of a chain.
+_ENDS_A_MESSAGE = re.compile(
+    r"(?:The above exception was the direct cause|During handling of the above exception"
+    r"|Traceback \(most recent call last\))"
+)
 
 
 def _rebuilt(cls: type[BaseException], message: str) -> BaseException | None:
     """``cls`` made from ``message``, or None for a class that takes other arguments."""
     try:
         if issubclass(cls, OperationFailure):
-            return cls(message, _code(message))
+            return cls(message, diagnosis.code_in_text(message))
         return cls(message)
     except Exception:  # UnicodeDecodeError and the like: not a connection error's class
         return None
@@ -214,13 +223,3 @@ def _exception_class(name: str) -> type[BaseException] | None:
     found = getattr(pymongo.errors, name, None) or getattr(builtins, name, None)
     is_exception = isinstance(found, type) and issubclass(found, BaseException)
     return found if is_exception else None
-
-
-def _code(message: str) -> int | None:
-    """The server's error code a message quotes, else the one its words imply."""
-    match = _CODE.search(message)
-    if match is not None:
-        return int(match.group(1))
-    if _NO_SNI.search(message):
-        return 8000  # Atlas's own error
-    return 18 if _AUTHENTICATION.search(message) else None

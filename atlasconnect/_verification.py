@@ -50,6 +50,7 @@ class HeartbeatWatcher(ServerHeartbeatListener):
         self._failures: dict[str, str] = {}
         self._logged: set[tuple[str, str | None]] = set()
         self._set_names: dict[str, str | None] = {}
+        self._members: dict[str, tuple[str, ...]] = {}
         self.verifying = verifying
         """While True, failures are raised by :func:`verify`, not logged."""
 
@@ -58,9 +59,18 @@ class HeartbeatWatcher(ServerHeartbeatListener):
             self._servers.add(_address(event))
 
     def succeeded(self, event: ServerHeartbeatSucceededEvent) -> None:
+        members = tuple(sorted(address_text.join(*member) for member in event.reply.all_hosts))
         with self._lock:
             self._failures.pop(_address(event), None)
             self._set_names[_address(event)] = event.reply.replica_set_name
+            self._members[_address(event)] = members
+
+    @property
+    def members(self) -> dict[str, tuple[str, ...]]:
+        """The replica set members each server that answered named (``hosts``, ``passives``,
+        ``arbiters`` of its ``hello``), under the names the set's configuration gives them."""
+        with self._lock:
+            return dict(self._members)
 
     @property
     def set_names(self) -> dict[str, str | None]:
@@ -122,9 +132,12 @@ class _Wait:
         if time.monotonic() >= self.deadline:
             raise self._timed_out(addresses)
         failures = self.watcher.failures_of(addresses, every=True)
-        error = diagnosis.diagnose(
-            failures, self.watcher.profile, final=False
-        ) or diagnosis.set_name_mismatch(self.client, self.watcher.profile)
+        profile = self.watcher.profile
+        error = (
+            diagnosis.advertised_names_problem(self.watcher.members, failures, profile)
+            or diagnosis.diagnose(failures, profile, final=False)
+            or diagnosis.set_name_mismatch(self.client, profile)
+        )
         if error is not None:
             raise error
         return False
@@ -138,7 +151,12 @@ class _Wait:
         failures = self.watcher.failures_of(addresses, every=False)
         silent = sorted(addresses - failures.keys())
         every_server_failed = bool(failures) and not silent
-        error = diagnosis.diagnose(failures, profile, final=True) if every_server_failed else None
+        error = (
+            diagnosis.advertised_names_problem(self.watcher.members, failures, profile)
+            or diagnosis.diagnose(failures, profile, final=True)
+            if every_server_failed
+            else None
+        )
         return error or diagnosis.no_answer_in_time(failures, silent, profile, self.timeout)
 
     def pause(self) -> float:

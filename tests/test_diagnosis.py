@@ -292,7 +292,10 @@ def test_explain_a_later_failure(mongo: MongoServer, other_ca_file: str, with_cl
 def test_explain_leaves_other_errors_alone() -> None:
     assert atlasconnect.explain(DuplicateKeyError("E11000 duplicate key")) is None
     assert atlasconnect.explain(ValueError("nothing to do with MongoDB")) is None
-    assert atlasconnect.explain(OperationFailure("unauthorized", code=13)) is None
+    assert atlasconnect.explain(OperationFailure("E11000 duplicate key", code=11000)) is None
+    assert (
+        atlasconnect.explain(OperationFailure("Regular expression is invalid", code=51091)) is None
+    )
     # A connection dropped mid-operation (a failover) is for pymongo to retry.
     assert (
         atlasconnect.explain(AutoReconnect("shard-00-00.c.mongodb.net:27017: connection closed"))

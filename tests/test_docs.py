@@ -201,6 +201,7 @@ PYMONGO_ERRORS: list[Exception] = [
     ),
     ConfigurationError("The resolution lifetime expired after 1.102 seconds"),
     OperationFailure("authentication failed", 18),
+    OperationFailure("you are over your space quota, using 513 MB of 512 MB", 8000),
 ]
 TEXT_BLOCK = re.compile(r"^(?P<indent>[ \t]*)\.\. code-block::[ \t]*text[ \t]*$")
 PASTED_MESSAGE = re.compile(

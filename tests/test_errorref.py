@@ -44,7 +44,7 @@ def _listed(cls: type[BaseException]) -> set[str]:
 WITH_OWN_ATTRIBUTES = sorted(
     name
     for name, cls in errorref.exported_errors().items()
-    if set(inspect.get_annotations(cls)) - set(errorref.COMMON_ATTRIBUTES) - {"reason_families"}
+    if set(inspect.get_annotations(cls)) - set(errorref.COMMON_ATTRIBUTES) - {"reasons"}
 )
 
 
@@ -64,7 +64,7 @@ def test_the_box_lists_the_public_attributes_the_class_declares(name: str) -> No
 
 def test_the_base_class_attributes_are_listed_once_in_the_base_box() -> None:
     base = _listed(atlasconnect.AtlasConnectError)
-    assert {"family", "reason_families", "cli_fix"} <= base
+    assert {"family", "reasons", "cli_fix"} <= base
     assert not base & _listed(atlasconnect.CABundleError) - set(errorref.COMMON_ATTRIBUTES)
 
 
@@ -85,4 +85,4 @@ def test_a_reason_described_below_is_not_listed_in_the_box_too() -> None:
     in_box = " ".join(errorref.attribute_lines(cls, frozenset({"reason"})))
     assert "no_primary" in " ".join(errorref.attribute_lines(cls))
     assert "no_primary" not in in_box
-    assert "``reason`` (``str``)" in in_box
+    assert "``reason`` (``Reason``)" in in_box

@@ -30,13 +30,16 @@ import atlasconnect
 from atlasconnect import (
     AtlasConnectError,
     AuthenticationError,
+    AuthorizationError,
     CABundleError,
     CertificateVerificationError,
+    CompatibilityError,
     ConnectionStringError,
     DNSResolutionError,
     InsecureConfigurationError,
     MissingDependencyError,
     NetworkAccessError,
+    QuotaExceededError,
     ServerUnreachableError,
     SNIRefusedError,
     SNIUnsupportedError,
@@ -44,6 +47,7 @@ from atlasconnect import (
     TLSVersionUnsupportedError,
 )
 from atlasconnect import _exceptions as exceptions_module
+from atlasconnect._network_errors import ServerErrors
 
 HOSTS = {
     "shard-00-00.cluster0.abcde.mongodb.net:27017": "SSL handshake failed: "
@@ -136,6 +140,24 @@ def examples() -> list[AtlasConnectError]:
             "The server refused the password.", why=WHY, fix=FIX, cli_fix=CLI_FIX, code=18
         ),
         SNIRefusedError("Atlas refused the connection.", why=WHY, fix=FIX, code=8000),
+        AuthorizationError(
+            "The server would not let the user run insert.",
+            why=WHY,
+            fix=FIX,
+            code=13,
+            action="insert",
+            resource="shop.orders",
+        ),
+        QuotaExceededError("Atlas refused the write.", why=WHY, fix=FIX, code=8000),
+        CompatibilityError(
+            "The code uses the option ssl_cert_reqs.",
+            why=WHY,
+            fix=FIX,
+            reason="removed_option",
+            name="ssl_cert_reqs",
+            removed_in="4.0",
+            replacement="tlsAllowInvalidCertificates",
+        ),
     ]
 
 
@@ -156,8 +178,8 @@ def assert_intact(received: BaseException, sent: AtlasConnectError) -> None:
     if isinstance(sent, OperationFailure):
         assert isinstance(received, OperationFailure)
         assert (received.code, received.details) == (sent.code, sent.details)
-    if isinstance(sent, exceptions_module.ServerErrors):
-        assert isinstance(received, exceptions_module.ServerErrors)
+    if isinstance(sent, ServerErrors):
+        assert isinstance(received, ServerErrors)
         assert received.hosts == sent.hosts
 
 

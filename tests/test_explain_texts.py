@@ -29,6 +29,7 @@ from atlasconnect import (
     AtlasConnectError,
     AuthenticationError,
     CertificateVerificationError,
+    CompatibilityError,
     ConnectionStringError,
     DNSResolutionError,
     MissingDependencyError,
@@ -166,10 +167,10 @@ RFC_3986 = (
                 "Unknown option: ssl_cert_reqs. Did you mean one of (sockettimeoutms, "
                 "heartbeatfrequencyms, localthresholdms) or maybe a camelCase version of one?"
             ),
-            ConnectionStringError,
-            "replace ssl_cert_reqs",
+            CompatibilityError,
+            "refuses tlsAllowInvalidCertificates",
         ),
-        (ConfigurationError("Unknown option ssl_ca_certs"), ConnectionStringError, "tlsCAFile"),
+        (ConfigurationError("Unknown option ssl_ca_certs"), CompatibilityError, "tlsCAFile"),
     ],
     ids=lambda value: type(value).__name__ if isinstance(value, BaseException | type) else None,
 )
@@ -292,7 +293,9 @@ def test_authentication_failed_without_its_code_is_still_authentication() -> Non
     assert "code" not in error.found
     assert "Database Access" in error.fix
     assert explain(OperationFailure("bad auth : authentication failed", None)) is not None
-    assert explain(OperationFailure("command listDatabases requires authentication")) is None
+    never_logged_in = explain(OperationFailure("command listDatabases requires authentication"))
+    assert isinstance(never_logged_in, AuthenticationError)
+    assert never_logged_in.reason == "not_logged_in"
 
 
 PYMONGO_3_TOPOLOGY = (

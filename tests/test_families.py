@@ -1,7 +1,8 @@
 """Each failure family is one fact: the error classes carry it, everything else agrees.
 
-The classes (``family``, ``reason_families``) and :class:`atlasconnect.Family`
-are the one place. The command's exit statuses and JSON are derived from them;
+The classes (``family``, ``reasons``), :class:`atlasconnect.Family` and
+:class:`atlasconnect.Reason` are the one place. The command's exit statuses
+and JSON are derived from them;
 the doctor's JSON schema, the exit status tables of ``docs/doctor.rst``,
 ``docs/errors.rst`` and ``docs/quickstart.rst`` and the README's sentence are
 written by hand and checked here, so that a family added, renamed or
@@ -22,7 +23,7 @@ from typing import Any
 import pytest
 
 import atlasconnect
-from atlasconnect import AtlasConnectError, Family, ServerUnreachableError
+from atlasconnect import AtlasConnectError, Family, Reason, ServerUnreachableError
 from atlasconnect import _cli as cli
 from atlasconnect import _exceptions as exceptions
 
@@ -43,7 +44,7 @@ IN_JSON = [status for status, _ in NOT_FAMILIES if status != cli.EXIT_OUTPUT_CLO
 
 # One entry of a table's "errors" column: a class, optionally "with reason ``a`` or ``b``".
 TABLE_ENTRY = re.compile(
-    r"``(?P<name>\w+Error)``(?: with reason (?P<reasons>``\w+``(?: or ``\w+``)*))?"
+    r"``(?P<name>\w+Error)``(?: with reason (?P<reasons>``\w+``(?:(?:,| or) ``\w+``)*))?"
 )
 TABLE_BORDER = re.compile(r"^=+( +=+)+$")
 
@@ -63,8 +64,9 @@ def members_by_family() -> dict[str, set[tuple[str, str | None]]]:
         if cls is AtlasConnectError:
             continue
         members[cls.family.value].add((cls.__name__, None))
-        for reason, family in cls.reason_families.items():
-            members[family.value].add((cls.__name__, reason))
+        for reason in cls.reasons:
+            if reason.family is not cls.family:
+                members[reason.family.value].add((cls.__name__, reason.value))
     return members
 
 
@@ -135,19 +137,34 @@ def unreachable(reason: str) -> ServerUnreachableError:
     )
 
 
-@pytest.mark.parametrize("reason", sorted(ServerUnreachableError.reason_families))
-def test_a_reason_can_belong_to_another_family(reason: str) -> None:
-    family = ServerUnreachableError.reason_families[reason]
-    assert family is not ServerUnreachableError.family
-    error = unreachable(reason)
-    assert exceptions.family_of(error) is family
+@pytest.mark.parametrize(
+    "reason",
+    [r for r in ServerUnreachableError.reasons if r.family is not ServerUnreachableError.family],
+    ids=str,
+)
+def test_a_reason_can_belong_to_another_family(reason: Reason) -> None:
+    error = unreachable(reason.value)
+    assert error.reason is reason
+    assert exceptions.family_of(error) is reason.family
     for duplicate in (pickle.loads(pickle.dumps(error)), copy.deepcopy(error)):  # noqa: S301
-        assert exceptions.family_of(duplicate) is family
+        assert exceptions.family_of(duplicate) is reason.family
 
 
 def test_a_reason_of_no_other_family_keeps_the_class_family() -> None:
     assert exceptions.family_of(unreachable("timed_out")) is Family.UNREACHABLE
-    assert exceptions.family_of(unreachable("")) is Family.UNREACHABLE
+
+
+def test_the_reasons_are_a_closed_list() -> None:
+    with pytest.raises(ValueError, match="not a reason"):
+        unreachable("")
+    with pytest.raises(ValueError, match="not a reason of ServerUnreachableError"):
+        unreachable("expired")
+
+
+def test_every_reason_belongs_to_a_class() -> None:
+    """No reason is defined that no class can carry (no status that is never produced)."""
+    carried = {reason for cls in exported_errors() for reason in cls.reasons}
+    assert carried == set(Reason)
 
 
 def test_family_survives_pickle() -> None:

@@ -32,8 +32,21 @@ RECORDS: Final[list[dict[str, Any]]] = json.loads(DATA.read_text(encoding="utf-8
 FAMILIES: Final = frozenset(family.value for family in atlasconnect.Family)
 """The closed list a record's ``family`` comes from: the code's own (one fact)."""
 
-# Families with no real text in the data set yet, and why (none today).
-KNOWN_GAPS: Final[dict[str, str]] = {}
+# Families with no real text in the data set yet, and why.
+KNOWN_GAPS: Final[dict[str, str]] = {
+    "quota": "the threads found for Atlas's 'you are over your space quota' are Node.js "
+    "users'; the table row (atlasconnect/_tables/atlas_texts.json) names them",
+}
+_LOCALHOST_DEFAULT = (
+    "localhost:27017 refused: a framework that fell back to pymongo's default address "
+    "(the thread's cause) or no server running there; the text cannot tell, and explain() "
+    "names the refusal first and the setting not read as the other candidate"
+)
+_TIMED_OUT_FIREWALL = (
+    "a timeout alone cannot tell this network's firewall, the server's access list and a "
+    "server that is down apart: explain() says timed out, and names the access list as the "
+    "other candidate"
+)
 
 _EOF_IN_HANDSHAKE = (
     "the text alone ('EOF occurred in violation of protocol' during the handshake) cannot tell "
@@ -49,6 +62,22 @@ KNOWN_MISSES: Final = {
     "django-mongolog-82": "logging.config's ValueError, rebuilt without the pymongo error it was "
     "raised from: explain() reads a bare ValueError only for connection string and dnspython "
     "texts ('atlasconnect explain' reads the words and names no_primary)",
+    "fame-33": "'not authorized on fame to execute command': the user lacks the role, or (the "
+    "thread's cause) the client never logged in; explain() names the role first and the login "
+    "as the other candidate",
+    "djongo-479": _LOCALHOST_DEFAULT,
+    "djongo-463": _LOCALHOST_DEFAULT,
+    "MongoShake-107": "'admin:27017: Name or service not known': a user name taken for a host "
+    "(the thread's cause: '/' in place of ':'), a container's name or a typo; explain() names "
+    "the unknown host and both others as candidates",
+    "radical.pilot-860": _TIMED_OUT_FIREWALL,
+    "rag-semantic-kernel-mongodb-vcore-32": _TIMED_OUT_FIREWALL,
+    "django-mongoengine-43": "'False is not a read preference': an old MongoEngine passing "
+    "read_preference=False, which no table of removed names holds (it is a value of a live "
+    "option)",
+    "velociraptor-144": "an AutoReconnect in the middle of an operation is pymongo's to retry: "
+    "explain() of the exception gives None by design ('atlasconnect explain' of the text "
+    "names the reset)",
 }
 
 

@@ -25,6 +25,7 @@ from pymongo import AsyncMongoClient, MongoClient
 from pymongo.errors import (
     AutoReconnect,
     ConfigurationError,
+    ConnectionFailure,
     InvalidURI,
     NotPrimaryError,
     OperationFailure,
@@ -36,10 +37,8 @@ from .. import _connection_string as connection_string
 from .. import _mechanisms as mechanisms
 from .. import _pymongo_internals as pymongo_internals
 from .. import _tls as tls
-from .._exceptions import (
-    AtlasConnectError,
-    ServerUnreachableError,
-)
+from .._exceptions import AtlasConnectError
+from .._network_errors import ServerUnreachableError
 from ._profile import (
     UNKNOWN_CLIENT,
     ConnectionProfile,
@@ -48,12 +47,16 @@ from ._profile import (
     redacted,
     uri_of,
 )
-from .authentication import explain_operation_failure
+from .answers import code_in_text, explain_answer
 from .certificate import certificate_error, client_certificate_error, out_of_date
-from .configuration import URI_COMPLAINT, removed_option, uri_error
+from .compatibility import explain_text as compatibility_problem
+from .compatibility import names_a_removed_name
+from .configuration import URI_COMPLAINT, tls_options_without_tls, unknown_option, uri_error
+from .discovery import advertised_names_in_text, advertised_names_problem
 from .dns import dnspython_problem, explain_dns_failure
 from .network import UNREACHABLE_WHY, network_access_error, unreachable, unreachable_fix
 from .replica_set import (
+    members_seen,
     no_primary_error,
     not_primary,
     replica_set_mismatch_error,
@@ -86,14 +89,17 @@ __all__ = [
     "URI_COMPLAINT",
     "ConnectionProfile",
     "Kind",
+    "advertised_names_problem",
     "call_explained",
     "call_explained_async",
+    "code_in_text",
     "diagnose",
     "explain",
     "explain_configuration_error",
     "explain_construction_error",
     "explain_dns_failure",
     "kind_of",
+    "names_a_removed_name",
     "no_answer_in_time",
     "no_primary_error",
     "replica_set_mismatch_error",
@@ -138,27 +144,56 @@ def explain(exc: BaseException, client: Any = None) -> AtlasConnectError | None:
     .. versionadded:: 0.1.0
     """
     for link in _chain(exc):
-        error = _explain(link, client, connecting=False)
+        error = _explained_safely(link, client)
         if error is not None:
             return error
     return None
+
+
+def _explained_safely(exc: BaseException, client: Any) -> AtlasConnectError | None:
+    """:func:`_explain`, or None for an object that cannot be read: one whose ``str()`` or
+    attributes raise, or return what is not text (a framework's proxy, a broken class)."""
+    try:
+        return _explain(exc, client, connecting=False)
+    except Exception:
+        return None
 
 
 _MAX_CHAIN = 16
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
-    """``exc`` and the exceptions it was raised from or while handling, at most ``_MAX_CHAIN``.
+    """``exc`` and the exceptions behind it, at most ``_MAX_CHAIN``.
 
-    The explicit cause comes before the implicit context, as in a printed
-    traceback; an exception met twice ends the walk (chains can be cycles).
+    Behind an exception: the one it was raised from, else the one it was raised
+    while handling, as in a printed traceback; behind an exception group (asyncio's
+    ``TaskGroup``, ``except*``), each exception it holds, first to last. An
+    exception met twice ends that walk (chains can be cycles). Attributes that are
+    not exceptions (a proxy object, a broken ``__getattr__``) are not followed.
     """
     chain: list[BaseException] = []
-    link: BaseException | None = exc
-    while link is not None and len(chain) < _MAX_CHAIN and all(link is not e for e in chain):
+    waiting: list[BaseException] = [exc]
+    while waiting and len(chain) < _MAX_CHAIN:
+        link = waiting.pop(0)
+        if any(link is seen for seen in chain):
+            continue
         chain.append(link)
-        link = link.__cause__ or link.__context__
+        waiting[:0] = [*_grouped(link), *_behind(link)]
     return chain
+
+
+def _grouped(exc: BaseException) -> list[BaseException]:
+    """The exceptions an exception group holds: Python 3.11's, or the backport's on 3.10,
+    both of which name their base class ``BaseExceptionGroup``."""
+    if not any(cls.__name__ == "BaseExceptionGroup" for cls in type(exc).__mro__):
+        return []
+    held = getattr(exc, "exceptions", ())
+    return [e for e in held if isinstance(e, BaseException)] if isinstance(held, tuple) else []
+
+
+def _behind(exc: BaseException) -> list[BaseException]:
+    behind = getattr(exc, "__cause__", None) or getattr(exc, "__context__", None)
+    return [behind] if isinstance(behind, BaseException) else []
 
 
 def _explain(exc: BaseException, client: Any, *, connecting: bool) -> AtlasConnectError | None:
@@ -168,20 +203,11 @@ def _explain(exc: BaseException, client: Any, *, connecting: bool) -> AtlasConne
     client = pymongo_client(client)
     profile = profile_of(client)
     if isinstance(exc, OperationFailure):
-        return explain_operation_failure(exc, pymongo_internals.login_of(client))
-    if isinstance(exc, (ConfigurationError, TypeError, ValueError)):
+        return explain_answer(exc, pymongo_internals.login_of(client))
+    if isinstance(exc, (ConfigurationError, TypeError, ValueError, AttributeError, ImportError)):
         return explain_configuration_error(exc, profile)
     if isinstance(exc, ServerSelectionTimeoutError):
-        errors = server_errors_of(client)
-        if not errors and isinstance(client, (MongoClient, AsyncMongoClient)):
-            problem = replica_set_problem(client, profile)
-            if problem is not None:
-                return problem
-        if not errors:
-            problem = replica_set_problem_in_text(str(exc), profile)
-            if problem is not None:
-                return problem
-        return diagnose(errors or split_message(str(exc)), profile, final=True)
+        return _explain_selection(exc, client, profile)
     if isinstance(exc, NotPrimaryError) or (
         isinstance(exc, AutoReconnect) and says_not_primary(str(exc))
     ):
@@ -191,7 +217,32 @@ def _explain(exc: BaseException, client: Any, *, connecting: bool) -> AtlasConne
         errors = split_message(str(exc))
         if connecting or {kind_of(text) for text in errors.values()} <= ESTABLISHMENT_KINDS:
             return diagnose(errors, profile, final=True)
+        return None
+    if isinstance(exc, ConnectionFailure):  # pymongo 2's "could not connect to host:port: ..."
+        return diagnose(split_message(str(exc)), profile, final=True)
     return None
+
+
+def _explain_selection(
+    exc: ServerSelectionTimeoutError, client: Any, profile: ConnectionProfile
+) -> AtlasConnectError | None:
+    """No server could be selected: the topology's own account first (which servers answered,
+    and as what), then each server's error; from a text, the same in its words."""
+    errors = server_errors_of(client)
+    if isinstance(client, (MongoClient, AsyncMongoClient)):
+        problem = advertised_names_problem(members_seen(client), errors, profile) or (
+            None if errors else replica_set_problem(client, profile)
+        )
+        if problem is not None:
+            return problem
+    if not errors:
+        errors = split_message(str(exc))
+        problem = advertised_names_in_text(str(exc), errors, profile) or (
+            replica_set_problem_in_text(str(exc), profile)
+        )
+        if problem is not None:
+            return problem
+    return diagnose(errors, profile, final=True)
 
 
 def call_explained(client: Any, operation: Callable[[], _T], *, connecting: bool = False) -> _T:
@@ -286,7 +337,9 @@ def explain_configuration_error(
         dnspython_problem(str(exc))
         or mechanisms.explain_text(redacted(exc, profile), uri_of(profile))
         or tls.key_file_text_error(redacted(exc, profile), uri_of(profile))
-        or removed_option(str(exc), profile)
+        or tls_options_without_tls(str(exc), profile)
+        or compatibility_problem(str(exc))
+        or unknown_option(str(exc), profile)
         or (uri_error(str(exc), profile) if is_uri_complaint else None)
     )
 

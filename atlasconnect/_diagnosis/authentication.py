@@ -1,79 +1,135 @@
-"""The authentication family: the server refused the login (codes 18 and 8000), and Atlas's
-"no SNI name sent"."""
+"""The authentication and authorization families: who the client logs in as, and what that
+user may do.
+
+The server refused the login (codes 18 and 8000 "bad auth", or the client sent
+no credentials where the server requires them), or accepted it and refused an
+operation the user has no role for (code 13, Atlas's 8000 "user is not allowed
+to do action"); and Atlas's "no SNI name sent". :mod:`.answers` reads the code
+and calls these.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-
-from pymongo.errors import (
-    OperationFailure,
-)
 
 from .. import _pymongo_internals as pymongo_internals
 from .. import _shell as shell
-from .._exceptions import (
-    AtlasConnectError,
-    AuthenticationError,
-    SNIRefusedError,
+from .._exceptions import uncertain
+from .._families import Family
+from .._network_errors import AuthenticationError, AuthorizationError, SNIRefusedError
+
+AUTHENTICATION_FAILED_CODES = (18,)
+"""The server's code for a refused login (Atlas's proxy says it with 8000 and "bad auth")."""
+
+
+def sni_refused(message: str, code: int | None) -> SNIRefusedError:
+    return SNIRefusedError(
+        f"Atlas refused the connection: {message}",
+        why="shared and free tier clusters route connections by the SNI name and refuse "
+        "clients that send none.",
+        fix="connect by host name, not IP address, from a Python whose TLS library sends "
+        'SNI: `python -c "import ssl; print(ssl.HAS_SNI)"` must print True.',
+        code=code,
+    )
+
+
+def login_refused(
+    message: str, code: int | None, login: pymongo_internals.Login | None
+) -> AuthenticationError:
+    """The server refused the user name or the password."""
+    refused = message if code is None else f"code {code}: {message}"
+    if login is None:
+        found = (
+            f"The server refused the user name or password ({refused}). The error does "
+            "not say which user and authSource were tried."
+        )
+    else:
+        found = f"The server refused the login of {_who(login)} ({refused})."
+    return AuthenticationError(
+        found,
+        why="Atlas checks a database user (Security > Database Access), which is not "
+        "the login of the Atlas website, and looks it up in authSource (admin on Atlas).",
+        fix=_login_fix(login),
+        code=code,
+    )
+
+
+# The server's words for a client that never logged in: MongoDB 3.6 and newer say
+# "command find requires authentication"; older ones "there are no users authenticated".
+_NOT_LOGGED_IN = r"requires authentication|there are no users authenticated"
+
+
+def says_not_logged_in(message: str) -> bool:
+    return re.search(_NOT_LOGGED_IN, message, re.IGNORECASE) is not None
+
+
+def not_logged_in(
+    message: str, code: int | None, login: pymongo_internals.Login | None
+) -> AuthenticationError:
+    """The server requires a login, and this client sent no credentials."""
+    return AuthenticationError(
+        f"The server requires a login and the client sent none ({message}).",
+        why="a server with access control (every Atlas cluster) runs no command for a client "
+        "that has not logged in; the connection string, or the framework's settings, carry "
+        "no user name and password, or a framework builds its client without them.",
+        fix="put the database user's name and password in the connection string "
+        "(mongodb+srv://USER:PASSWORD@...), percent-encoded, as Atlas shows it under "
+        "Database > Connect > Drivers; with a framework, check that its settings reach the "
+        "client it builds.",
+        code=code,
+        reason="not_logged_in",
+    )
+
+
+# Where the server names the refused action: "not authorized on DB to execute command
+# { ACTION: ..." (code 13), "user is not allowed to do action [ACTION] on [DB.COLL]" (8000).
+_REFUSED_ACTION = (
+    r"not authorized on (?P<db>\S+) to execute command \{ ?(?P<action>\w+)"
+    r"|not allowed to do action \[(?P<action2>\w+)\] on \[(?P<db2>[^\]]+)\]"
 )
 
-AUTHENTICATION_FAILED_CODES = (18, 8000)
 
-
-# How the server words a failed authentication (code 18; Atlas's 8000 adds "bad auth"),
-# for an OperationFailure whose code was lost (a paste, a framework that re-raised it).
-_AUTHENTICATION_FAILED = r"\s*(?:bad auth\s*:\s*)?authentication failed"
-
-
-def explain_operation_failure(
-    exc: OperationFailure, login: pymongo_internals.Login | None
-) -> AtlasConnectError | None:
-    """Authentication failures (codes 18 and 8000, or no code and the server's words for
-    one) and Atlas's 'no SNI name sent'.
-
-    ``login`` is what the client tried (None when the client is not known):
-    the server's answer never says which user or database it refused.
-    """
-    details = exc.details if isinstance(exc.details, Mapping) else {}
-    message = str(details.get("errmsg") or exc)
-    if exc.code == 8000 and "sni" in message.lower():
-        return SNIRefusedError(
-            f"Atlas refused the connection: {message}",
-            why="shared and free tier clusters route connections by the SNI name and refuse "
-            "clients that send none.",
-            fix="connect by host name, not IP address, from a Python whose TLS library sends "
-            'SNI: `python -c "import ssl; print(ssl.HAS_SNI)"` must print True.',
-            code=exc.code,
+def authorization_error(
+    message: str,
+    code: int | None,
+    login: pymongo_internals.Login | None,
+    *,
+    meaning: str,
+    fix: str,
+) -> AuthorizationError:
+    """The user logged in (or, from a text alone, most likely did) but has no role for this."""
+    match = re.search(_REFUSED_ACTION, message)
+    action = (match.group("action") or match.group("action2")) if match else None
+    resource = (match.group("db") or match.group("db2")) if match else None
+    who = f"the user {_quoted(login.user)}" if login and login.user else "the database user"
+    what = f"run {shell.prose(action)}" if action else "do this"
+    where = f" on {shell.prose(resource)}" if resource else ""
+    found = f"The server would not let {who} {what}{where} ({message})."
+    # MongoDB before 3.6 answered a client that never logged in with these words too.
+    unsure = login is None and code == 13 and match is not None and match.group("db") is not None
+    if unsure:
+        found += (
+            " Most likely the user lacks the role; if the client sent no user name and "
+            "password, it must log in first (servers before MongoDB 3.6 answered so too)."
         )
-    lost_code = exc.code is None and re.match(_AUTHENTICATION_FAILED, message, re.IGNORECASE)
-    if exc.code in AUTHENTICATION_FAILED_CODES or lost_code:
-        refused = message if exc.code is None else f"code {exc.code}: {message}"
-        if login is None:
-            found = (
-                f"The server refused the user name or password ({refused}). The error does "
-                "not say which user and authSource were tried."
-            )
-        else:
-            found = f"The server refused the login of {_who(login)} ({refused})."
-        return AuthenticationError(
-            found,
-            why="Atlas checks a database user (Security > Database Access), which is not "
-            "the login of the Atlas website, and looks it up in authSource (admin on Atlas).",
-            fix=_login_fix(login),
-            code=exc.code,
-        )
-    return None
+    error = AuthorizationError(
+        found,
+        why=f"{meaning[0].upper()}{meaning[1:]} Atlas gives each database user roles "
+        "(Security > Database Access): read or readWrite on a database, or on every "
+        "database; a user without one on a database cannot use it, and listing every "
+        "database needs a role on all of them.",
+        fix=fix,
+        code=code,
+        action=action,
+        resource=resource,
+    )
+    return uncertain(error, Family.AUTHENTICATION) if unsure else error
 
 
 # Database names of Atlas's sample connection strings, left in place by many users.
 _ATLAS_PLACEHOLDER_DATABASES = ("myFirstDatabase", "<dbname>", "<database>")
-
-
 # authSource of the mechanisms whose users live outside any database (X.509, AWS, OIDC...).
 _EXTERNAL_SOURCE = "$external"
-
-
 _ATLAS_SOURCE = "admin"
 
 

@@ -11,9 +11,7 @@ from collections.abc import Mapping
 from .. import _phrasing as phrasing
 from .. import _shell as shell
 from .. import _tls as tls
-from .._exceptions import (
-    CertificateVerificationError,
-)
+from .._network_errors import CertificateVerificationError
 from ._profile import ConnectionProfile
 from .servers import CERTIFICATE_KINDS, CLIENT_CERTIFICATE_ALERT, Kind, first_address, servers_named
 

@@ -1,45 +1,65 @@
-"""The configuration family: options pymongo removed, and connection strings its URI parser
-refuses."""
+"""The configuration family: options pymongo does not know, and connection strings its URI
+parser refuses."""
 
 from __future__ import annotations
 
 import re
 
 from .. import _connection_string as connection_string
+from .. import _shell as shell
 from .._exceptions import (
     ConnectionStringError,
 )
 from ._profile import UNKNOWN_CLIENT, ConnectionProfile
 
-# Options pymongo 4 removed, with the one that replaced each (pymongo's 4.0 migration guide).
-_REMOVED_OPTIONS = {
-    "ssl_cert_reqs": "nothing: certificates are always verified (tlsCAFile=... names a CA file)",
-    "ssl_ca_certs": "tlsCAFile",
-    "ssl_certfile": "tlsCertificateKeyFile",
-    "ssl_keyfile": "tlsCertificateKeyFile",
-    "ssl_pem_passphrase": "tlsCertificateKeyFilePassword",
-    "ssl_match_hostname": "nothing: host names are always checked",
-    "ssl_crlfile": "tlsCRLFile",
-    "ssl_check_hostname": "nothing: host names are always checked",
-    "sslcertificatekeyfile": "tlsCertificateKeyFile",
-    "socketkeepalive": "nothing: keepalive is always on",
-    "waitqueuemultiple": "maxConnecting",
-}
 
+def unknown_option(message: str, profile: ConnectionProfile) -> ConnectionStringError | None:
+    """``Unknown option tlsCAfiles``: a near miss of an option pymongo knows (a removed one
+    is :mod:`.compatibility`'s), with that option.
 
-def removed_option(message: str, profile: ConnectionProfile) -> ConnectionStringError | None:
-    """``Unknown option ssl_cert_reqs``: an option pymongo 3 had and pymongo 4 removed."""
-    match = re.search(r"Unknown option:? ?([A-Za-z_]+)", message)
-    if match is None or match.group(1).lower() not in _REMOVED_OPTIONS:
+    Any other unknown name may be the tail of a password whose ``&`` was not
+    escaped (:mod:`atlasconnect._connection_string`): it is neither shown nor
+    explained.
+    """
+    from .._tables import pymongo_options
+
+    match = re.search(r"Unknown option:? ?'?(\w+)", message)
+    meant = connection_string.near_miss(match.group(1)) if match else None
+    if match is None or meant is None:
         return None
-    name = match.group(1)
+    spelled = pymongo_options.valid_options().get(meant, meant)
     return ConnectionStringError(
-        f"pymongo refused the option {name!r}: pymongo 4 removed it.",
-        why="pymongo 4 renamed the ssl_* options to tls* ones and dropped some others; code "
-        "or a connection string written for pymongo 3 still names them.",
-        fix=f"replace {name} with {_REMOVED_OPTIONS[name.lower()]}. atlasconnect.connect() "
-        "sets TLS and its CA bundle itself; the list of renamed options is at "
-        "https://pymongo.readthedocs.io/en/stable/migrate-to-pymongo4.html",
+        f"pymongo does not know the option {shell.prose(match.group(1))}: did you mean {spelled}?",
+        why="pymongo refuses an option it does not know when it is a keyword, and ignores it "
+        "with only a warning in a connection string: a misspelled option does nothing.",
+        fix=f"write {spelled}; pymongo's options are listed at "
+        "https://www.mongodb.com/docs/manual/reference/connection-string-options/",
+        redacted_uri=None if profile is UNKNOWN_CLIENT else profile.redacted_uri,
+    )
+
+
+# pymongo 4's words ("TLS has not been enabled but the following tls parameters have been
+# set: tlscafile. Please set `tls=True` or remove."), and pymongo 3's ("ssl has not...").
+_TLS_OPTIONS_WITHOUT_TLS = (
+    r"(?:TLS|ssl) has not been enabled but the following \w+ parameters have been set: ([\w, ]+)"
+)
+
+
+def tls_options_without_tls(
+    message: str, profile: ConnectionProfile
+) -> ConnectionStringError | None:
+    """TLS switched off (``tls=false``, ``ssl=false``) beside options that only TLS uses."""
+    match = re.search(_TLS_OPTIONS_WITHOUT_TLS, message, re.IGNORECASE)
+    if match is None:
+        return None
+    return ConnectionStringError(
+        f"TLS is switched off (tls=false or ssl=false), and TLS options are set: "
+        f"{shell.prose(match.group(1).strip())}.",
+        why="pymongo refuses TLS options for a client without TLS; and Atlas accepts only TLS "
+        "connections, so TLS must be on.",
+        fix="remove tls=false (or ssl=false) from the connection string and the options: "
+        "atlasconnect.connect() always enables TLS; a tool or framework that adds such "
+        "options itself (pymongo 3's ssl_cert_reqs) must be told to use TLS.",
         redacted_uri=None if profile is UNKNOWN_CLIENT else profile.redacted_uri,
     )
 

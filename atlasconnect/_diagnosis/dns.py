@@ -12,10 +12,8 @@ from pymongo.errors import (
 
 from .. import _connection_string as connection_string
 from .. import _phrasing as phrasing
-from .._exceptions import (
-    DNSResolutionError,
-    MissingDependencyError,
-)
+from .._exceptions import MissingDependencyError
+from .._network_errors import DNSResolutionError
 from ._profile import ConnectionProfile
 
 _DNS_REASONS = [
@@ -93,7 +91,8 @@ def _srv_name(message: str) -> str:
 
 def dnspython_problem(message: str) -> MissingDependencyError | None:
     """dnspython missing, or a release whose API this pymongo does not call correctly."""
-    if re.search(r'"?dnspython"? module must be installed', message):
+    # The quotes may come escaped, from a JSON log: \"dnspython\".
+    if re.search(r'\\?"?dnspython\\?"? module must be installed', message):
         return MissingDependencyError(
             "pymongo needs dnspython to read a mongodb+srv:// connection string, and it is "
             "not installed in this Python.",

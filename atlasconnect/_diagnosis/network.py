@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import NamedTuple
 
 from .. import _address as address_text
-from .._exceptions import (
-    NetworkAccessError,
-    ServerUnreachableError,
-)
+from .._exceptions import uncertain
+from .._families import Family
+from .._network_errors import NetworkAccessError, ServerUnreachableError
 from ._profile import UNKNOWN_CLIENT, ConnectionProfile
 from .certificate import closed_after_handshake_explanation
 from .servers import (
@@ -21,6 +21,7 @@ from .servers import (
     all_plain,
     closed_after_handshake,
     first_address,
+    hosts_named,
     is_atlas,
     is_redacted,
     kind_of,
@@ -101,11 +102,14 @@ def _unreachable_reason(errors: Mapping[str, str]) -> str:
     kind = kinds.pop()
     if kind is Kind.UNKNOWN_HOST:
         return "srv_name_as_host" if _srv_names(errors) else "name_not_resolved"
-    if kind is Kind.CLOSED and (is_atlas(errors) or is_redacted(errors)) and all_plain(errors):
+    # pymongo's words when a server closes a socket it never spoke TLS on: Atlas does.
+    plain_to_atlas = is_atlas(errors) or is_redacted(errors) or _said_closed_alone(errors)
+    if kind is Kind.CLOSED and all_plain(errors) and plain_to_atlas:
         return "tls_off"
     return {
         Kind.REFUSED: "refused",
         Kind.TIMED_OUT: "timed_out",
+        Kind.NO_ROUTE: "no_route",
         Kind.HANDSHAKE_TIMED_OUT: "not_tls",
         Kind.CLOSED: "closed",
         Kind.NO_ANSWER: "no_answer",
@@ -150,6 +154,15 @@ def _unreachable_explanation(reason: str, errors: Mapping[str, str]) -> tuple[st
             UNREACHABLE_WHY,
             unreachable_fix(errors),
         ),
+        "no_route": (
+            "this machine has no route to the server's network",
+            "the network this machine is on does not reach that address: no connection, a "
+            "VPN that is off (or one that routes everything but this), a private address "
+            "that only another network reaches, or an IPv6 address without IPv6.",
+            "check this machine's network connection and VPN, and that the host is the one "
+            "Atlas shows under Database > Connect > Drivers; test with: "
+            f"{server_test(TCP_TEST, errors)}",
+        ),
         "not_tls": (
             "TCP connected, but the TLS handshake never completed",
             "most likely the port is not a TLS endpoint (a plain server, another service) or "
@@ -190,12 +203,70 @@ def unreachable(errors: dict[str, str], profile: ConnectionProfile) -> ServerUnr
         # A client atlasconnect made always speaks TLS: these servers took the handshake.
         meaning, why, fix, cli_fix = closed_after_handshake_explanation(errors, profile)
     said = ", ".join(sorted(kinds)) or "no answer"
-    return ServerUnreachableError(
+    others = _other_causes(reason, errors) if profile is UNKNOWN_CLIENT else None
+    error = ServerUnreachableError(
         f"No server could be used: {servers_named(errors)} ({said})"
-        f"{': ' + meaning if meaning else ''}. Connection string: {profile.redacted_uri}",
+        f"{': ' + meaning if meaning else ''}. "
+        + (f"{others.said} " if others else "")
+        + f"Connection string: {profile.redacted_uri}",
         why=why,
         fix=fix,
         cli_fix=cli_fix,
         server_errors=errors,
         reason=reason,
     )
+    return uncertain(error, *others.families) if others else error
+
+
+class _OtherCauses(NamedTuple):
+    said: str
+    families: tuple[Family, ...]
+
+
+def _other_causes(reason: str, errors: Mapping[str, str]) -> _OtherCauses | None:
+    """What else a text alone may mean, for the reasons a known client would tell apart."""
+    hosts = [address_text.host_of(address).lower() for address in errors]
+    if reason == "refused" and errors and all(a in _DEFAULT_ADDRESSES for a in errors):
+        return _OtherCauses(
+            "It may also be that the program did not use the connection string you set: "
+            "localhost:27017 is pymongo's default, where a framework connects when its "
+            "setting is not read.",
+            (Family.CONFIGURATION,),
+        )
+    if reason == "timed_out" and not is_atlas(errors):
+        return _OtherCauses(
+            "Most likely a firewall drops the connections: this network's, or the "
+            "server's (an IP access list or security group of its cloud), or the server is "
+            "down.",
+            (Family.NETWORK_ACCESS,),
+        )
+    if reason == "name_not_resolved" and hosts and all("." not in h for h in hosts):
+        return _OtherCauses(
+            "A name without dots is a container's or a compose service's (it resolves only "
+            "inside that network), a member name a replica set advertises, or a user or "
+            "database name taken for a host (a '/' or '@' missing in the connection "
+            "string).",
+            (Family.DISCOVERY, Family.CONFIGURATION),
+        )
+    if reason == "tls_off" and not hosts_named(errors):
+        return _OtherCauses(
+            "The text names no server, so this is a guess: pymongo 3 left the names out.",
+            (Family.NETWORK_ACCESS, Family.UNREACHABLE),
+        )
+    if reason == "closed" and not hosts_named(errors):
+        return _OtherCauses(
+            "The text names no server: a client without TLS (Atlas closes plain "
+            "connections) and an IP access list close connections too.",
+            (Family.CONFIGURATION, Family.NETWORK_ACCESS),
+        )
+    return None
+
+
+def _said_closed_alone(errors: Mapping[str, str]) -> bool:
+    """pymongo's "connection closed" with no server named (pymongo 3 named none)."""
+    return not hosts_named(errors) and all(
+        re.fullmatch(r"\s*connection closed[\s,]*", text, re.IGNORECASE) for text in errors.values()
+    )
+
+
+_DEFAULT_ADDRESSES = frozenset({"localhost:27017", "127.0.0.1:27017", "[::1]:27017"})

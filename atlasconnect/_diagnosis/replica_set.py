@@ -9,9 +9,7 @@ from typing import Any
 
 from .. import _address as address_text
 from .. import _shell as shell
-from .._exceptions import (
-    ServerUnreachableError,
-)
+from .._network_errors import ServerUnreachableError
 from ._profile import UNKNOWN_CLIENT, ConnectionProfile
 from .servers import split_message
 
@@ -96,6 +94,15 @@ _MEMBER_STATES = {
     "RSOther": "other: recovering, starting up or hidden",
     "RSGhost": "ghost: not yet configured, or removed from the set",
 }
+
+
+def members_seen(client: Any) -> dict[str, tuple[str, ...]]:
+    """The members each server named in its ``hello``, if atlasconnect watched the client."""
+    for listener in client.options.event_listeners:
+        members = getattr(listener, "members", None)
+        if isinstance(members, dict):
+            return members
+    return {}
 
 
 def _set_names_seen(client: Any) -> dict[str, str | None]:

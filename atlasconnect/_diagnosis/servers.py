@@ -17,9 +17,8 @@ from typing import Any
 from pymongo import AsyncMongoClient, MongoClient
 
 from .. import _address as address_text
+from .. import _atlas as atlas
 from .. import _shell as shell
-
-ATLAS_DOMAINS = (".mongodb.net", ".mongodbgov.net")
 
 
 class Kind(Enum):
@@ -40,6 +39,7 @@ class Kind(Enum):
     HANDSHAKE_TIMED_OUT = "TLS handshake timed out"
     CLOSED = "connection closed"
     UNKNOWN_HOST = "host name unknown"
+    NO_ROUTE = "no route to the server"
     REFUSED = "connection refused"
     TIMED_OUT = "timed out"
     NO_ANSWER = "no answer within serverSelectionTimeoutMS"
@@ -66,8 +66,12 @@ _KIND_PATTERNS = [
         Kind.HOSTNAME_MISMATCH,
         r"hostname mismatch|DNSMismatch|IPAddressMismatch|doesn't match|SICertificateError",
     ),
-    (Kind.CERTIFICATE_UNTRUSTED, r"unable to get local issuer|self[- ]signed certificate"),
-    (Kind.OCSP, r"invalid status response|ocsp"),
+    (
+        Kind.CERTIFICATE_UNTRUSTED,
+        r"unable to get (?:local )?issuer|self[- ]signed certificate"
+        r"|unable to verify the first certificate|certificate not trusted",
+    ),
+    (Kind.OCSP, r"invalid status response|\bocsp\b"),
     (Kind.CERTIFICATE_UNVERIFIED, r"certificate[ _]verify[ _]failed"),
     # The alerts a server sends about the client's certificate ("sslv3 alert", "tlsv1
     # alert", "tlsv13 alert", or "tls alert" in OpenSSL 3.2 and newer).
@@ -90,7 +94,16 @@ _KIND_PATTERNS = [
         r"name or service not known|nodename nor servname|getaddrinfo failed"
         r"|no address associated with hostname|temporary failure in name resolution",
     ),
-    (Kind.REFUSED, r"connection refused|econnrefused|errno (?:111|61|10061)\] connect call failed"),
+    (
+        Kind.NO_ROUTE,
+        r"no route to host|network is unreachable|network is down|host is down"
+        r"|unreachable (?:host|network)|dead network",
+    ),
+    (
+        Kind.REFUSED,
+        r"connection refused|econnrefused|actively refused"
+        r"|errno (?:111|61|10061)\] connect call failed",
+    ),
     (Kind.TIMED_OUT, r"timed out"),
     (Kind.NO_ANSWER, r"no answer within serverSelectionTimeoutMS|found yet"),
 ]
@@ -137,16 +150,54 @@ _ADDRESS = (
 # connection dropped in the middle of an operation says, which pymongo retries.
 ESTABLISHMENT_KINDS = frozenset(
     {*CERTIFICATE_KINDS, *REFUSED_HANDSHAKE_KINDS, Kind.ALERT_INTERNAL_ERROR}
-    | {Kind.UNKNOWN_HOST, Kind.REFUSED}
+    | {Kind.UNKNOWN_HOST, Kind.REFUSED, Kind.NO_ROUTE}
 )
 
 
 def kind_of(error_text: str) -> Kind:
-    """The kind of failure one server's error text describes."""
+    """The kind of failure one server's error text describes; the first pattern that matches.
+
+    Read in the words of the text, never inside a server's name: a host named
+    ``ocsp-db`` or ``refused.example.net`` says nothing. A text none of the
+    patterns knows is looked up in the table of the errno values a connection
+    fails with (a localized Windows message keeps its ``[WinError N]``).
+    """
+    words = _without_names(error_text)
     for kind, pattern in _KIND_PATTERNS:
-        if re.search(pattern, error_text, re.IGNORECASE):
+        if re.search(pattern, words, re.IGNORECASE):
             return kind
-    return Kind.OTHER
+    return _kind_of_errno(words)
+
+
+# The names in a server's error text: host:port (pymongo's prefix), a (host, port) of a
+# topology description, a connection string, a quoted name a certificate error names.
+_NAMES = _ADDRESS + r"|\('[^']*', \d+\)|mongodb(?:\+srv)?://\S+|(?<=for ')[^']*(?=')"
+
+
+def _without_names(text: str) -> str:
+    return re.sub(_NAMES, "<name>", text)
+
+
+# What the errno table's reasons mean as kinds of failure.
+_ERRNO_KINDS = {
+    "refused": Kind.REFUSED,
+    "timed_out": Kind.TIMED_OUT,
+    "name_not_resolved": Kind.UNKNOWN_HOST,
+    "name_lookup_failed": Kind.UNKNOWN_HOST,
+    "closed": Kind.CLOSED,
+    "network_unreachable": Kind.NO_ROUTE,
+    "host_unreachable": Kind.NO_ROUTE,
+}
+
+
+def _kind_of_errno(words: str) -> Kind:
+    from .._tables import errnos
+
+    row = errnos.errno_of(words)
+    if row is None:
+        windows = re.search(r"\[WinError (\d+)\]", words)
+        row = errnos.ERRNOS.get(("windows", int(windows.group(1)))) if windows else None
+    return _ERRNO_KINDS.get(row.reason, Kind.OTHER) if row is not None else Kind.OTHER
 
 
 def server_errors_of(client: Any) -> dict[str, str]:
@@ -169,7 +220,7 @@ def split_message(message: str) -> dict[str, str]:
     text = message.split(", Timeout: ", 1)[0]
     addresses = list(re.finditer(_ADDRESS, text))
     if not addresses:
-        return _described_servers(message, text) or {"(unknown server)": text}
+        return _described_servers(message, text) or {UNKNOWN_SERVER: text}
     # The first server's text keeps what comes before its address ("SSL handshake failed: ").
     bounds = [0, *(address.start() for address in addresses[1:]), len(text)]
     return {
@@ -206,16 +257,26 @@ def only(errors: dict[str, str], kinds: dict[str, Kind], kind: Kind) -> dict[str
 
 
 def is_atlas(errors: Mapping[str, str]) -> bool:
-    hosts = [address_text.host_of(address).lower() for address in errors]
-    return bool(hosts) and all(host.endswith(ATLAS_DOMAINS) for host in hosts)
+    """Whether every server named is Atlas's (and at least one is named)."""
+    hosts = [address_text.host_of(address) for address in errors]
+    return bool(hosts) and all(atlas.is_atlas_host(host) for host in hosts)
+
+
+UNKNOWN_SERVER = "(unknown server)"
+"""Where :func:`split_message` puts a text that names no server."""
 
 
 def is_redacted(errors: Mapping[str, str]) -> bool:
-    """Whether the user hid every host name ("<shard-host-1>", "xxxx") or none was pasted."""
+    """Whether the user hid every host name ("<shard-host-1>", "xxxx")."""
     hosts = [address_text.host_of(address).lower() for address in errors]
     return bool(hosts) and all(
-        host.startswith(("<", "(unknown")) or "*" in host or "xxx" in host for host in hosts
+        host.startswith("<") or "*" in host or "xxx" in host for host in hosts
     )
+
+
+def hosts_named(errors: Mapping[str, str]) -> bool:
+    """Whether the errors name their servers (a text may name none)."""
+    return bool(errors) and UNKNOWN_SERVER not in errors
 
 
 def all_plain(errors: Mapping[str, str]) -> bool:

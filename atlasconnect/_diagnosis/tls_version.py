@@ -8,9 +8,7 @@ import ssl
 from .. import _phrasing as phrasing
 from .. import _tls as tls
 from .._environment import OLD_PYTHON_FIX, available_tls_versions
-from .._exceptions import (
-    TLSVersionRefusedError,
-)
+from .._network_errors import TLSVersionRefusedError
 from ._profile import ConnectionProfile
 from .certificate import CLIENT_CERTIFICATE_SETTING
 from .servers import servers_named

@@ -45,7 +45,8 @@ import atlasconnect
 logger = logging.getLogger(__name__)
 
 PACKAGE = "atlasconnect"
-EXCEPTIONS_MODULE = "atlasconnect._exceptions"
+# Where atlasconnect defines its errors: before any connection, and on the network.
+ERROR_MODULES = ("atlasconnect._exceptions", "atlasconnect._network_errors")
 PYMONGO_DOCS = "https://pymongo.readthedocs.io/en/stable/api/pymongo/"
 PYTHON_DOCS = "https://docs.python.org/3/library/"
 COMMON_ATTRIBUTES = ("found", "why", "fix")
@@ -143,8 +144,16 @@ def _declares_own_attributes(klass: type, cls: type[BaseException]) -> bool:
     """
     if not klass.__module__.startswith(PACKAGE):  # pymongo's, imported into the module
         return False
-    defined_here = getattr(importlib.import_module(EXCEPTIONS_MODULE), klass.__name__, None)
-    return defined_here is klass and (klass is cls or klass is not atlasconnect.AtlasConnectError)
+    defined_here = _defining_module(klass) is not None
+    return defined_here and (klass is cls or klass is not atlasconnect.AtlasConnectError)
+
+
+def _defining_module(klass: type) -> str | None:
+    """Which of :data:`ERROR_MODULES` defines ``klass``, if one does."""
+    for module in ERROR_MODULES:
+        if vars(importlib.import_module(module)).get(klass.__name__) is klass:
+            return module
+    return None
 
 
 def attribute_lines(
@@ -156,8 +165,9 @@ def attribute_lines(
     lists with pymongo's words for each) gets a pointer instead of its
     docstring, so that the page does not list its values twice.
     """
-    analyzer = ModuleAnalyzer.for_module(EXCEPTIONS_MODULE)
-    docs = analyzer.find_attr_docs()
+    docs = {}
+    for module in ERROR_MODULES:
+        docs.update(ModuleAnalyzer.for_module(module).find_attr_docs())
     lines = []
     if cls is atlasconnect.AtlasConnectError:  # said once, not in every section
         lines.append(
@@ -165,7 +175,7 @@ def attribute_lines(
             "why it matters, how to fix it (every atlasconnect error; ``str(error)`` joins them)."
         )
     seen: set[str] = set(COMMON_ATTRIBUTES)
-    if cls is not atlasconnect.AtlasConnectError:  # an override (reason_families) included
+    if cls is not atlasconnect.AtlasConnectError:  # an override (reasons) included
         seen.update(inspect.get_annotations(atlasconnect.AtlasConnectError))
     for klass in reversed(cls.__mro__):
         if not _declares_own_attributes(klass, cls):
@@ -343,7 +353,7 @@ def _hide_constructor_signature(
     """
     if not inspect.isclass(obj):
         return None
-    if issubclass(obj, (BaseException, enum.Enum)) or obj.__module__ == EXCEPTIONS_MODULE:
+    if issubclass(obj, (BaseException, enum.Enum)) or obj.__module__ in ERROR_MODULES:
         return "", None
     return None
 
