@@ -52,7 +52,8 @@ class HeartbeatWatcher(ServerHeartbeatListener):
         self._set_names: dict[str, str | None] = {}
         self._members: dict[str, tuple[str, ...]] = {}
         self.verifying = verifying
-        """While True, failures are raised by :func:`verify`, not logged."""
+        """While True, failures are raised by :func:`verify`, not logged; it stays True
+        when verification fails, as the client is then closed and its error raised."""
 
     def started(self, event: ServerHeartbeatStartedEvent) -> None:
         with self._lock:
@@ -137,6 +138,7 @@ class _Wait:
             diagnosis.advertised_names_problem(self.watcher.members, failures, profile)
             or diagnosis.diagnose(failures, profile, final=False)
             or diagnosis.set_name_mismatch(self.client, profile)
+            or diagnosis.ghost_problem(self.client, profile)
         )
         if error is not None:
             raise error
@@ -166,23 +168,19 @@ class _Wait:
 def verify(client: MongoClient[Any], watcher: HeartbeatWatcher) -> None:
     """Wait until a server can be used, then ping; raise the typed error on failure."""
     wait = _Wait(client, watcher)
-    try:
-        while not wait.over():
-            time.sleep(wait.pause())
-    finally:
-        watcher.verifying = False
+    while not wait.over():
+        time.sleep(wait.pause())
     diagnosis.call_explained(client, lambda: client.admin.command("ping"), connecting=True)
+    watcher.verifying = False
 
 
 async def verify_async(client: AsyncMongoClient[Any], watcher: HeartbeatWatcher) -> None:
     """:func:`verify` for the async client, which connects (and looks up SRV) here."""
     wait = _Wait(client, watcher)
-    try:
-        await diagnosis.call_explained_async(client, client.aconnect, connecting=True)
-        while not wait.over():
-            await asyncio.sleep(wait.pause())
-    finally:
-        watcher.verifying = False
+    await diagnosis.call_explained_async(client, client.aconnect, connecting=True)
+    while not wait.over():
+        await asyncio.sleep(wait.pause())
     await diagnosis.call_explained_async(
         client, lambda: client.admin.command("ping"), connecting=True
     )
+    watcher.verifying = False

@@ -104,10 +104,19 @@ def expired_leaf(ca: trustme.CA) -> trustme.LeafCert:
 @pytest.fixture(scope="session")
 def mongo(leaf: trustme.LeafCert, certs_dir: Path) -> Iterator[MongoServer]:
     """TLS (cert `leaf`) + SCRAM standalone. URIs: `mongo.uri(tls=True, tlsCAFile=ca_file)`."""
+    with tls_server(leaf, certs_dir) as server:
+        yield server
+
+
+def tls_server(
+    leaf: trustme.LeafCert, certs_dir: Path, replica_set: str | None = None
+) -> MongoServer:
+    """A TLS (cert `leaf`) + SCRAM server, not started: `with tls_server(...) as server:`."""
     pem = certs_dir / "leaf.pem"
     leaf.private_key_and_cert_chain_pem.write_to_path(str(pem))
-    with MongoServer(USERNAME, PASSWORD, cert_file=str(pem), key_file=str(pem)) as server:
-        yield server
+    return MongoServer(
+        USERNAME, PASSWORD, cert_file=str(pem), key_file=str(pem), replica_set=replica_set
+    )
 
 
 @pytest.fixture(scope="session")
@@ -123,11 +132,7 @@ def rs_tls_mongo(leaf: trustme.LeafCert, certs_dir: Path) -> Iterator[MongoServe
 
     It advertises 127.0.0.1:port: connect with `rs_tls_mongo.uri("127.0.0.1", ...)`.
     """
-    pem = certs_dir / "leaf.pem"
-    leaf.private_key_and_cert_chain_pem.write_to_path(str(pem))
-    with MongoServer(
-        USERNAME, PASSWORD, cert_file=str(pem), key_file=str(pem), replica_set=REPLICA_SET
-    ) as server:
+    with tls_server(leaf, certs_dir, replica_set=REPLICA_SET) as server:
         yield server
 
 

@@ -27,6 +27,7 @@ import dns.asyncresolver
 import dns.resolver
 import pymongo
 import secantus
+import secantus.commands
 import trustme
 from dnslib import QTYPE, RCODE, RR, SRV, TXT
 from dnslib.server import DNSLogger, DNSServer
@@ -100,6 +101,43 @@ class _AdvertisingSecantus(secantus.SecantusDBServer):  # type: ignore[misc]
             return self.advertise
         host, port = super().address
         return str(host), int(port)
+
+
+@contextlib.contextmanager
+def hello_rewritten(
+    server: MongoServer, rewrite: Callable[[dict[str, Any]], None]
+) -> Iterator[None]:
+    """`server`'s `hello` answers, changed in place by `rewrite`, while inside.
+
+    SecantusDB answers `hello`, `isMaster` and `ismaster` with one handler of its
+    command table (`secantus.commands._HANDLERS`); this wraps it for the
+    connections to `server` alone, so that a real server answers as one in
+    another state would: a member of a set not yet initiated, a server of
+    another wire version. Its other commands are unchanged.
+    """
+    names = ("hello", "isMaster", "ismaster")
+    table: dict[str, Callable[[dict[str, Any], Any], dict[str, Any]]] = secantus.commands._HANDLERS
+    original = {name: table[name] for name in names}
+
+    def hello(doc: dict[str, Any], ctx: Any) -> dict[str, Any]:
+        answer = original["hello"](doc, ctx)
+        if ctx.server_address is not None and ctx.server_address[1] == server.port:
+            rewrite(answer)
+        return answer
+
+    table.update(dict.fromkeys(names, hello))
+    try:
+        yield
+    finally:
+        table.update(original)
+
+
+def as_ghost(answer: dict[str, Any]) -> None:
+    """A `hello` rewrite: a replica-set member with no configuration (not initiated, or
+    removed from its set), which pymongo calls RSGhost: `isreplicaset: true`, no set name."""
+    for key in ("setName", "setVersion", "hosts", "primary", "me", "electionId", "secondary"):
+        answer.pop(key, None)
+    answer.update(isWritablePrimary=False, ismaster=False, isreplicaset=True)
 
 
 def _query(options: dict[str, str | int | bool]) -> str:

@@ -9,6 +9,7 @@ once (the timeout marker is a hang detector, not a timing assertion).
 from __future__ import annotations
 
 import inspect
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -129,3 +130,84 @@ LARGE_ERRORS = [
 def test_explain_large_adversarial_texts(cls: type[pymongo.errors.PyMongoError], text: str) -> None:
     result = atlasconnect.explain(make(cls, text, 8000))
     assert result is None or isinstance(result, AtlasConnectError)
+
+
+# --- objects that fight back, groups, and words that are names ------------------------
+
+ATLAS_REFUSAL = (
+    "ac-x1y2z3-shard-00-00.abcde.mongodb.net:27017: SSL handshake failed: [SSL: "
+    "TLSV1_ALERT_INTERNAL_ERROR] tlsv1 alert internal error (_ssl.c:1006), Timeout: 30s, "
+    "Topology Description: <TopologyDescription ...>"
+)
+
+
+class Unprintable(pymongo.errors.ServerSelectionTimeoutError):
+    """An error whose text cannot be read: its ``__str__`` raises."""
+
+    def __str__(self) -> str:
+        raise RuntimeError("no text")
+
+
+class BrokenAttributes(pymongo.errors.OperationFailure):
+    """An error whose every attribute past construction raises (a broken proxy)."""
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in ("details", "code", "__cause__", "__context__", "args"):
+            raise RuntimeError(name)
+        return super().__getattribute__(name)
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [Unprintable("x"), BrokenAttributes("bad auth : authentication failed", 8000)],
+    ids=["__str__ raises", "attributes raise"],
+)
+def test_an_error_that_cannot_be_read_gives_none_or_an_explanation(exc: BaseException) -> None:
+    result = atlasconnect.explain(exc)
+    assert result is None or isinstance(result, AtlasConnectError)
+
+
+def exception_group(message: str, held: list[Exception]) -> Exception:
+    """An ExceptionGroup: Python 3.11's, or on 3.10 the backport pytest itself needs."""
+    if sys.version_info >= (3, 11):
+        return ExceptionGroup(message, held)  # noqa: F821 (a builtin from 3.11)
+    from exceptiongroup import ExceptionGroup as Backport  # type: ignore[import-not-found]
+
+    group: Exception = Backport(message, held)
+    return group
+
+
+def test_an_exception_group_is_explained_by_the_error_it_holds() -> None:
+    """asyncio.TaskGroup raises a group of what its tasks raised."""
+    held = pymongo.errors.ServerSelectionTimeoutError(ATLAS_REFUSAL)
+    group = exception_group("unhandled errors in a TaskGroup", [ValueError("other"), held])
+    error = atlasconnect.explain(group)
+    assert isinstance(error, atlasconnect.NetworkAccessError)
+    assert "IP access list" in str(error)
+
+
+def test_a_group_of_unrelated_errors_gives_none() -> None:
+    assert atlasconnect.explain(exception_group("g", [ValueError("a"), KeyError("b")])) is None
+
+
+def test_a_host_named_like_a_failure_is_not_read_as_one() -> None:
+    """The words of an error say what failed; a server's name says nothing: "ocsp-db"
+    refused the connection, which is no OCSP failure."""
+    exc = pymongo.errors.ServerSelectionTimeoutError(
+        "ocsp-db.example.com:27017: [Errno 111] Connection refused (configured timeouts: "
+        "connectTimeoutMS: 20000.0ms), Timeout: 30s, Topology Description: <...>"
+    )
+    error = atlasconnect.explain(exc)
+    assert isinstance(error, atlasconnect.ServerUnreachableError)
+    assert error.reason == "refused"
+    assert "OCSP" not in error.found + error.why
+
+
+def test_pymongo_2s_connection_failure_names_its_server() -> None:
+    exc = pymongo.errors.ConnectionFailure(
+        "could not connect to db.example.com:27017: [Errno 111] Connection refused"
+    )
+    error = atlasconnect.explain(exc)
+    assert isinstance(error, atlasconnect.ServerUnreachableError)
+    assert error.reason == "refused"
+    assert error.hosts == ["db.example.com:27017"]

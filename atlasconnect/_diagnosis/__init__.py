@@ -56,6 +56,7 @@ from .discovery import advertised_names_in_text, advertised_names_problem
 from .dns import dnspython_problem, explain_dns_failure
 from .network import UNREACHABLE_WHY, network_access_error, unreachable, unreachable_fix
 from .replica_set import (
+    ghost_problem,
     members_seen,
     no_primary_error,
     not_primary,
@@ -98,6 +99,7 @@ __all__ = [
     "explain_configuration_error",
     "explain_construction_error",
     "explain_dns_failure",
+    "ghost_problem",
     "kind_of",
     "names_a_removed_name",
     "no_answer_in_time",
@@ -187,13 +189,21 @@ def _grouped(exc: BaseException) -> list[BaseException]:
     both of which name their base class ``BaseExceptionGroup``."""
     if not any(cls.__name__ == "BaseExceptionGroup" for cls in type(exc).__mro__):
         return []
-    held = getattr(exc, "exceptions", ())
+    held = _attribute(exc, "exceptions")
     return [e for e in held if isinstance(e, BaseException)] if isinstance(held, tuple) else []
 
 
 def _behind(exc: BaseException) -> list[BaseException]:
-    behind = getattr(exc, "__cause__", None) or getattr(exc, "__context__", None)
+    behind = _attribute(exc, "__cause__") or _attribute(exc, "__context__")
     return [behind] if isinstance(behind, BaseException) else []
+
+
+def _attribute(exc: BaseException, name: str) -> object:
+    """``exc.name``, or None when reading it raises (a proxy, a broken ``__getattribute__``)."""
+    try:
+        return getattr(exc, name, None)
+    except Exception:
+        return None
 
 
 def _explain(exc: BaseException, client: Any, *, connecting: bool) -> AtlasConnectError | None:

@@ -7,13 +7,18 @@ import datetime
 import re
 import ssl
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from .. import _phrasing as phrasing
 from .. import _shell as shell
 from .. import _tls as tls
+from .._families import Reason
 from .._network_errors import CertificateVerificationError
 from ._profile import ConnectionProfile
 from .servers import CERTIFICATE_KINDS, CLIENT_CERTIFICATE_ALERT, Kind, first_address, servers_named
+
+if TYPE_CHECKING:
+    from .._tables.openssl import VerifyError
 
 
 def certificate_error(
@@ -21,6 +26,9 @@ def certificate_error(
 ) -> CertificateVerificationError:
     if CERTIFICATE_KINDS[kind].startswith("client_"):
         return client_certificate_error(CERTIFICATE_KINDS[kind], errors, profile)
+    finer = _verify_error(errors)
+    if finer is not None and (finer.reason in _TABLE_REASONS or finer.name == _IP_ADDRESS_MISMATCH):
+        return _table_error(finer, errors, profile)
     trusted = f"the CA file {profile.ca_file}" if profile.ca_file else "the system CA store"
     hosts = servers_named(errors)
     found, why = {
@@ -61,6 +69,33 @@ def certificate_error(
         cli_fix=_certificate_fix(kind, phrasing.uri_setting(ca_bundle, profile.redacted_uri)),
         server_errors=errors,
         reason=CERTIFICATE_KINDS[kind],
+        ca_file=profile.ca_file,
+    )
+
+
+def _verify_error(errors: Mapping[str, str]) -> VerifyError | None:
+    """The row of OpenSSL's table that the servers' texts name, if one does."""
+    from .._tables import openssl
+
+    return next(filter(None, map(openssl.verify_error, errors.values())), None)
+
+
+# The table's reasons that the words above do not explain, with their Reason; an IP
+# address the certificate does not cover is the table's "hostname_mismatch" too.
+_TABLE_REASONS = {"strict_x509": Reason.STRICT_X509, "revoked": Reason.REVOKED}
+_IP_ADDRESS_MISMATCH = "X509_V_ERR_IP_ADDRESS_MISMATCH"
+
+
+def _table_error(
+    row: VerifyError, errors: dict[str, str], profile: ConnectionProfile
+) -> CertificateVerificationError:
+    """A verification failure the table of OpenSSL's errors explains: its meaning and fix."""
+    return CertificateVerificationError(
+        f"The certificate of {servers_named(errors)} failed verification: {row.text}.",
+        why=f"{row.meaning[0].upper()}{row.meaning[1:]}",
+        fix=row.fix,
+        server_errors=errors,
+        reason=_TABLE_REASONS.get(row.reason, Reason.IP_ADDRESS_MISMATCH),
         ca_file=profile.ca_file,
     )
 

@@ -12,30 +12,41 @@ from pymongo.errors import (
 
 from .. import _connection_string as connection_string
 from .. import _phrasing as phrasing
+from .. import _shell as shell
 from .._exceptions import MissingDependencyError
+from .._families import Reason
 from .._network_errors import DNSResolutionError
 from ._profile import ConnectionProfile
 
-_DNS_REASONS = [
-    ("no_resolver", r"cannot open /etc/resolv\.conf|resolver configuration could not be read"),
-    ("name_not_found", r"does not exist|None of DNS query names exist|NXDOMAIN"),
-    ("no_srv_record", r"does not contain an answer"),
-    ("resolver_failed", r"lifetime expired|nameservers failed|timed out|SERVFAIL"),
-]
 
+def _dns_reason(exc: BaseException, message: str) -> str | None:
+    """Why the lookup failed: by the class of the dnspython exception pymongo raised it from
+    (its ``__cause__``), else by the words of the texts dnspython prints for each class.
 
-def _dns_reason(message: str) -> str | None:
-    """The reason a DNS failure's text gives, read with its spaces ignored.
-
-    A pasted text may have lost or gained spaces inside words (a wrapped
-    terminal line, a chat client's layout: "Resolver con figuration"); the
-    phrases matched are long enough that ignoring spaces joins no others.
+    Both come from the table of dnspython's exceptions (:mod:`atlasconnect._tables`).
+    A pasted text may have lost or gained spaces inside words (a wrapped terminal
+    line, a chat client's layout: "Resolver con figuration"), so words are matched
+    with spaces ignored; the texts are long enough that this joins no others.
     """
-    squeezed = re.sub(r"\s+", "", message)
-    for name, pattern in _DNS_REASONS:
-        if re.search(re.sub(r"\s+", "", pattern), squeezed, re.IGNORECASE):
-            return name
+    from .._tables import dnspython
+
+    cause = exc.__cause__
+    for cls in type(cause).__mro__ if cause is not None else ():
+        row = dnspython.dns_error(cls.__name__)
+        if row is not None and cls.__module__.startswith("dns."):
+            return row.reason
+    squeezed = re.sub(r"\s+", "", message).lower()
+    for row in dnspython.DNS_ERRORS:
+        for text in row.texts:
+            fixed = _FIELD.split(text.text)[0]  # the words before the first {field}
+            if len(fixed) >= _SIGNIFICANT and re.sub(r"\s+", "", fixed).lower() in squeezed:
+                return row.reason
     return None
+
+
+# A {field} of dnspython's texts; the words before one are what every such text says.
+_FIELD = re.compile(r"\{[^}]*\}")
+_SIGNIFICANT = 12
 
 
 def explain_dns_failure(
@@ -43,8 +54,11 @@ def explain_dns_failure(
 ) -> DNSResolutionError | None:
     """The SRV lookup of a ``mongodb+srv://`` host failed: which way, and what to do."""
     message = connection_string.redact(str(exc), profile.secrets)
-    reason = _dns_reason(message)
-    if reason is None:
+    outside = re.search(r"Invalid SRV host: (\S+)", message)
+    if outside is not None:
+        return _srv_target_outside(outside.group(1), message, profile)
+    reason = _dns_reason(exc, message)
+    if reason not in _EXPLAINED:
         return None
     host = profile.srv_host or _srv_name(message)
     srv = f"_mongodb._tcp.{host}"
@@ -82,6 +96,29 @@ def explain_dns_failure(
         ),
     }[reason]
     return DNSResolutionError(found, why=why, fix=fix, host=host, reason=reason)
+
+
+_EXPLAINED = ("name_not_found", "no_srv_record", "no_resolver", "resolver_failed")
+
+
+def _srv_target_outside(
+    target: str, message: str, profile: ConnectionProfile
+) -> DNSResolutionError:
+    """The SRV record lists a host outside the domain of the name that was looked up."""
+    host = profile.srv_host or "the mongodb+srv:// host"
+    return DNSResolutionError(
+        f"The SRV record of {shell.prose(host)} lists {shell.prose(target.rstrip('.'))}, a host "
+        f"outside the cluster name's domain ({shell.prose(message)}).",
+        why="pymongo uses only SRV targets in the domain of the name it looked up, so that a "
+        "forged DNS answer cannot send it to another server; Atlas's records always are. A "
+        "DNS server, VPN or filter that rewrites answers, or an SRV record made by hand for "
+        "another domain, is not.",
+        fix="copy the connection string again from Atlas (Database > Connect > Drivers); if "
+        "this DNS zone is yours, put the SRV targets under the same domain as the name; try "
+        "another resolver (1.1.1.1 or 8.8.8.8) if a filter may rewrite answers.",
+        host=host,
+        reason=Reason.SRV_TARGET_OUTSIDE_DOMAIN,
+    )
 
 
 def _srv_name(message: str) -> str:

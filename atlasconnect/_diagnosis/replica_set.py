@@ -9,6 +9,7 @@ from typing import Any
 
 from .. import _address as address_text
 from .. import _shell as shell
+from .._families import Reason
 from .._network_errors import ServerUnreachableError
 from ._profile import UNKNOWN_CLIENT, ConnectionProfile
 from .servers import split_message
@@ -53,6 +54,9 @@ def replica_set_problem(client: Any, profile: ConnectionProfile) -> ServerUnreac
     mismatch = set_name_mismatch(client, profile)
     if mismatch is not None:
         return mismatch
+    ghosts = ghost_problem(client, profile)
+    if ghosts is not None:
+        return ghosts
     description = client.topology_description
     if description.topology_type_name != "ReplicaSetNoPrimary" or description.has_writable_server():
         return None
@@ -85,6 +89,42 @@ def set_name_mismatch(client: Any, profile: ConnectionProfile) -> ServerUnreacha
     ):
         return None
     return replica_set_mismatch_error(wanted, _set_names_seen(client), profile)
+
+
+_GHOST = "RSGhost"
+
+
+def ghost_problem(client: Any, profile: ConnectionProfile) -> ServerUnreachableError | None:
+    """Every server answered as an ``RSGhost``: none can be used, and waiting changes nothing
+    until someone initiates the set, so this is known as soon as they have all answered."""
+    types = {
+        address_text.join(host, port): server.server_type_name
+        for (host, port), server in client.topology_description.server_descriptions().items()
+    }
+    if types and set(types.values()) == {_GHOST}:
+        return ghost_error(sorted(types), profile)
+    return None
+
+
+def ghost_error(addresses: list[str], profile: ConnectionProfile) -> ServerUnreachableError:
+    """Every server answered as a member of a set not yet initiated, or removed from its set
+    (pymongo's server type ``RSGhost``): usable only alone, with ``directConnection=true``."""
+    from .._tables import server_types
+
+    row = server_types.SERVER_TYPES[_GHOST]
+    found = (
+        f"No server could be used: {', '.join(addresses)} answered as a member of a replica "
+        "set that is not initiated, or that removed it (pymongo's server type RSGhost)."
+    )
+    if profile is not UNKNOWN_CLIENT:
+        found += f" Connection string: {profile.redacted_uri}"
+    return ServerUnreachableError(
+        found,
+        why=f"{row.meaning[0].upper()}{row.meaning[1:]}",
+        fix=row.fix,
+        server_errors={address: f"{address}: {_GHOST}" for address in addresses},
+        reason=Reason.NEEDS_DIRECT_CONNECTION,
+    )
 
 
 # pymongo's server types of a replica-set member that is not the primary, in words.
@@ -202,6 +242,11 @@ _NO_PRIMARY_TEXT = re.compile(r'No primary available for writes|match selector "
 _SET_NAME_TEXT = 'No replica set members available for replica set name "'
 
 
+# A server of a topology description's repr, with its type: <ServerDescription ('h', 27017)
+# server_type: RSGhost, ...>.
+_DESCRIBED_TYPE = r"<ServerDescription \(u?'([^'\s]+)', (\d+)\) server_type: (\w+)"
+
+
 def _quoted_set_name(said: str) -> str | None:
     """The set name pymongo quoted at the end of its words, quotes inside it included.
 
@@ -220,9 +265,13 @@ def replica_set_problem_in_text(
 
     pymongo says "No primary available for writes" (or that no member
     matches the selector ``Primary()``) only once it knows some member, and
-    names the ``replicaSet=`` value when it dropped every server. Its topology
-    repr, which would name the members, is not read.
+    names the ``replicaSet=`` value when it dropped every server. Of its
+    topology repr only the server types are read: when every server is an
+    ``RSGhost``, which the words alone do not tell.
     """
+    described = re.findall(_DESCRIBED_TYPE, message)
+    if described and {kind for _, _, kind in described} == {_GHOST}:
+        return ghost_error([address_text.join(h, int(p)) for h, p, _ in described], profile)
     said = message.split(", Timeout: ", 1)[0]
     wanted = _quoted_set_name(said)
     if wanted is not None:
