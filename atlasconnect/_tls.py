@@ -722,7 +722,7 @@ def key_file_error(
     else:
         file = shell.path(option.value) or CLIENT_PEM
         found = (
-            f"The client certificate file given as tlsCertificateKeyFile in {option.place}, "
+            f"The client certificate file given as tlsCertificateKeyFile in {option.place.phrase}, "
             f"{shell.prose(option.value)}, {detail}."
         )
     check_password = (

@@ -161,6 +161,23 @@ def test_a_file_pymongo_cannot_load_is_explained(
     assert error.redacted_uri == uri
 
 
+@pytest.mark.parametrize("place", ["the connection string", "the keywords"])
+def test_the_place_of_the_file_is_named_in_words(client_files: dict[str, str], place: str) -> None:
+    """Where the file was given reads as a place, never as the name of an Enum member."""
+    path = client_files["not PEM"]
+    uri = f"mongodb://127.0.0.1:{refused_port()}/"
+    if place == "the connection string":
+        error = refused(
+            lambda: atlasconnect.connect(f"{uri}?tlsCertificateKeyFile={path}", connect=False)
+        )
+    else:
+        error = refused(
+            lambda: atlasconnect.connect(uri, tlsCertificateKeyFile=path, connect=False)
+        )
+    assert f"given as tlsCertificateKeyFile in {place}, " in error.found
+    assert "Place." not in error.found
+
+
 def test_the_password_in_the_uri_stays_hidden(client_files: dict[str, str]) -> None:
     uri = (
         f"mongodb://127.0.0.1:{refused_port()}/?tlsCertificateKeyFile={client_files['encrypted']}"
