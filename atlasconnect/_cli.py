@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, NoReturn, TextIO
 from . import __version__
 from . import _connection_string as connection_string
 from . import _doctor as doctor
-from . import _environment as environment
+from . import _environment_facts as environment_facts
 from . import _render as render
 from . import _tls as tls
 from ._exceptions import AtlasConnectError, ConnectionStringError, family_of, fix_for
@@ -538,7 +538,7 @@ def _timeout_seconds(text: str) -> float:
 
 def _environment_report() -> int:
     floor = tls.DEFAULT_MIN_TLS_VERSION
-    lines = environment.report(floor)
+    lines = environment_facts.lines(environment_facts.gather(floor))
     width = max(len(label) for label, _ in lines)
     style = render.style_for(sys.stdout)
     print(f"atlasconnect {__version__}: environment report")

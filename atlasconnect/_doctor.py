@@ -47,6 +47,7 @@ from . import _certificate as certificate
 from . import _connection_string as connection_string
 from . import _diagnosis as diagnosis
 from . import _environment as environment
+from . import _environment_facts as environment_facts
 from . import _phrasing as phrasing
 from . import _pymongo_internals as pymongo_internals
 from . import _shell as shell
@@ -80,6 +81,8 @@ class Layer:
     error: AtlasConnectError | None = None
     failure_text: str | None = None
     """What the network said, for classifying TCP and TLS failures across hosts."""
+    facts: environment_facts.Facts | None = None
+    """The environment layer's facts (its ``details`` are their JSON form); None for others."""
 
 
 @dataclass
@@ -198,9 +201,8 @@ def run(
     floor = min_tls_version
     with _step(Layer("environment"), None, progress, _environment_failure) as layer:
         report.layers.append(layer)
-        layer.details = {
-            label.lower().replace(" ", "_"): value for label, value in environment.report(floor)
-        }
+        layer.facts = environment_facts.gather(floor)
+        layer.details = environment_facts.details(layer.facts)
         environment.run_checks(floor, certifi.where(), is_srv=False)
     report.error = layer.error
     target = None

@@ -36,7 +36,7 @@ import importlib
 import inspect
 import ssl
 from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import pymongo
 import pymongo.client_options
@@ -123,11 +123,13 @@ def login_of(client: Any) -> Login | None:
     return Login(user if isinstance(user, str) else None, source, mechanism)
 
 
-def tls_backend() -> str:
+TLSBackend = Literal["stdlib", "pyopenssl"]
+"""The TLS library of pymongo's synchronous client (its async client always uses stdlib ssl)."""
+
+
+def tls_backend() -> TLSBackend:
     """Which TLS library pymongo's synchronous client uses here."""
-    if pymongo.ssl_support.HAVE_PYSSL:
-        return "pyOpenSSL (synchronous client), stdlib ssl (async client)"
-    return "stdlib ssl"
+    return "pyopenssl" if pymongo.ssl_support.HAVE_PYSSL else "stdlib"
 
 
 def install_tls_floor_hook() -> bool:

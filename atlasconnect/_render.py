@@ -32,6 +32,7 @@ import certifi
 
 from . import _certificate as certificate
 from . import _doctor as doctor
+from . import _environment_facts as environment_facts
 from . import _phrasing as phrasing
 from . import _shell as shell
 from ._exceptions import AtlasConnectError, family_of, fix_for
@@ -386,12 +387,8 @@ def summary(layer: doctor.Layer) -> str:
         return f"{type(layer.error).__name__}: {layer.error.found}"
     d = layer.details
     match layer.name:
-        case "environment":
-            return (
-                f"Python {_words(d.get('python'), 1)}, {_words(d.get('openssl'), 2)}, "
-                f"{_before_parenthesis(d.get('tls_floor'))} floor, "
-                f"CAs from {_ca_name(_before_parenthesis(d.get('ca_bundle')))}"
-            )
+        case "environment" if layer.facts is not None:
+            return environment_facts.summary(layer.facts)
         case "connection_string":
             return str(d.get("uri"))
         case "dns" if "addresses" in d:
@@ -414,15 +411,6 @@ def summary(layer: doctor.Layer) -> str:
             round_trip = float(d.get("round_trip_seconds") or 0) * 1000
             return f"MongoDB {d.get('server_version')}, round trip {round_trip:.1f} ms"
     return ", ".join(f"{key} {value}" for key, value in d.items())
-
-
-def _words(value: Any, count: int) -> str:
-    """The first ``count`` words: "OpenSSL 3.0.19", without its build date."""
-    return " ".join(str(value).split()[:count])
-
-
-def _before_parenthesis(value: Any) -> str:
-    return str(value).split(" (", 1)[0]
 
 
 def _ca_name(path: Any) -> str:

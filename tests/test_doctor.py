@@ -30,6 +30,7 @@ from servers import (
 from atlasconnect import AuthenticationError
 from atlasconnect import _cli as cli
 from atlasconnect import _doctor as doctor_module
+from atlasconnect import _environment_facts as environment_facts
 
 SCHEMA = json.loads(resources.files("atlasconnect").joinpath("doctor-schema.json").read_text())
 
@@ -229,6 +230,25 @@ def test_uri_from_environment_and_none_at_all() -> None:
     jsonschema.validate(document, SCHEMA)
     assert (result.returncode, document["uri"], document["hosts"]) == (4, None, [])
     assert result.returncode == cli.EXIT_NOTHING_CHECKED
+
+
+def test_the_environment_details_are_the_documented_keys(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The keys are facts of their own: rewording a label of the report changes none."""
+    reworded = [
+        (key, f"{label.upper()} (as shown)", text) for key, label, text in environment_facts._FORMS
+    ]
+    monkeypatch.setattr(environment_facts, "_FORMS", reworded)
+    monkeypatch.delenv("MONGODB_URI", raising=False)
+    assert cli.main(["doctor", "--json"]) == cli.EXIT_NOTHING_CHECKED
+    document = json.loads(capsys.readouterr().out)
+    jsonschema.validate(document, SCHEMA)
+    documented = SCHEMA["$defs"]["environment"]
+    assert list(document["layers"][0]["details"]) == documented["required"]
+    assert list(documented["properties"]) == documented["required"]
+    backends = documented["properties"]["tls_backend"]["enum"]
+    assert backends == list(environment_facts._BACKENDS.values())
 
 
 def test_usage_errors() -> None:
