@@ -54,6 +54,7 @@ from . import _doctor as doctor
 from . import _environment_facts as environment_facts
 from . import _render as render
 from . import _tls as tls
+from ._doctor_layers import LayerName
 from ._exceptions import AtlasConnectError, ConnectionStringError, family_of, fix_for
 from ._families import Family
 from ._pasted import MAX_BYTES, Decoded, byte_order_mark, decode, explain_text
@@ -235,7 +236,7 @@ class _Session:
 
     def record(self, host: str | None, layer: doctor.Layer) -> None:
         """A :data:`doctor.Progress`: keep each layer as it finishes."""
-        if layer.status == "running":
+        if layer.status is None:  # started, not finished
             return
         if host is None:
             self.finished.layers.append(layer)
@@ -630,9 +631,10 @@ def _document(report: doctor.Report, exit_code: int) -> dict[str, Any]:
 
 
 def _layer(layer: doctor.Layer) -> dict[str, Any]:
+    assert layer.status is not None, "only a finished layer is reported"
     return {
-        "name": layer.name,
-        "status": layer.status,
+        "name": layer.name.value,
+        "status": layer.status.value,
         "duration_ms": round(layer.seconds * 1000, 1),
         "details": layer.details,
         "error": _error(layer.error),
@@ -656,17 +658,6 @@ def _error(error: AtlasConnectError | None) -> dict[str, Any] | None:
 # Text
 
 
-# What the waiting line says each step is.
-_STEPS = {
-    "environment": "the environment checks",
-    "connection_string": "the connection string checks",
-    "dns": "DNS",
-    "tcp": "TCP connect",
-    "tls": "TLS handshake",
-    "hello": "MongoDB hello",
-    "authentication": "login",
-    "ping": "ping",
-}
 WAITING_AFTER = 1.0
 """Seconds a step runs before its waiting line appears (on a terminal only)."""
 _TICK = 0.1
@@ -695,8 +686,8 @@ class _TextPrinter:
         """Whether the waiting lines are rewritten in place."""
         self.style = render.style_for(stream)
         self._lock = threading.Lock()
-        self._running: dict[tuple[str | None, str], float] = {}
-        self._announced: set[tuple[str | None, str]] = set()
+        self._running: dict[tuple[str | None, LayerName], float] = {}
+        self._announced: set[tuple[str | None, LayerName]] = set()
         self._host_width = 0
         self._waiting: list[str] = []
         self._silent = False
@@ -713,7 +704,7 @@ class _TextPrinter:
 
     def progress(self, host: str | None, layer: doctor.Layer) -> None:
         key = (host, layer.name)
-        if layer.status == "running":
+        if layer.status is None:  # started
             with self._lock:
                 self._running[key] = time.monotonic()
             return
@@ -756,14 +747,13 @@ class _TextPrinter:
                 self._erase_waiting()
                 self._draw_waiting(lines)
 
-    def _overdue(self) -> list[tuple[tuple[str | None, str], str, float]]:
+    def _overdue(self) -> list[tuple[tuple[str | None, LayerName], str, float]]:
         """Each step running for WAITING_AFTER seconds or more: its key, what it is, how long."""
         now = time.monotonic()
         overdue = []
         for (host, name), start in self._running.items():
             if now - start >= WAITING_AFTER:
-                step = _STEPS.get(name, name)
-                where = f"{render.printable(host)} {step}" if host else step
+                where = f"{render.printable(host)} {name.waiting}" if host else name.waiting
                 overdue.append(((host, name), where, now - start))
         return overdue
 

@@ -53,6 +53,7 @@ from . import _pymongo_internals as pymongo_internals
 from . import _shell as shell
 from . import _tls as tls
 from ._client import connect
+from ._doctor_layers import LayerName, Status
 from ._exceptions import (
     AtlasConnectError,
     ConnectionStringError,
@@ -73,9 +74,9 @@ DEFAULT_SRV_SERVICE_NAME = "mongodb"
 class Layer:
     """The outcome of one check."""
 
-    name: str
-    status: str = "skipped"
-    """``"ok"``, ``"failed"`` or ``"skipped"``."""
+    name: LayerName
+    status: Status | None = None
+    """How it ended; None while it runs."""
     seconds: float = 0.0
     details: dict[str, Any] = field(default_factory=dict)
     error: AtlasConnectError | None = None
@@ -94,7 +95,7 @@ class HostReport:
 
     @property
     def healthy(self) -> bool:
-        return bool(self.layers) and all(layer.status == "ok" for layer in self.layers)
+        return bool(self.layers) and all(layer.status is Status.OK for layer in self.layers)
 
 
 @dataclass
@@ -109,7 +110,7 @@ class Report:
 
 
 Progress = Callable[[str | None, Layer], None]
-"""Called when a layer starts (status ``"running"``) and ends; host None: a global layer."""
+"""Called when a layer starts (its status None) and when it ends; host None: a global layer."""
 
 Explain = Callable[[Exception], AtlasConnectError]
 """Turns an exception a layer raised that is not an AtlasConnectError into one."""
@@ -126,18 +127,18 @@ def _step(layer: Layer, host: str | None, progress: Progress, explain: Explain) 
     ``explain`` turns what is not already an AtlasConnectError into one; the
     original exception is dropped, not chained, since it may echo a secret.
     """
-    layer.status = "running"
+    layer.status = None
     progress(host, layer)
     start = time.monotonic()
     try:
         yield layer
     except AtlasConnectError as exc:
-        layer.status, layer.error = "failed", exc
+        layer.status, layer.error = Status.FAILED, exc
     except Exception as exc:  # every failure becomes a failed, explained layer
-        layer.status, layer.error = "failed", explain(exc)
+        layer.status, layer.error = Status.FAILED, explain(exc)
     else:
-        if layer.status == "running":
-            layer.status = "ok"
+        if layer.status is None:  # not failed by the check itself
+            layer.status = Status.OK
     finally:
         layer.seconds = time.monotonic() - start
         progress(host, layer)
@@ -199,7 +200,7 @@ def run(
         )
     report = Report(uri=None)
     floor = min_tls_version
-    with _step(Layer("environment"), None, progress, _environment_failure) as layer:
+    with _step(Layer(LayerName.ENVIRONMENT), None, progress, _environment_failure) as layer:
         report.layers.append(layer)
         layer.facts = environment_facts.gather(floor)
         layer.details = environment_facts.details(layer.facts)
@@ -223,7 +224,7 @@ def _check_connection_string(
     report: Report, uri: str, floor: ssl.TLSVersion, progress: Progress
 ) -> _Target | None:
     target = None
-    with _step(Layer("connection_string"), None, progress, _uri_failure(uri)) as layer:
+    with _step(Layer(LayerName.CONNECTION_STRING), None, progress, _uri_failure(uri)) as layer:
         report.layers.append(layer)
         parsed = connection_string.parse(uri)
         report.uri = parsed.redacted
@@ -235,7 +236,7 @@ def _check_connection_string(
             _read_seeds(target, None)
         layer.details["hosts"] = [_address(*host) for host in target.hosts] or [parsed.srv_host]
     report.error = layer.error
-    return target if layer.status == "ok" else None
+    return target if layer.status is Status.OK else None
 
 
 def _preflight(uri: str, floor: ssl.TLSVersion) -> None:
@@ -296,7 +297,7 @@ def _read_seeds(target: _Target, timeout: float | None) -> None:
 
 
 def _check_dns(report: Report, target: _Target, timeout: float, progress: Progress) -> None:
-    layer = Layer("dns")
+    layer = Layer(LayerName.DNS)
     report.layers.append(layer)
     if target.parsed.is_srv:
         _lookup_srv(layer, target, timeout, progress)
@@ -493,31 +494,31 @@ def _probe_host(
 ) -> None:
     explain = functools.partial(_host_failure, host=host, port=port, target=target)
 
-    def step(name: str) -> contextlib.AbstractContextManager[Layer]:
+    def step(name: LayerName) -> contextlib.AbstractContextManager[Layer]:
         layer = Layer(name)
         report.layers.append(layer)
         return _step(layer, report.address, progress, explain)
 
-    checks: list[tuple[str, Callable[[Layer], None]]] = [
-        ("tcp", lambda layer: _tcp(layer, host, port, target, timeout)),
-        ("tls", lambda layer: _tls(layer, host, port, target, timeout)),
-        ("hello", lambda layer: _hello(layer, host, port, target, timeout)),
+    checks: list[tuple[LayerName, Callable[[Layer], None]]] = [
+        (LayerName.TCP, lambda layer: _tcp(layer, host, port, target, timeout)),
+        (LayerName.TLS, lambda layer: _tls(layer, host, port, target, timeout)),
+        (LayerName.HELLO, lambda layer: _hello(layer, host, port, target, timeout)),
     ]
     for name, check in checks:
         with step(name) as layer:
             check(layer)
-        if layer.status != "ok":
+        if layer.status is not Status.OK:
             return
     with contextlib.ExitStack() as cleanup:
-        with step("authentication") as layer:
+        with step(LayerName.AUTHENTICATION) as layer:
             # Built here: the login options themselves can be refused (a password
             # SASLprep rejects, a mechanism whose extra is missing).
             login = cleanup.enter_context(
                 _client(host, port, target, timeout, **target.credentials)
             )
             _authenticate(layer, login, target)
-        if layer.status == "ok":
-            with step("ping") as layer:
+        if layer.status is Status.OK:
+            with step(LayerName.PING) as layer:
                 _ping(layer, login)
 
 
@@ -631,7 +632,7 @@ def _network_failure(
     ``prefix``: pymongo's words before the error, where it has some.
     """
     address = _address(host, port)
-    layer.status = "failed"
+    layer.status = Status.FAILED
     layer.failure_text = f"{prefix}{address}: {exc}"
     layer.error = diagnosis.diagnose({address: layer.failure_text}, target.profile, final=True)
 
@@ -717,12 +718,13 @@ def _hosts_verdict(hosts: list[HostReport], target: _Target) -> AtlasConnectErro
         return None
     last = [host.layers[-1] for host in failed]
     for layer in last:  # a refused login is the cluster's answer, whichever host gave it
-        if layer.name == "authentication" and layer.error is not None:
+        if layer.name is LayerName.AUTHENTICATION and layer.error is not None:
             return layer.error
     other_sets = {
         host.address: layer.details["replica_set"]
         for host, layer in zip(failed, last, strict=True)
-        if layer.name == "hello" and getattr(layer.error, "reason", None) == "replica_set_mismatch"
+        if layer.name is LayerName.HELLO
+        and getattr(layer.error, "reason", None) == "replica_set_mismatch"
     }
     if other_sets and target.replica_set is not None:  # one verdict naming every host's set
         return diagnosis.replica_set_mismatch_error(target.replica_set, other_sets, profile)
@@ -742,7 +744,9 @@ def _primary_verdict(hosts: list[HostReport], target: _Target) -> AtlasConnectEr
     and finds it through any member's ``hello``. With ``directConnection=true``
     the application uses its one host as it is: no verdict then.
     """
-    hellos = [layer.details for host in hosts for layer in host.layers if layer.name == "hello"]
+    hellos = [
+        layer.details for host in hosts for layer in host.layers if layer.name is LayerName.HELLO
+    ]
     if target.direct or not hellos:
         return None
     if any(hello["role"] in _NOT_SET_MEMBERS or hello["primary"] for hello in hellos):
@@ -757,7 +761,9 @@ _NOT_SET_MEMBERS = frozenset({"primary", "standalone", "mongos"})
 
 
 def _hello_role(host: HostReport) -> str:
-    return str(next(layer.details["role"] for layer in host.layers if layer.name == "hello"))
+    return str(
+        next(layer.details["role"] for layer in host.layers if layer.name is LayerName.HELLO)
+    )
 
 
 _address = address_text.join

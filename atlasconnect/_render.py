@@ -35,6 +35,7 @@ from . import _doctor as doctor
 from . import _environment_facts as environment_facts
 from . import _phrasing as phrasing
 from . import _shell as shell
+from ._doctor_layers import LayerName, Status
 from ._exceptions import AtlasConnectError, family_of, fix_for
 
 COMMAND = re.compile(r"`([^`\n]+)`")
@@ -50,23 +51,13 @@ COMMAND_INDENT = "    "
 _ROOM = 30
 """The fewest columns a layer's summary needs beside its labels; with less, it goes under them."""
 
-_TAGS: dict[str, tuple[str, str]] = {
-    "ok": ("  ok", "32"),
-    "failed": ("FAIL", "31"),
-    "skipped": ("skip", "33"),
+# Each status's tag and its colour (SGR code).
+_TAGS: dict[Status, tuple[str, str]] = {
+    Status.OK: ("  ok", "32"),
+    Status.FAILED: ("FAIL", "31"),
 }
 TAG_WIDTH = len("[FAIL] ")
-LABELS = {
-    "environment": "environment",
-    "connection_string": "URI",
-    "dns": "DNS",
-    "tcp": "TCP",
-    "tls": "TLS",
-    "hello": "hello",
-    "authentication": "login",
-    "ping": "ping",
-}
-LABEL_WIDTH = max(map(len, LABELS.values()))
+LABEL_WIDTH = max(len(name.label) for name in LayerName)
 _DETAIL_INDENT = " " * (TAG_WIDTH + 2)
 _BOLD, _RED = "1", "31"
 
@@ -356,9 +347,8 @@ def layer_line(
     not fit whole there), it goes under the host. ``verbose`` adds every detail
     and the time the check took, one per line beneath.
     """
-    text, color = _TAGS.get(layer.status, (layer.status, "0"))
-    label = LABELS.get(layer.name, layer.name)
-    first = f"[{text}] {label:<{LABEL_WIDTH}}  "
+    text, color = _TAGS[layer.status] if layer.status is not None else ("....", "0")
+    first = f"[{text}] {layer.name.label:<{LABEL_WIDTH}}  "
     column = " " * len(first)
     if host is not None:
         first += f"{printable(host):<{host_width}}  "
@@ -387,27 +377,27 @@ def summary(layer: doctor.Layer) -> str:
         return f"{type(layer.error).__name__}: {layer.error.found}"
     d = layer.details
     match layer.name:
-        case "environment" if layer.facts is not None:
+        case LayerName.ENVIRONMENT if layer.facts is not None:
             return environment_facts.summary(layer.facts)
-        case "connection_string":
+        case LayerName.CONNECTION_STRING:
             return str(d.get("uri"))
-        case "dns" if "addresses" in d:
+        case LayerName.DNS if "addresses" in d:
             return "; ".join(f"{h} -> {', '.join(found)}" for h, found in d["addresses"].items())
-        case "dns" if "srv_name" in d:
+        case LayerName.DNS if "srv_name" in d:
             targets = d.get("targets", [])
             txt = d.get("txt") or "none"
             return f"{len(targets)} hosts from SRV {d['srv_name']}; TXT {txt}"
-        case "tcp":
+        case LayerName.TCP:
             return f"connected to {d.get('peer')}"
-        case "tls":
+        case LayerName.TLS:
             version = str(d.get("version", "")).replace("TLSv", "TLS ")
             return f"{version}, verified against {_ca_name(d.get('ca_file'))}"
-        case "hello":
+        case LayerName.HELLO:
             replica_set = f" of replica set {d['replica_set']}" if d.get("replica_set") else ""
             return f"{d.get('role')}{replica_set}, wire version {d.get('max_wire_version')}"
-        case "authentication":
+        case LayerName.AUTHENTICATION:
             return f"user {d.get('user')}, authSource {d.get('auth_source')}"
-        case "ping":
+        case LayerName.PING:
             round_trip = float(d.get("round_trip_seconds") or 0) * 1000
             return f"MongoDB {d.get('server_version')}, round trip {round_trip:.1f} ms"
     return ", ".join(f"{key} {value}" for key, value in d.items())
@@ -482,7 +472,7 @@ def tls_evidence(report: doctor.Report) -> list[str]:
     """What the first failed TLS layer saw of the presented certificate, as sentences."""
     for host in report.hosts:
         for layer in host.layers:
-            if layer.name == "tls" and "presented_certificate" in layer.details:
+            if layer.name is LayerName.TLS and "presented_certificate" in layer.details:
                 return _evidence(host.address, layer.details)
     return []
 

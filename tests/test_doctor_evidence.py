@@ -23,6 +23,7 @@ from atlasconnect import _certificate as certificate
 from atlasconnect import _cli as cli
 from atlasconnect import _doctor as doctor_module
 from atlasconnect import _render as render
+from atlasconnect._doctor_layers import LayerName
 
 DOCS = Path(__file__).parent.parent / "docs"
 
@@ -124,7 +125,7 @@ def test_without_cryptography_the_fingerprint_and_the_extra_are_shown(
     report = doctor_module.run(proxied_uri(server_context(expired_leaf), tlsCAFile=ca_file))
     document = cli._document(report, cli._exit_status(report.error))
     jsonschema.validate(json.loads(json.dumps(document, default=str)), SCHEMA)
-    (layer,) = [layer for layer in report.hosts[0].layers if layer.name == "tls"]
+    (layer,) = [layer for layer in report.hosts[0].layers if layer.name is LayerName.TLS]
     shown = layer.details["presented_certificate"]
     assert shown["decoded"] is False
     assert shown["sha256"] == hashlib.sha256(der_of(expired_leaf)).hexdigest()
