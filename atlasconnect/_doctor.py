@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-import certifi
 from pymongo import MongoClient
 from pymongo.errors import ConfigurationError, PyMongoError
 from pymongo.uri_parser import parse_uri
@@ -59,6 +58,7 @@ from ._exceptions import (
     ConnectionStringError,
     DNSResolutionError,
 )
+from ._plan import ConnectionPlan
 
 DEFAULT_TIMEOUT = 5.0
 """Seconds each network step may take, unless ``--timeout`` says otherwise."""
@@ -148,9 +148,9 @@ def _step(layer: Layer, host: str | None, progress: Progress, explain: Explain) 
 class _Target:
     """What the global layers learnt, for probing the hosts."""
 
-    parsed: connection_string.ConnectionString
-    ca_file: str
-    floor: ssl.TLSVersion
+    plan: ConnectionPlan
+    """The plan of the connection string (:meth:`ConnectionPlan.of`): its CA file, floor and
+    profile are the ones ``connect()`` uses."""
     hosts: list[tuple[str, int]] = field(default_factory=list)
     credentials: dict[str, Any] = field(default_factory=dict, repr=False)
     database: str | None = None
@@ -161,16 +161,20 @@ class _Target:
     """``directConnection=true``: the application uses the one host as it is."""
 
     @property
+    def parsed(self) -> connection_string.ConnectionString:
+        return self.plan.parsed
+
+    @property
+    def ca_file(self) -> str:
+        return self.plan.ca_file
+
+    @property
+    def floor(self) -> ssl.TLSVersion:
+        return self.plan.floor
+
+    @property
     def profile(self) -> diagnosis.ConnectionProfile:
-        parsed = self.parsed
-        return diagnosis.ConnectionProfile(
-            parsed.redacted,
-            parsed.secrets,
-            self.ca_file,
-            self.floor,
-            parsed.srv_host,
-            tls.client_certificate_file(parsed.options, {}),
-        )
+        return self.plan.profile
 
     @property
     def srv_name(self) -> str:
@@ -204,7 +208,7 @@ def run(
         report.layers.append(layer)
         layer.facts = environment_facts.gather(floor)
         layer.details = environment_facts.details(layer.facts)
-        environment.run_checks(floor, certifi.where(), is_srv=False)
+        environment.run_checks(floor, layer.facts.ca_file, is_srv=False)
     report.error = layer.error
     target = None
     if uri is not None and report.error is None:
@@ -228,10 +232,10 @@ def _check_connection_string(
         report.layers.append(layer)
         parsed = connection_string.parse(uri)
         report.uri = parsed.redacted
-        ca_file = tls.choose_ca_file(parsed.options, {})
-        layer.details = _connection_string_details(parsed, ca_file)
+        plan = ConnectionPlan.of(parsed, floor, {})
+        layer.details = _connection_string_details(plan)
         _preflight(uri, floor)
-        target = _Target(parsed, ca_file, floor)
+        target = _Target(plan)
         if not parsed.is_srv:
             _read_seeds(target, None)
         layer.details["hosts"] = [_address(*host) for host in target.hosts] or [parsed.srv_host]
@@ -248,10 +252,9 @@ def _preflight(uri: str, floor: ssl.TLSVersion) -> None:
     connect(uri, min_tls_version=floor, connect=False).close()
 
 
-def _connection_string_details(
-    parsed: connection_string.ConnectionString, ca_file: str
-) -> dict[str, Any]:
+def _connection_string_details(plan: ConnectionPlan) -> dict[str, Any]:
     """What the connection-string layer shows, known before any check can fail."""
+    parsed = plan.parsed
     return {
         "uri": parsed.redacted,
         "scheme": "mongodb+srv" if parsed.is_srv else "mongodb",
@@ -259,7 +262,7 @@ def _connection_string_details(
         "unsafe_options": [
             error.setting for error in tls.insecure_settings(parsed.written_options, {})
         ],
-        "ca_file": ca_file,
+        "ca_file": plan.ca_file,
     }
 
 

@@ -34,6 +34,7 @@ from atlasconnect import _doctor as doctor
 from atlasconnect import _render as render
 from atlasconnect import _tls as tls
 from atlasconnect._pasted import explain_text
+from atlasconnect._plan import ConnectionPlan
 
 pytestmark = pytest.mark.skipif(BASH is None, reason="needs bash")
 
@@ -162,9 +163,8 @@ def test_explaining_a_pasted_text(shell: StubShell, template: str, host: str, po
 
 def target(uri: str) -> doctor._Target:
     """What the doctor's global layers learn of ``uri``, as they learn it."""
-    return doctor._Target(
-        connection_string.parse(uri), certifi.where(), tls.DEFAULT_MIN_TLS_VERSION
-    )
+    plan = ConnectionPlan.of(connection_string.parse(uri), tls.DEFAULT_MIN_TLS_VERSION, {})
+    return doctor._Target(plan)
 
 
 URI_SAFE = HOSTS.filter(lambda host: "\x00" not in host)
