@@ -36,12 +36,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple, ParamSpec, TypeVar
 from urllib.parse import quote, unquote_plus
 
-from pymongo.common import URI_OPTIONS_VALIDATOR_MAP
 from pymongo.errors import PyMongoError
-from pymongo.saslprep import saslprep
-from pymongo.uri_parser import split_options
 
 from . import _address as address
+from . import _pymongo_internals as pymongo_internals
 from . import _shell as shell
 from . import _uri_text as uri_text
 from ._exceptions import AtlasConnectError, ConnectionStringError
@@ -53,8 +51,8 @@ SCHEME = "mongodb://"
 SRV_SCHEME = "mongodb+srv://"
 REDACTED = "****"
 
-# Option and keyword names are matched in lower case, as pymongo matches them.
-_KNOWN_OPTIONS = frozenset(URI_OPTIONS_VALIDATOR_MAP)
+# Option and keyword names are matched in lower case, as pymongo matches them
+# (pymongo_internals.known_uri_options(): the names it knows).
 _SECRET_OPTIONS = frozenset({"tlscertificatekeyfilepassword"})
 _SECRET_KEYWORDS = frozenset({"password", "tlscertificatekeyfilepassword"})
 _MECHANISM_PROPERTIES = "authmechanismproperties"
@@ -496,7 +494,7 @@ def _end_of_userinfo(text: str) -> int:
     if question >= 0:
         for match in _OPTION_PAIR.finditer(text, question + 1):
             name, equals, _ = match.group().partition("=")
-            if equals and name.lower() in _KNOWN_OPTIONS:
+            if equals and name.lower() in pymongo_internals.known_uri_options():
                 in_option_values.update(range(match.start() + len(name) + 1, match.end()))
     return next(
         (i for i in range(len(text) - 1, -1, -1) if text[i] == "@" and i not in in_option_values),
@@ -519,7 +517,7 @@ class _OptionPair(NamedTuple):
             return cls(name, REDACTED, _forms(value))
         if key == _MECHANISM_PROPERTIES:
             return _mechanism_properties(name, value)
-        if key in _KNOWN_OPTIONS:
+        if key in pymongo_internals.known_uri_options():
             return cls(name, value, ())
         if near_miss(name):
             return cls(name, REDACTED if equals else "", _forms(value))
@@ -553,8 +551,9 @@ def _mechanism_properties(name: str, value: str) -> _OptionPair:
 
 def near_miss(name: str) -> str | None:
     """The real option name that ``name`` (not one itself) is a likely misspelling of."""
-    matches = difflib.get_close_matches(name.lower(), _KNOWN_OPTIONS, n=1, cutoff=0.8)
-    return matches[0] if matches and name.lower() not in _KNOWN_OPTIONS else None
+    known = pymongo_internals.known_uri_options()
+    matches = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.8)
+    return matches[0] if matches and name.lower() not in known else None
 
 
 def _forms(secret: str) -> tuple[str, ...]:
@@ -640,7 +639,9 @@ def _redact_userinfo(userinfo: str) -> str:
 
 def _options(query: str, secrets: tuple[str, ...], redacted: str) -> Mapping[str, Any]:
     try:
-        return split_options(query, validate=False, warn=False, normalize=False)
+        return pymongo_internals.split_options(query, validate=False)
+    except AtlasConnectError:  # pymongo no longer reads options as atlasconnect calls it
+        raise
     except (PyMongoError, ValueError) as exc:
         error = invalid_option_error(exc, secrets, redacted)
     raise error
@@ -656,7 +657,9 @@ def validate_options(parsed: ConnectionString) -> None:
     if not query:
         return
     try:
-        split_options(query, validate=True, warn=False, normalize=False)
+        pymongo_internals.split_options(query, validate=True)
+    except AtlasConnectError:  # pymongo no longer reads options as atlasconnect calls it
+        raise
     except (PyMongoError, ValueError, TypeError, OSError) as exc:
         error = invalid_option_error(exc, parsed.secrets, parsed.redacted, _refused_option(query))
     else:
@@ -672,10 +675,10 @@ def _refused_option(query: str) -> str:
     """
     for pair in _OPTION_PAIR.findall(query):
         try:
-            split_options(pair, validate=True, warn=False, normalize=False)
+            pymongo_internals.split_options(pair, validate=True)
         except (PyMongoError, ValueError, TypeError, OSError):
             name = pair.partition("=")[0]
-            if name.lower() in _KNOWN_OPTIONS:
+            if name.lower() in pymongo_internals.known_uri_options():
                 return f"the option {name!r}"
             if near_miss(name):  # pymongo's message suggests the real name
                 return f"the option {name!r}"
@@ -721,7 +724,7 @@ def check_password(parsed: ConnectionString, keywords: Mapping[str, Any]) -> Non
     if not isinstance(password, str) or mechanism not in _SASLPREP:
         return
     try:
-        saslprep(password)
+        pymongo_internals.saslprep(password)
     except ValueError:
         problems = _saslprep_problems(password)
     else:

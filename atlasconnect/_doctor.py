@@ -39,7 +39,6 @@ from urllib.parse import quote
 
 from pymongo import MongoClient
 from pymongo.errors import ConfigurationError, PyMongoError
-from pymongo.uri_parser import parse_uri
 
 from . import _address as address_text
 from . import _certificate as certificate
@@ -280,7 +279,9 @@ _LOGIN_OPTIONS = (
 def _read_seeds(target: _Target, timeout: float | None) -> None:
     """Hosts, login, database and replica set as pymongo reads them (SRV: after its DNS lookup)."""
     try:
-        result = parse_uri(target.parsed.uri, connect_timeout=timeout)
+        result = pymongo_internals.parse_uri(target.parsed.uri, connect_timeout=timeout)
+    except AtlasConnectError:  # pymongo no longer reads a URI as atlasconnect calls it
+        raise
     except (PyMongoError, ValueError, TypeError, OSError) as exc:
         error = diagnosis.explain_construction_error(exc, target.profile)
     else:
