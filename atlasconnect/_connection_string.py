@@ -293,13 +293,7 @@ def _with_port(host: str, port: Any) -> str:
     a Unix domain socket's path percent-encoded, as a URI writes it, without a port."""
     if address.is_unix_socket(host):
         return quote(host, safe="")
-    if host.startswith("["):  # [IPv6] or [IPv6]:port
-        has_port = "]:" in host
-    elif host.count(":") > 1:  # a bare IPv6 address
-        host, has_port = f"[{host}]", False
-    else:
-        has_port = ":" in host
-    return host if has_port or port is None else f"{host}:{port}"
+    return address.with_port(host, port)
 
 
 def conceal(uri: object, keywords: Mapping[str, Any]) -> tuple[Any, dict[str, Any]]:
@@ -436,7 +430,7 @@ def _check_no_host_is_none(hosts: str) -> None:
     """No host is the word None: pymongo would look it up, and report only that DNS does
     not know it."""
     for host in hosts.split(","):
-        name = host if host.startswith("[") else host.rpartition(":")[0] or host
+        name = host if host.startswith("[") else address.partition(host)[0] or host
         if unquote_plus(name).lower() == "none":
             raise ConnectionStringError(
                 f"The host of the connection string is the word None ({host!r}).",
