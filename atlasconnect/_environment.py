@@ -17,6 +17,7 @@ import pymongo
 from . import _phrasing as phrasing
 from . import _pymongo_internals
 from . import _tls as tls
+from . import _tls_files as tls_files
 from ._exceptions import (
     MissingDependencyError,
     SNIUnsupportedError,
@@ -73,7 +74,7 @@ def run_checks(
     check_openssl()
     check_tls_versions(floor)
     if proof == "client":
-        tls.check_ca_file_quickly(ca_file)
+        tls_files.check_ca_file_quickly(ca_file)
     else:
         check_ca_file_and_floor(ca_file)
     if is_srv:
@@ -105,9 +106,9 @@ def check_ca_file_and_floor(ca_file: str) -> None:
     else:
         unproven = False
     if certificates is None:
-        tls.check_ca_file(ca_file)
+        tls_files.check_ca_file(ca_file)
     elif certificates == 0:
-        raise tls.ca_file_error(ca_file, "empty", "holds no PEM certificates")
+        raise tls_files.ca_file_error(ca_file, "empty", "holds no PEM certificates")
     if unproven:  # the file is fine after all: the hook itself failed
         _pymongo_internals.check_tls_floor_hook(ca_file)
 

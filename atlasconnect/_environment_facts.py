@@ -27,6 +27,7 @@ import pymongo
 from . import _environment as environment
 from . import _pymongo_internals
 from . import _tls as tls
+from . import _tls_files as tls_files
 from ._exceptions import CABundleError
 
 
@@ -73,7 +74,7 @@ def gather(floor: ssl.TLSVersion) -> Facts:
     """The facts of this environment now, for the TLS floor ``floor``."""
     ca_file = certifi.where()
     try:
-        certificates, problem = tls.check_ca_file(ca_file), None
+        certificates, problem = tls_files.check_ca_file(ca_file), None
     except CABundleError as exc:
         certificates, problem = None, exc.reason
     return Facts(

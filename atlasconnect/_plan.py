@@ -29,6 +29,7 @@ from . import _environment as environment
 from . import _mechanisms as mechanisms
 from . import _pymongo_internals
 from . import _tls as tls
+from . import _tls_files as tls_files
 from . import _verification as verification
 from ._exceptions import AtlasConnectError, ConnectionStringError
 from ._pymongo_internals import FlooredCAFile
@@ -65,7 +66,9 @@ class ConnectionPlan(NamedTuple):
         Where the CA file is chosen: the caller's ``tlsCAFile`` (a keyword wins), else
         certifi's bundle.
         """
-        return cls(parsed, floor, tls.choose_ca_file(parsed.options, keywords), keywords, listeners)
+        return cls(
+            parsed, floor, tls_files.choose_ca_file(parsed.options, keywords), keywords, listeners
+        )
 
     @property
     def uri(self) -> str:
@@ -91,7 +94,9 @@ class ConnectionPlan(NamedTuple):
             ca_file=self.ca_file,
             min_tls_version=self.floor,
             srv_host=self.parsed.srv_host,
-            client_certificate=tls.client_certificate_file(self.parsed.options, self.keywords),
+            client_certificate=tls_files.client_certificate_file(
+                self.parsed.options, self.keywords
+            ),
         )
 
     def explain_construction_error(self, exc: BaseException) -> AtlasConnectError:
@@ -101,7 +106,7 @@ class ConnectionPlan(NamedTuple):
         (:func:`~atlasconnect._tls.client_certificate_problem`), else what
         :func:`~atlasconnect._diagnosis.explain_construction_error` finds.
         """
-        return tls.client_certificate_problem(
+        return tls_files.client_certificate_problem(
             self.parsed.options, self.keywords, self.parsed.redacted
         ) or diagnosis.explain_construction_error(exc, self.profile)
 
@@ -176,7 +181,7 @@ def make_plan(
     plan = ConnectionPlan.of(parsed, floor, keywords)
     connection_string.refuse_unix_sockets(parsed)
     tls.refuse_insecure_options(parsed.written_options, keywords)
-    tls.refuse_trust_in_crl_file(parsed.options, keywords)
+    tls_files.refuse_trust_in_crl_file(parsed.options, keywords)
     environment.ensure_fit(floor, plan.ca_file, is_srv=parsed.is_srv, proof=proof)
     mechanisms.check_packages(plan.auth_mechanism)
     if proof == "client":
@@ -185,7 +190,7 @@ def make_plan(
         _pymongo_internals.check_tls_floor_hook(plan.ca_file)
     connection_string.validate_options(parsed)
     connection_string.check_password(parsed, keywords)
-    tls.refuse_key_without_password(parsed.options, keywords)
+    tls_files.refuse_key_without_password(parsed.options, keywords)
     return plan._replace(listeners=_event_listeners(keywords, parsed))
 
 

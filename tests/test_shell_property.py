@@ -33,8 +33,10 @@ from atlasconnect import _diagnosis as diagnosis
 from atlasconnect import _doctor as doctor
 from atlasconnect import _render as render
 from atlasconnect import _tls as tls
+from atlasconnect import _tls_files as tls_files
 from atlasconnect._pasted import explain_text
 from atlasconnect._plan import ConnectionPlan
+from atlasconnect._settings import Option, Place
 
 pytestmark = pytest.mark.skipif(BASH is None, reason="needs bash")
 
@@ -313,7 +315,9 @@ def test_this_interpreters_path(
         patch.setenv("PATH", str(root / "nowhere"))
         errors = [explain_text(text) for text in INTERPRETER_TEXTS]
         errors.append(doctor._environment_failure(RuntimeError("unforeseen")))
-        errors.append(tls.ca_file_error(certifi.where(), "empty", "holds no PEM certificates"))
+        errors.append(
+            tls_files.ca_file_error(certifi.where(), "empty", "holds no PEM certificates")
+        )
         evidence = render._evidence(
             "db0.example.net:27017", {"presented_certificate": {"decoded": False, "sha256": "ab"}}
         )
@@ -332,8 +336,8 @@ def test_a_client_certificate_file(shell: StubShell, directory: str, reason: str
     """The commands that check a client certificate file (one pymongo could not load, or one
     a server refused) name its path, quoted, or ``client.pem`` when no quoting is safe."""
     path = f"/certs/{directory}/client.pem"
-    option = tls._Option("tlsCertificateKeyFile", path, tls.Place.URI)
-    error = tls.key_file_error((reason, "cannot be loaded"), option, None)
+    option = Option("tlsCertificateKeyFile", path, Place.URI)
+    error = tls_files.key_file_error((reason, "cannot be loaded"), option, None)
     profile = diagnosis.UNKNOWN_CLIENT._replace(client_certificate=path)
     refusals = [
         diagnosis.certificate.client_certificate_error(
