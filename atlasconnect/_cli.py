@@ -53,6 +53,7 @@ from . import _connection_string as connection_string
 from . import _doctor as doctor
 from . import _environment_facts as environment_facts
 from . import _render as render
+from . import _seeds as seeds
 from . import _tls as tls
 from ._doctor_layers import LayerName
 from ._exceptions import AtlasConnectError, ConnectionStringError, family_of, fix_for
@@ -167,7 +168,7 @@ def _run(argv: list[str], session: _Session) -> int:
         session.pasted = _pasted_text(explain_parser, args)
         return _explain(session.pasted, session, as_json=args.json, verbose=args.verbose)
     if args.command == "doctor":
-        uri = args.uri or connection_string.uri_from_environment()
+        uri = args.uri or seeds.uri_from_environment()
         session.learn_uri(uri)
         return _doctor(uri, session, as_json=args.json, timeout=args.timeout, verbose=args.verbose)
     return _environment_report()

@@ -24,10 +24,13 @@ from typing import Any, NamedTuple
 import certifi
 
 from . import _connection_string as connection_string
+from . import _credentials as credentials
 from . import _diagnosis as diagnosis
 from . import _environment as environment
 from . import _mechanisms as mechanisms
 from . import _pymongo_internals
+from . import _secrets as secrets
+from . import _seeds as seeds
 from . import _tls as tls
 from . import _tls_files as tls_files
 from . import _verification as verification
@@ -82,7 +85,7 @@ class ConnectionPlan(NamedTuple):
     @property
     def auth_mechanism(self) -> Any:
         """The ``authMechanism`` as written (a keyword wins over the URI); None without one."""
-        return connection_string.auth_mechanism(self.parsed, self.keywords)
+        return credentials.auth_mechanism(self.parsed, self.keywords)
 
     @property
     def profile(self) -> diagnosis.ConnectionProfile:
@@ -90,7 +93,7 @@ class ConnectionPlan(NamedTuple):
         profile of a connection string."""
         return diagnosis.ConnectionProfile(
             redacted_uri=self.parsed.redacted,
-            secrets=self.parsed.secrets + connection_string.keyword_secrets(self.keywords),
+            secrets=self.parsed.secrets + secrets.keyword_secrets(self.keywords),
             ca_file=self.ca_file,
             min_tls_version=self.floor,
             srv_host=self.parsed.srv_host,
@@ -150,10 +153,10 @@ def check_environment(
 def _check_environment_for(uri: str | None, min_tls_version: ssl.TLSVersion) -> None:
     """The plan's first steps, as far as the environment: no URI is needed."""
     floor = tls.validate_min_tls_version(min_tls_version)
-    if uri is None and connection_string.uri_from_environment() is None:
+    if uri is None and seeds.uri_from_environment() is None:
         environment.run_checks(floor, certifi.where(), is_srv=False)
         return
-    plan = ConnectionPlan.of(connection_string.parse(connection_string.resolve(uri)), floor, {})
+    plan = ConnectionPlan.of(connection_string.parse(seeds.resolve(uri)), floor, {})
     environment.run_checks(floor, plan.ca_file, is_srv=plan.parsed.is_srv)
     mechanisms.check_packages(plan.auth_mechanism)
 
@@ -189,7 +192,7 @@ def make_plan(
     else:
         _pymongo_internals.check_tls_floor_hook(plan.ca_file)
     connection_string.validate_options(parsed)
-    connection_string.check_password(parsed, keywords)
+    credentials.check_password(parsed, keywords)
     tls_files.refuse_key_without_password(parsed.options, keywords)
     return plan._replace(listeners=_event_listeners(keywords, parsed))
 
@@ -235,11 +238,9 @@ def _seed_uri(
             fix="pass it once: connect(uri) or connect(host=uri).",
             redacted_uri=None,
         )
-    seeds = uri if uri is not None else host
-    resolved = connection_string.resolve(seeds, port)
-    by_name = seeds is not None and connection_string.names_hosts(
-        connection_string.seed_list(seeds)
-    )
+    given = uri if uri is not None else host
+    resolved = seeds.resolve(given, port)
+    by_name = given is not None and seeds.names_hosts(seeds.seed_list(given))
     used = ("host", "port") if by_name else ("host",)
     return resolved, {k: v for k, v in keywords.items() if k.lower() not in used}
 
