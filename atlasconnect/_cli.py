@@ -55,7 +55,7 @@ from . import _environment_facts as environment_facts
 from . import _render as render
 from . import _seeds as seeds
 from . import _tls as tls
-from ._doctor_layers import LayerName
+from ._doctor_layers import HostReport, Layer, LayerName, Report
 from ._exceptions import AtlasConnectError, ConnectionStringError, family_of, fix_for
 from ._families import Family
 from ._pasted import MAX_BYTES, Decoded, byte_order_mark, decode, explain_text
@@ -213,7 +213,7 @@ class _Session:
         self.uri: str | None = None
         """The connection string, redacted."""
         self.secrets: tuple[str, ...] = ()
-        self.finished = doctor.Report(uri=None)
+        self.finished = Report(uri=None)
         """The doctor's layers that have finished, for a run that is interrupted."""
         self.printer: _TextPrinter | None = None
         self.pasted: _Pasted | None = None
@@ -235,7 +235,7 @@ class _Session:
             return
         self.uri, self.secrets = parsed.redacted, parsed.secrets
 
-    def record(self, host: str | None, layer: doctor.Layer) -> None:
+    def record(self, host: str | None, layer: Layer) -> None:
         """A :data:`doctor.Progress`: keep each layer as it finishes."""
         if layer.status is None:  # started, not finished
             return
@@ -246,7 +246,7 @@ class _Session:
             if report.address == host:
                 report.layers.append(layer)
                 return
-        self.finished.hosts.append(doctor.HostReport(host, [layer]))
+        self.finished.hosts.append(HostReport(host, [layer]))
 
     def document(self, status: int, summary: str) -> dict[str, Any]:
         """The JSON document of a run that did not finish normally."""
@@ -584,7 +584,7 @@ def _exit_status(error: AtlasConnectError | None) -> int:
     return family_of(error).exit_status if error else EXIT_OK
 
 
-def _doctor_status(report: doctor.Report, uri: str | None) -> int:
+def _doctor_status(report: Report, uri: str | None) -> int:
     """The failure's status; else, without a connection string, "nothing checked"."""
     if report.error is None and uri is None:
         return EXIT_NOTHING_CHECKED
@@ -615,7 +615,7 @@ def _valid_unicode(value: Any) -> Any:
     return value
 
 
-def _document(report: doctor.Report, exit_code: int) -> dict[str, Any]:
+def _document(report: Report, exit_code: int) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "atlasconnect_version": __version__,
@@ -631,7 +631,7 @@ def _document(report: doctor.Report, exit_code: int) -> dict[str, Any]:
     }
 
 
-def _layer(layer: doctor.Layer) -> dict[str, Any]:
+def _layer(layer: Layer) -> dict[str, Any]:
     assert layer.status is not None, "only a finished layer is reported"
     return {
         "name": layer.name.value,
@@ -703,7 +703,7 @@ class _TextPrinter:
             said = "checking each layer from this machine to the cluster."
         self._emit(render.block(f"atlasconnect {__version__} doctor: {said}", self.style))
 
-    def progress(self, host: str | None, layer: doctor.Layer) -> None:
+    def progress(self, host: str | None, layer: Layer) -> None:
         key = (host, layer.name)
         if layer.status is None:  # started
             with self._lock:
@@ -717,7 +717,7 @@ class _TextPrinter:
             render.layer_line(host, layer, self.style, self._host_width, verbose=self.verbose)
         )
 
-    def _learn_hosts(self, layer: doctor.Layer) -> None:
+    def _learn_hosts(self, layer: Layer) -> None:
         """The width of the host column, from the hosts a global layer names."""
         d = layer.details
         hosts = d.get("targets") or [*d.get("addresses", {}), *d.get("unresolved", {})]
@@ -725,7 +725,7 @@ class _TextPrinter:
         if hosts:
             self._host_width = max(len(render.printable(str(host))) for host in hosts)
 
-    def verdict(self, report: doctor.Report, *, nothing_checked: bool) -> None:
+    def verdict(self, report: Report, *, nothing_checked: bool) -> None:
         self._emit(["", *render.verdict(report, self.style, nothing_checked=nothing_checked)])
 
     def waiting(self) -> _Ticker:

@@ -31,11 +31,10 @@ from typing import Any, TextIO
 import certifi
 
 from . import _certificate as certificate
-from . import _doctor as doctor
 from . import _environment_facts as environment_facts
 from . import _phrasing as phrasing
 from . import _shell as shell
-from ._doctor_layers import LayerName, Status
+from ._doctor_layers import Layer, LayerName, Report, Status
 from ._exceptions import AtlasConnectError, family_of, fix_for
 
 COMMAND = re.compile(r"`([^`\n]+)`")
@@ -337,7 +336,7 @@ def error_details(error: AtlasConnectError, style: Style) -> list[str]:
 
 
 def layer_line(
-    host: str | None, layer: doctor.Layer, style: Style, host_width: int, *, verbose: bool
+    host: str | None, layer: Layer, style: Style, host_width: int, *, verbose: bool
 ) -> list[str]:
     """One check: ``[  ok] TLS          host:port  TLS 1.3, verified against certifi``.
 
@@ -371,7 +370,7 @@ def layer_line(
     return lines
 
 
-def summary(layer: doctor.Layer) -> str:
+def summary(layer: Layer) -> str:
     """What a layer found, in a few words; its details are under ``-v`` and in ``--json``."""
     if layer.error is not None:
         return f"{type(layer.error).__name__}: {layer.error.found}"
@@ -436,7 +435,7 @@ def _shown(value: Any) -> str:
     return "none" if value is None else str(value)
 
 
-def verdict(report: doctor.Report, style: Style, *, nothing_checked: bool) -> list[str]:
+def verdict(report: Report, style: Style, *, nothing_checked: bool) -> list[str]:
     """The verdict: healthy, nothing checked, or the failure's why and fix.
 
     The failure's ``found`` is shown only when no FAIL line said it already
@@ -457,7 +456,7 @@ def verdict(report: doctor.Report, style: Style, *, nothing_checked: bool) -> li
     return [head, *explanation(error, style, show_found=error.found not in said, evidence=evidence)]
 
 
-def _all_layers(report: doctor.Report) -> list[doctor.Layer]:
+def _all_layers(report: Report) -> list[Layer]:
     return [*report.layers, *(layer for host in report.hosts for layer in host.layers)]
 
 
@@ -468,7 +467,7 @@ _VALIDITY = {
 }
 
 
-def tls_evidence(report: doctor.Report) -> list[str]:
+def tls_evidence(report: Report) -> list[str]:
     """What the first failed TLS layer saw of the presented certificate, as sentences."""
     for host in report.hosts:
         for layer in host.layers:

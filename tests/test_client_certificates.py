@@ -42,6 +42,7 @@ from atlasconnect import (
 )
 from atlasconnect import _cli as cli
 from atlasconnect import _doctor as doctor
+from atlasconnect import _doctor_hosts as doctor_hosts
 from atlasconnect._exceptions import family_of
 
 KEY_PASSWORD = "Cl1ent-Key-Pa55"
@@ -518,7 +519,7 @@ def test_the_doctor_passes_an_accepted_client_certificate(
     assert report.error is None, report.error
     tls_layer = report.hosts[0].layers[1]
     assert tls_layer.details["version"] == "TLSv1.3"
-    assert tls_layer.seconds < doctor.CLIENT_CERTIFICATE_VERDICT_SECONDS + 0.5
+    assert tls_layer.seconds < doctor_hosts.CLIENT_CERTIFICATE_VERDICT_SECONDS + 0.5
 
 
 # The servers' words, as each backend reports them (seen on the loopback servers above:

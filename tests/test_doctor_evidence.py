@@ -22,6 +22,7 @@ from test_doctor import SCHEMA, doctor, doctor_json
 from atlasconnect import _certificate as certificate
 from atlasconnect import _cli as cli
 from atlasconnect import _doctor as doctor_module
+from atlasconnect import _doctor_dns as doctor_dns
 from atlasconnect import _render as render
 from atlasconnect._doctor_layers import LayerName
 
@@ -219,4 +220,4 @@ def test_an_atlas_srv_name_used_as_a_plain_host_says_use_mongodb_srv() -> None:
     ],
 )
 def test_atlas_srv_names_are_told_from_host_names(host: str, srv_name: bool) -> None:
-    assert doctor_module._looks_like_atlas_srv_name(host) is srv_name
+    assert doctor_dns._looks_like_atlas_srv_name(host) is srv_name

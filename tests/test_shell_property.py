@@ -31,6 +31,8 @@ from atlasconnect import AtlasConnectError
 from atlasconnect import _connection_string as connection_string
 from atlasconnect import _diagnosis as diagnosis
 from atlasconnect import _doctor as doctor
+from atlasconnect import _doctor_dns as doctor_dns
+from atlasconnect import _doctor_layers as doctor_layers
 from atlasconnect import _render as render
 from atlasconnect import _tls as tls
 from atlasconnect import _tls_files as tls_files
@@ -163,10 +165,10 @@ def test_explaining_a_pasted_text(shell: StubShell, template: str, host: str, po
 # Connection strings: the doctor's DNS failures, connect()'s own errors, a refused login.
 
 
-def target(uri: str) -> doctor._Target:
+def target(uri: str) -> doctor_layers.Target:
     """What the doctor's global layers learn of ``uri``, as they learn it."""
     plan = ConnectionPlan.of(connection_string.parse(uri), tls.DEFAULT_MIN_TLS_VERSION, {})
-    return doctor._Target(plan)
+    return doctor_layers.Target(plan)
 
 
 URI_SAFE = HOSTS.filter(lambda host: "\x00" not in host)
@@ -189,10 +191,10 @@ def test_the_doctors_dns_failures(shell: StubShell, host: str, service: str, err
         errors.append(error)
     else:
         said = socket.gaierror(errno, "Name or service not known")
-        errors.append(doctor._unresolved_host(host, 27017, said, plain))
+        errors.append(doctor_dns._unresolved_host(host, 27017, said, plain))
         # A DNS failure explain_dns_failure has no reason for: the doctor's generic fix.
         unforeseen = dns.resolver.YXDOMAIN()  # type: ignore[no-untyped-call]
-        errors.append(doctor._dns_failure(unforeseen, srv))
+        errors.append(doctor_dns._dns_failure(unforeseen, srv))
     assert_safe(shell, commands_in(*errors))
 
 
