@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, NoReturn, TextIO
 from . import __version__
 from . import _connection_string as connection_string
 from . import _doctor as doctor
+from . import _doctor_text as doctor_text
 from . import _environment_facts as environment_facts
 from . import _render as render
 from . import _seeds as seeds
@@ -714,7 +715,7 @@ class _TextPrinter:
         if host is None:
             self._learn_hosts(layer)
         self._emit(
-            render.layer_line(host, layer, self.style, self._host_width, verbose=self.verbose)
+            doctor_text.layer_line(host, layer, self.style, self._host_width, verbose=self.verbose)
         )
 
     def _learn_hosts(self, layer: Layer) -> None:
@@ -726,7 +727,7 @@ class _TextPrinter:
             self._host_width = max(len(render.printable(str(host))) for host in hosts)
 
     def verdict(self, report: Report, *, nothing_checked: bool) -> None:
-        self._emit(["", *render.verdict(report, self.style, nothing_checked=nothing_checked)])
+        self._emit(["", *doctor_text.verdict(report, self.style, nothing_checked=nothing_checked)])
 
     def waiting(self) -> _Ticker:
         return _Ticker(self)

@@ -23,7 +23,7 @@ from atlasconnect import _certificate as certificate
 from atlasconnect import _cli as cli
 from atlasconnect import _doctor as doctor_module
 from atlasconnect import _doctor_dns as doctor_dns
-from atlasconnect import _render as render
+from atlasconnect import _doctor_text as doctor_text
 from atlasconnect._doctor_layers import LayerName
 
 DOCS = Path(__file__).parent.parent / "docs"
@@ -132,7 +132,7 @@ def test_without_cryptography_the_fingerprint_and_the_extra_are_shown(
     assert shown["sha256"] == hashlib.sha256(der_of(expired_leaf)).hexdigest()
     assert shown["issuer"] is None
     assert "clock" in layer.details  # from OpenSSL's verify code, without decoding
-    sentences = render.tls_evidence(report)
+    sentences = doctor_text.tls_evidence(report)
     assert shown["sha256"] in sentences[0]
     assert f"`python -m pip install '{certificate.DOCTOR_EXTRA}'`" in sentences[0]
     assert sentences[1] == f"This machine's clock reads {layer.details['clock']}."

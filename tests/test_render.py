@@ -42,6 +42,7 @@ from test_shell_commands import PASTED as HOSTILE_TEXTS
 
 from atlasconnect import __version__
 from atlasconnect import _cli as cli
+from atlasconnect import _doctor_text as doctor_text
 from atlasconnect import _render as render
 from atlasconnect._exceptions import AtlasConnectError
 from atlasconnect._pasted import explain_text
@@ -278,7 +279,7 @@ def doctor_commands(uri: str) -> set[str]:
     layers = [*report.layers, *(layer for host in report.hosts for layer in host.layers)]
     found = commands_of(report.error, *(layer.error for layer in layers))
     return found | {
-        c.strip() for c in render.COMMAND.findall(" ".join(render.tls_evidence(report)))
+        c.strip() for c in render.COMMAND.findall(" ".join(doctor_text.tls_evidence(report)))
     }
 
 

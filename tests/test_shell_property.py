@@ -33,7 +33,7 @@ from atlasconnect import _diagnosis as diagnosis
 from atlasconnect import _doctor as doctor
 from atlasconnect import _doctor_dns as doctor_dns
 from atlasconnect import _doctor_layers as doctor_layers
-from atlasconnect import _render as render
+from atlasconnect import _doctor_text as doctor_text
 from atlasconnect import _tls as tls
 from atlasconnect import _tls_files as tls_files
 from atlasconnect._pasted import explain_text
@@ -285,7 +285,7 @@ def test_a_presented_certificate(
             "validity": "valid",
         },
     }
-    sentences = render._evidence(f"{sni}:27017", details)
+    sentences = doctor_text._evidence(f"{sni}:27017", details)
     assert_safe(shell, commands_in_text(" ".join(sentences)))
 
 
@@ -320,7 +320,7 @@ def test_this_interpreters_path(
         errors.append(
             tls_files.ca_file_error(certifi.where(), "empty", "holds no PEM certificates")
         )
-        evidence = render._evidence(
+        evidence = doctor_text._evidence(
             "db0.example.net:27017", {"presented_certificate": {"decoded": False, "sha256": "ab"}}
         )
     assert all(error is not None for error in errors)
