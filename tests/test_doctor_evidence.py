@@ -24,6 +24,7 @@ from atlasconnect import _cli as cli
 from atlasconnect import _doctor as doctor_module
 from atlasconnect import _doctor_dns as doctor_dns
 from atlasconnect import _doctor_text as doctor_text
+from atlasconnect import _documents as documents
 from atlasconnect._doctor_layers import LayerName
 
 DOCS = Path(__file__).parent.parent / "docs"
@@ -124,7 +125,7 @@ def test_without_cryptography_the_fingerprint_and_the_extra_are_shown(
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "cryptography", None)  # import raises ImportError
     report = doctor_module.run(proxied_uri(server_context(expired_leaf), tlsCAFile=ca_file))
-    document = cli._document(report, cli._exit_status(report.error))
+    document = documents.doctor_document(report, cli._exit_status(report.error))
     jsonschema.validate(json.loads(json.dumps(document, default=str)), SCHEMA)
     (layer,) = [layer for layer in report.hosts[0].layers if layer.name is LayerName.TLS]
     shown = layer.details["presented_certificate"]
