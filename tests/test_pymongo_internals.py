@@ -28,6 +28,7 @@ from servers import ProxiedUri, server_context
 
 import atlasconnect
 from atlasconnect import MissingDependencyError, TLSVersionRefusedError, _pymongo_internals
+from atlasconnect import _client_hello as client_hello
 from atlasconnect._pymongo_internals import FlooredCAFile
 
 URI = "mongodb://db.example.test/"
@@ -180,14 +181,14 @@ def test_offered_versions_read_from_a_client_hello(floor: ssl.TLSVersion) -> Non
     connection = context.wrap_bio(ssl.MemoryBIO(), outgoing, server_hostname="localhost")
     with pytest.raises(ssl.SSLWantReadError):
         connection.do_handshake()
-    offered = _pymongo_internals.offered_versions(outgoing.read())
+    offered = client_hello.offered_versions(outgoing.read())
     assert min(offered) == floor
     assert max(offered) == ssl.TLSVersion.TLSv1_3
 
 
 @given(st.binary(max_size=300))
 def test_a_garbled_client_hello_proves_no_floor(hello: bytes) -> None:
-    offered = _pymongo_internals.offered_versions(hello)
+    offered = client_hello.offered_versions(hello)
     assert all(0 <= version <= 0xFFFF for version in offered)
 
 
