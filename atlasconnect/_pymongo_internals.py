@@ -53,7 +53,6 @@ import pymongo.client_options
 import pymongo.errors
 import pymongo.ssl_support
 
-from . import _client_hello as client_hello
 from . import _phrasing as phrasing
 from . import _tls as tls
 from ._exceptions import MissingDependencyError
@@ -364,6 +363,8 @@ def lowest_offered_version(context: object) -> int | None:
     if openssl_context is None:
         return None
     openssl = importlib.import_module("OpenSSL.SSL")
+    from . import _client_hello as client_hello  # pyOpenSSL's backend only: not at import
+
     connection = openssl.Connection(openssl_context, None)
     connection.set_connect_state()
     with contextlib.suppress(openssl.WantReadError):
