@@ -7,7 +7,9 @@ string does: ``host:port``, ``[::1]:27017`` (brackets, or the port would read
 as part of the address), a socket path alone. pymongo's own messages write
 ``"%s:%d"``, so an IPv6 address there has no brackets (``::1:27017: [Errno
 111] ...``): :func:`split` reads both forms, and :func:`normalized` turns
-either into atlasconnect's.
+either into atlasconnect's. A host given as pymongo's ``host=`` takes it
+(``db1``, ``db1:27018``, ``[::1]``, or a bare ``::1``, which has no port) is
+written into a connection string by :func:`with_port`.
 """
 
 from __future__ import annotations
@@ -30,16 +32,32 @@ def join(host: str, port: int | None) -> str:
 def split(address: str) -> tuple[str, int | None]:
     """``(host, port)`` of ``address`` in atlasconnect's form or pymongo's; port None when
     it has none (a socket path, a host written without one, a port that is not a number)."""
+    host, port = partition(address)
+    return host, int(port) if port is not None and port.isdigit() else None
+
+
+def partition(address: str) -> tuple[str, str | None]:
+    """``(host, port as written)`` of ``address``, the host without brackets; port None
+    when it names none (a socket path, a host written without one)."""
     if address.startswith("["):
         host, _, rest = address[1:].partition("]")
-        port = rest[1:] if rest.startswith(":") else ""
-    elif is_unix_socket(address):
+        return host, rest[1:] if rest.startswith(":") else None
+    if is_unix_socket(address):
         return address, None
-    else:
-        host, colon, port = address.rpartition(":")
-        if not colon:
-            return address, None
-    return host, int(port) if port.isdigit() else None
+    host, colon, port = address.rpartition(":")
+    return (host, port) if colon else (address, None)
+
+
+def with_port(seed: str, port: int | None) -> str:
+    """A host as pymongo's ``host=`` takes it, as a connection string writes it: with
+    ``port`` unless it names one (None: none added, pymongo's default applies); a bare IPv6
+    address, which has no port, in brackets. A port written stays as written (pymongo
+    judges it), and so does a socket path."""
+    if seed.startswith("["):  # [IPv6] or [IPv6]:port
+        return seed if "]:" in seed or port is None else f"{seed}:{port}"
+    if seed.count(":") > 1:  # a bare IPv6 address
+        return join(seed, port) if port is not None else f"[{seed}]"
+    return seed if ":" in seed or port is None or is_unix_socket(seed) else join(seed, port)
 
 
 def host_of(address: str) -> str:

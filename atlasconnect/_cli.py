@@ -29,38 +29,48 @@ belong to the shell rather than to a cluster:
 
 With ``--json``, standard output holds one JSON document whatever happens,
 these three and usage errors included (its ``exit_code`` is the exit status),
-except when it is the closed pipe. The text is laid out by
-:mod:`atlasconnect._render`.
+except when it is the closed pipe.
+
+Here: the command line, the commands, and how a run that cannot finish ends.
+The text is laid out by :mod:`atlasconnect._render` (the doctor's lines by
+:mod:`atlasconnect._doctor_text`, printed as it runs by
+:mod:`atlasconnect._doctor_printer`); the JSON documents are
+:mod:`atlasconnect._documents`'; the streams as the shell leaves them,
+:mod:`atlasconnect._streams`'; the text ``explain`` reads,
+:mod:`atlasconnect._pasted_input`'s.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import logging
 import math
-import os
 import re
-import stat
 import sys
-import threading
-import time
-from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
 from . import _connection_string as connection_string
 from . import _doctor as doctor
-from . import _environment as environment
+from . import _doctor_printer as doctor_printer
+from . import _documents as documents
+from . import _environment_facts as environment_facts
+from . import _pasted_input as pasted_input
 from . import _render as render
+from . import _seeds as seeds
+from . import _streams as streams
 from . import _tls as tls
-from ._exceptions import AtlasConnectError, ConnectionStringError, family_of, fix_for
-from ._families import Family, Reason
-from ._pasted import MAX_BYTES, Decoded, byte_order_mark, decode, explain_text
+from ._doctor_layers import HostReport, Layer, Report
+from ._exceptions import AtlasConnectError, ConnectionStringError, family_of
+from ._families import Family
+from ._pasted import MAX_BYTES, explain_text
+from ._pasted_input import Pasted
 from ._plan import check_environment
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
+
 
 EXIT_OK = 0
 EXIT_UNRECOGNISED = 3
@@ -76,14 +86,13 @@ healthy: a CI job whose secret is missing must not pass.
 EXIT_ENVIRONMENT = Family.ENVIRONMENT.exit_status
 """The environment cannot reach Atlas safely (SNI, TLS versions, CA bundle, packages)."""
 
+
 EXIT_INTERNAL_ERROR = 1
 """An exception atlasconnect did not foresee: a bug (Python's status for an uncaught one)."""
 EXIT_INTERRUPTED = 130
 """Ctrl-C: 128 + SIGINT, as a shell reports a program that SIGINT ended."""
 EXIT_OUTPUT_CLOSED = 141
 """Standard output closed early (``| head``): 128 + SIGPIPE, as a shell reports ``cat`` then."""
-
-SCHEMA_VERSION = 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,8 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     the module docstring: the command never ends with a traceback.
     """
     argv = sys.argv[1:] if argv is None else list(argv)
-    _replace_closed_streams()
-    _tolerate_unencodable_output()
+    streams.replace_closed_streams()
+    streams.tolerate_unencodable_output()
     session = _Session(argv)
     try:
         status = _run(argv, session)
@@ -107,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     except _UsageError as usage:
         return _usage_error(session, usage)
     except SystemExit:  # --help and --version: what they printed must reach the pipe
-        if not _flushed():
+        if not streams.flushed():
             return _output_closed(session)
         raise
     except Exception as exc:  # a bug: said in one line, never a traceback
@@ -163,10 +172,10 @@ def _run(argv: list[str], session: _Session) -> int:
     )
     args = parser.parse_args(argv)
     if args.command == "explain":
-        session.pasted = _pasted_text(explain_parser, args)
+        session.pasted = pasted_input.pasted_text(explain_parser, args)
         return _explain(session.pasted, session, as_json=args.json, verbose=args.verbose)
     if args.command == "doctor":
-        uri = args.uri or connection_string.uri_from_environment()
+        uri = args.uri or seeds.uri_from_environment()
         session.learn_uri(uri)
         return _doctor(uri, session, as_json=args.json, timeout=args.timeout, verbose=args.verbose)
     return _environment_report()
@@ -211,10 +220,10 @@ class _Session:
         self.uri: str | None = None
         """The connection string, redacted."""
         self.secrets: tuple[str, ...] = ()
-        self.finished = doctor.Report(uri=None)
+        self.finished = Report(uri=None)
         """The doctor's layers that have finished, for a run that is interrupted."""
-        self.printer: _TextPrinter | None = None
-        self.pasted: _Pasted | None = None
+        self.printer: doctor_printer.TextPrinter | None = None
+        self.pasted: Pasted | None = None
         """The text ``explain`` read, and how."""
         self.printed = False
         """Whether the JSON document is out: nothing may follow it."""
@@ -233,9 +242,9 @@ class _Session:
             return
         self.uri, self.secrets = parsed.redacted, parsed.secrets
 
-    def record(self, host: str | None, layer: doctor.Layer) -> None:
+    def record(self, host: str | None, layer: Layer) -> None:
         """A :data:`doctor.Progress`: keep each layer as it finishes."""
-        if layer.status == "running":
+        if layer.status is None:  # started, not finished
             return
         if host is None:
             self.finished.layers.append(layer)
@@ -244,13 +253,13 @@ class _Session:
             if report.address == host:
                 report.layers.append(layer)
                 return
-        self.finished.hosts.append(doctor.HostReport(host, [layer]))
+        self.finished.hosts.append(HostReport(host, [layer]))
 
     def document(self, status: int, summary: str) -> dict[str, Any]:
         """The JSON document of a run that did not finish normally."""
         if self.command == "explain":
-            return _explain_document(None, status, summary, self.pasted)
-        document = _document(self.finished, status)
+            return documents.explain_document(None, status, summary, self.pasted)
+        document = documents.doctor_document(self.finished, status)
         document["uri"] = self.uri
         document["verdict"] = {"summary": summary, "error": None}
         return document
@@ -266,10 +275,10 @@ def _stopped(session: _Session, status: int, summary: str) -> int:
     command = f"atlasconnect {session.command}" if session.command else "atlasconnect"
     # On a terminal, from the start of the line: over the "^C" it echoed.
     start = "\r" if render.is_terminal(sys.stderr) else ""
-    _to_stderr(f"{start}{command}: {render.printable(summary)}")
+    streams.to_stderr(f"{start}{command}: {render.printable(summary)}")
     if session.as_json and not session.printed:
         try:
-            print(_json(session.document(status, summary)))
+            print(documents.dumps(session.document(status, summary)))
             sys.stdout.flush()
         except BrokenPipeError:
             return _output_closed(session)
@@ -280,8 +289,8 @@ def _usage_error(session: _Session, usage: _UsageError) -> NoReturn:
     """argparse's usage message on stderr, as without ``--json``; with it, the document too."""
     if session.as_json:
         with contextlib.suppress(BrokenPipeError):
-            print(_json(session.document(EXIT_USAGE, f"usage error: {usage.message}")))
-        _flushed()
+            print(documents.dumps(session.document(EXIT_USAGE, f"usage error: {usage.message}")))
+        streams.flushed()
     with contextlib.suppress(OSError):
         usage.parser.print_usage(sys.stderr)
     said = render.printable(usage.message)  # argparse repeats arguments as they were written
@@ -316,157 +325,22 @@ def _secrets_in(text: str) -> tuple[str, ...]:
     return secrets
 
 
-def _to_stderr(text: str) -> None:
-    """Write a line (or lines) to stderr, if it can be written: a closed stderr (a pipe
-    whose reader has gone) changes neither what reaches stdout nor the exit status."""
-    try:
-        sys.stderr.write(f"{text}\n")
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        # What stayed in the buffer would fail again at exit: Python 3.10 then exits 120.
-        _discard(sys.stderr)
-
-
 def _output_closed(session: _Session) -> int:
     """Standard output is a closed pipe: stop writing, and exit quietly."""
     if session.printer is not None:
         session.printer.silence()
-    _discard_stdout()
+    streams.discard_stdout()
     return EXIT_OUTPUT_CLOSED
 
 
-def _flushed() -> bool:
-    """Flush standard output; False (and the output discarded) if it is a closed pipe."""
-    try:
-        sys.stdout.flush()
-    except BrokenPipeError:
-        _discard_stdout()
-        return False
-    return True
-
-
-def _discard_stdout() -> None:
-    _discard(sys.stdout)
-
-
-def _discard(stream: TextIO) -> None:
-    """Point ``stream``'s file descriptor at the null device.
-
-    What is still in Python's buffer then goes nowhere at exit, instead of
-    failing again with "Exception ignored ... BrokenPipeError" (the recipe of
-    the ``signal`` module's documentation, "Note on SIGPIPE").
-    """
-    try:
-        descriptor = stream.fileno()
-    except (AttributeError, OSError, ValueError):  # not a file: nothing flushes it at exit
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, descriptor)
-    finally:
-        os.close(devnull)
-
-
-def _replace_closed_streams() -> None:
-    """A standard stream the shell closed (``>&-``, ``2>&-``) is None in Python: what
-    would go there goes to the null device, as the user asked, and the run keeps its
-    own exit status (``cat`` fails with EBADF instead; atlasconnect's status is its
-    verdict, which a script may still want)."""
-    for name in ("stdout", "stderr"):
-        if getattr(sys, name) is None:
-            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
-
-
-def _tolerate_unencodable_output() -> None:
-    """Print what the streams cannot encode as escapes (``\\udcff``), rather than fail.
-
-    A connection string or a pasted text can hold what the terminal's
-    encoding cannot (a non-UTF-8 byte from argv, a character beyond ASCII).
-    """
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            with contextlib.suppress(ValueError, OSError):
-                reconfigure(errors="backslashreplace")
-
-
-class _Pasted(NamedTuple):
-    """The text to explain, and how it was read (``--json``'s ``input``)."""
-
-    decoded: Decoded
-    truncated: bool
-    """Whether the text was longer than :data:`~atlasconnect._pasted.MAX_BYTES`."""
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "encoding": self.decoded.encoding,
-            "replaced": self.decoded.replaced,
-            "truncated": self.truncated,
-        }
-
-
-def _pasted_text(parser: argparse.ArgumentParser, args: argparse.Namespace) -> _Pasted:
-    """The text to explain: the argument, the file, or standard input when it is piped.
-
-    Read as bytes, whatever their encoding (:func:`atlasconnect._pasted.decode`),
-    and at most :data:`~atlasconnect._pasted.MAX_BYTES` of them. Never waits on
-    a terminal: with nothing given and standard input a terminal, it is a
-    usage error.
-    """
-    if args.text is not None and args.file is not None:
-        parser.error("give the text or --file, not both")
-    if args.text is not None:
-        # As the bytes the shell passed (argv is decoded with surrogateescape).
-        return _Pasted(decode(os.fsencode(str(args.text))), truncated=False)
-    if args.file not in (None, "-"):
-        try:
-            with open(args.file, "rb") as file:
-                return _read(file)
-        except OSError as exc:
-            parser.error(f"cannot read {args.file}: {exc.strerror or exc}")
-    if args.file is None and (sys.stdin is None or sys.stdin.isatty()):  # None: `<&-`
-        parser.error("give the error text as an argument, with --file PATH, or pipe it in")
-    if sys.stdin is None:  # --file - with standard input closed: nothing to read
-        return _Pasted(decode(b""), truncated=False)
-    stdin = getattr(sys.stdin, "buffer", None)
-    if stdin is None:  # a text stream in place of standard input (tests, embedding)
-        return _Pasted(decode(sys.stdin.read().encode("utf-8", "surrogateescape")), False)
-    return _read(stdin)
-
-
-def _read(file: BinaryIO) -> _Pasted:
-    """At most MAX_BYTES of ``file``: its end if it is a longer regular file, else its start."""
-    data = file.read(MAX_BYTES + 1)
-    if len(data) <= MAX_BYTES:
-        return _Pasted(decode(data), truncated=False)
-    try:
-        regular = stat.S_ISREG(os.fstat(file.fileno()).st_mode)
-    except (OSError, ValueError):
-        regular = False
-    if not regular:  # a stream may never end (/dev/zero): its start
-        return _Pasted(decode(data[:MAX_BYTES]), truncated=True)
-    bom = byte_order_mark(data)
-    size = file.seek(0, os.SEEK_END)
-    start = -(-(size - MAX_BYTES) // 4) * 4  # a multiple of 4: whole UTF-16 and UTF-32 units
-    file.seek(start)
-    tail = file.read(MAX_BYTES)
-    if not bom:  # UTF-8: not from the middle of a character
-        tail = tail.lstrip(_CONTINUATION_BYTES)
-    return _Pasted(decode(bom + tail), truncated=True)
-
-
-_CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
-"""The bytes that continue a UTF-8 character, and cannot start one."""
-
-
-def _explain(pasted: _Pasted, session: _Session, *, as_json: bool, verbose: bool) -> int:
+def _explain(pasted: Pasted, session: _Session, *, as_json: bool, verbose: bool) -> int:
     text = pasted.decoded.text
     session.secrets = _secrets_in(text)
     error = explain_text(text)
     status = _exit_status(error) if error is not None else EXIT_UNRECOGNISED
     if as_json:
         summary = f"{type(error).__name__}: {error.found}" if error else _NOT_RECOGNISED
-        print(_json(_explain_document(error, status, summary, pasted)))
+        print(documents.dumps(documents.explain_document(error, status, summary, pasted)))
         session.printed = True
     else:
         _say_how_it_was_read(pasted)
@@ -474,7 +348,7 @@ def _explain(pasted: _Pasted, session: _Session, *, as_json: bool, verbose: bool
     return status
 
 
-def _say_how_it_was_read(pasted: _Pasted) -> None:
+def _say_how_it_was_read(pasted: Pasted) -> None:
     """On stderr, so that stdout stays the explanation: what of the text was not read."""
     said = []
     if pasted.decoded.replaced:
@@ -489,24 +363,10 @@ def _say_how_it_was_read(pasted: _Pasted) -> None:
         )
     for sentence in said:
         lines = render.block(f"atlasconnect explain: {sentence}.", render.style_for(sys.stderr))
-        _to_stderr("\n".join(lines))
+        streams.to_stderr("\n".join(lines))
 
 
 _NOT_RECOGNISED = "not a MongoDB connection failure atlasconnect recognises"
-
-
-def _explain_document(
-    error: AtlasConnectError | None, status: int, summary: str, pasted: _Pasted | None
-) -> dict[str, Any]:
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "atlasconnect_version": __version__,
-        "recognised": error is not None,
-        "exit_code": status,
-        "summary": summary,
-        "input": pasted.summary() if pasted is not None else None,
-        "error": _error(error),
-    }
 
 
 def _explanation_lines(
@@ -538,7 +398,7 @@ def _timeout_seconds(text: str) -> float:
 
 def _environment_report() -> int:
     floor = tls.DEFAULT_MIN_TLS_VERSION
-    lines = environment.report(floor)
+    lines = environment_facts.lines(environment_facts.gather(floor))
     width = max(len(label) for label, _ in lines)
     style = render.style_for(sys.stdout)
     print(f"atlasconnect {__version__}: environment report")
@@ -551,7 +411,7 @@ def _environment_report() -> int:
         check_environment(min_tls_version=floor)
     except AtlasConnectError as exc:
         print(f"\nThis environment is NOT fit for MongoDB Atlas: {type(exc).__name__}", flush=True)
-        _to_stderr("\n".join(render.explanation(exc, render.style_for(sys.stderr))))
+        streams.to_stderr("\n".join(render.explanation(exc, render.style_for(sys.stderr))))
         return EXIT_ENVIRONMENT
     print("\nThis environment is fit for MongoDB Atlas.")
     return EXIT_OK
@@ -567,10 +427,10 @@ def _doctor(
     if as_json:
         report = doctor.run(uri, timeout=timeout, progress=session.record)
         status = _doctor_status(report, uri)
-        print(_json(_document(report, status)))
+        print(documents.dumps(documents.doctor_document(report, status)))
         session.printed = True
         return status
-    printer = session.printer = _TextPrinter(sys.stdout, timeout, verbose=verbose)
+    printer = session.printer = doctor_printer.TextPrinter(sys.stdout, timeout, verbose=verbose)
     printer.header(uri)
     with printer.waiting():
         report = doctor.run(uri, timeout=timeout, progress=printer.progress)
@@ -582,264 +442,8 @@ def _exit_status(error: AtlasConnectError | None) -> int:
     return family_of(error).exit_status if error else EXIT_OK
 
 
-def _doctor_status(report: doctor.Report, uri: str | None) -> int:
+def _doctor_status(report: Report, uri: str | None) -> int:
     """The failure's status; else, without a connection string, "nothing checked"."""
     if report.error is None and uri is None:
         return EXIT_NOTHING_CHECKED
     return _exit_status(report.error)
-
-
-# JSON
-
-
-def _json(document: dict[str, Any]) -> str:
-    """``document`` as JSON text that any strict reader takes.
-
-    Every string is made valid Unicode first: a lone surrogate (what Python
-    makes of a byte in argv that is not UTF-8) is written as the text shows it,
-    ``\\udcff``, since RFC 8259 leaves an escaped lone surrogate undefined and
-    strict readers refuse it. Values JSON has no type for are their ``str()``.
-    """
-    return json.dumps(_valid_unicode(document), indent=2, default=str)
-
-
-def _valid_unicode(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.encode("utf-8", "backslashreplace").decode("utf-8")
-    if isinstance(value, dict):
-        return {_valid_unicode(key): _valid_unicode(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_valid_unicode(item) for item in value]
-    return value
-
-
-def _document(report: doctor.Report, exit_code: int) -> dict[str, Any]:
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "atlasconnect_version": __version__,
-        "uri": report.uri,
-        "healthy": exit_code == EXIT_OK,
-        "exit_code": exit_code,
-        "layers": [_layer(layer) for layer in report.layers],
-        "hosts": [
-            {"address": host.address, "layers": [_layer(layer) for layer in host.layers]}
-            for host in report.hosts
-        ],
-        "verdict": {"summary": report.summary, "error": _error(report.error)},
-    }
-
-
-def _layer(layer: doctor.Layer) -> dict[str, Any]:
-    return {
-        "name": layer.name,
-        "status": layer.status,
-        "duration_ms": round(layer.seconds * 1000, 1),
-        "details": layer.details,
-        "error": _error(layer.error),
-    }
-
-
-def _error(error: AtlasConnectError | None) -> dict[str, Any] | None:
-    if error is None:
-        return None
-    family = family_of(error)
-    reason = getattr(error, "reason", None)
-    return {
-        "type": type(error).__name__,
-        "family": family.value,
-        "exit_code": family.exit_status,
-        "reason": reason.value if isinstance(reason, Reason) else None,
-        "found": error.found,
-        "why": error.why,
-        "fix": fix_for(error, "cli"),
-    }
-
-
-# Text
-
-
-# What the waiting line says each step is.
-_STEPS = {
-    "environment": "the environment checks",
-    "connection_string": "the connection string checks",
-    "dns": "DNS",
-    "tcp": "TCP connect",
-    "tls": "TLS handshake",
-    "hello": "MongoDB hello",
-    "authentication": "login",
-    "ping": "ping",
-}
-WAITING_AFTER = 1.0
-"""Seconds a step runs before its waiting line appears (on a terminal only)."""
-_TICK = 0.1
-"""How often the waiting lines are brought up to date: often enough to appear at 1 s, not 2."""
-# Terminal control: to the start of the line, N lines up, erase to the end of the screen.
-_START_OF_LINE, _UP, _ERASE_BELOW = "\r", "\033[{}A", "\033[J"
-
-
-class _TextPrinter:
-    """Prints each layer as it completes; on a terminal, also what it is still waiting for.
-
-    On a terminal that takes escape sequences (:func:`atlasconnect._render.
-    wants_escapes`) the waiting lines (one per pending step, so one per host at
-    most) stay at the bottom and are rewritten in place: erased, then drawn
-    again after each new layer line and each time their seconds change. On one
-    that takes none (``TERM=dumb``, ``NO_COLOR``), each is printed once, as a
-    plain line. Into a pipe or a file, none is.
-    """
-
-    def __init__(self, stream: TextIO, timeout: float, *, verbose: bool) -> None:
-        self.stream = stream
-        self.timeout = timeout
-        self.verbose = verbose
-        self.on_terminal = render.is_terminal(stream)
-        self.live = self.on_terminal and render.wants_escapes(stream)
-        """Whether the waiting lines are rewritten in place."""
-        self.style = render.style_for(stream)
-        self._lock = threading.Lock()
-        self._running: dict[tuple[str | None, str], float] = {}
-        self._announced: set[tuple[str | None, str]] = set()
-        self._host_width = 0
-        self._waiting: list[str] = []
-        self._silent = False
-
-    def header(self, uri: str | None) -> None:
-        if uri is None:
-            said = (
-                "no connection string given (no argument, and MONGODB_URI is unset or "
-                "empty), so it checks only this machine's environment."
-            )
-        else:
-            said = "checking each layer from this machine to the cluster."
-        self._emit(render.block(f"atlasconnect {__version__} doctor: {said}", self.style))
-
-    def progress(self, host: str | None, layer: doctor.Layer) -> None:
-        key = (host, layer.name)
-        if layer.status == "running":
-            with self._lock:
-                self._running[key] = time.monotonic()
-            return
-        with self._lock:
-            self._running.pop(key, None)
-        if host is None:
-            self._learn_hosts(layer)
-        self._emit(
-            render.layer_line(host, layer, self.style, self._host_width, verbose=self.verbose)
-        )
-
-    def _learn_hosts(self, layer: doctor.Layer) -> None:
-        """The width of the host column, from the hosts a global layer names."""
-        d = layer.details
-        hosts = d.get("targets") or [*d.get("addresses", {}), *d.get("unresolved", {})]
-        hosts = hosts or d.get("hosts") or []
-        if hosts:
-            self._host_width = max(len(render.printable(str(host))) for host in hosts)
-
-    def verdict(self, report: doctor.Report, *, nothing_checked: bool) -> None:
-        self._emit(["", *render.verdict(report, self.style, nothing_checked=nothing_checked)])
-
-    def waiting(self) -> _Ticker:
-        return _Ticker(self)
-
-    def tick(self) -> None:
-        """Redraw the waiting lines if what they say changed; without escape sequences,
-        print each new one once."""
-        with self._lock:
-            if not self.live:
-                new = [
-                    (key, where) for key, where, _ in self._overdue() if key not in self._announced
-                ]
-                self._announced.update(key for key, _ in new)
-                at_most = f"at most {self.timeout:g} s"
-                self._write("".join(f"... waiting for {where}, {at_most}\n" for _, where in new))
-                return
-            lines = self._waiting_lines()
-            if lines != self._waiting:
-                self._erase_waiting()
-                self._draw_waiting(lines)
-
-    def _overdue(self) -> list[tuple[tuple[str | None, str], str, float]]:
-        """Each step running for WAITING_AFTER seconds or more: its key, what it is, how long."""
-        now = time.monotonic()
-        overdue = []
-        for (host, name), start in self._running.items():
-            if now - start >= WAITING_AFTER:
-                step = _STEPS.get(name, name)
-                where = f"{render.printable(host)} {step}" if host else step
-                overdue.append(((host, name), where, now - start))
-        return overdue
-
-    def _waiting_lines(self) -> list[str]:
-        lines = []
-        for _, where, elapsed in self._overdue():
-            line = f"... waiting for {where}: {int(elapsed)} s of at most {self.timeout:g} s"
-            lines.append(line[: self.style.width - 1])  # one row each, or the erase miscounts
-        return lines
-
-    def _emit(self, lines: list[str]) -> None:
-        """Print ``lines`` above the waiting lines."""
-        with self._lock:
-            self._erase_waiting()
-            self._write("".join(f"{line}\n" for line in lines))
-            self._draw_waiting(self._waiting_lines() if self.live else [])
-
-    def _erase_waiting(self) -> None:
-        if self._waiting:
-            up = _UP.format(len(self._waiting) - 1) if len(self._waiting) > 1 else ""
-            self._write(f"{_START_OF_LINE}{up}{_ERASE_BELOW}")
-            self._waiting = []
-
-    def _draw_waiting(self, lines: list[str]) -> None:
-        if lines:
-            self._write("\n".join(lines))  # no newline after: the cursor stays on the last
-            self._waiting = lines
-
-    def _write(self, text: str) -> None:
-        if self._silent:
-            return
-        # A URI can hold what the stream cannot encode (a non-UTF-8 byte from argv):
-        # print it escaped rather than fail.
-        encoding = getattr(self.stream, "encoding", None) or "utf-8"
-        try:
-            self.stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
-            self.stream.flush()
-        except BrokenPipeError:
-            # The reader has gone: the caller stops (141); the hosts still being
-            # checked in other threads print nothing more.
-            self._silent = True
-            raise
-
-    def silence(self) -> None:
-        """Print nothing more: the run is over (interrupted, or its reader gone)."""
-        self._silent = True
-
-    def finish(self) -> None:
-        with self._lock, contextlib.suppress(OSError):  # erasing is cosmetic
-            self._erase_waiting()
-
-
-class _Ticker:
-    """While the doctor runs on a terminal, keep the waiting lines up to date."""
-
-    def __init__(self, printer: _TextPrinter) -> None:
-        self.printer = printer
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self) -> _Ticker:
-        if self.printer.on_terminal:
-            self.thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop.set()
-        if self.thread.is_alive():
-            self.thread.join()
-        self.printer.finish()
-
-    def _run(self) -> None:
-        try:
-            while not self.stop.wait(_TICK):
-                self.printer.tick()
-        except OSError:  # the terminal has gone (EIO): nothing more can be shown
-            self.printer.silence()

@@ -9,19 +9,16 @@ packages atlasconnect relies on.
 
 from __future__ import annotations
 
-import platform
 import ssl
-import sys
 from typing import Literal
 
-import certifi
 import pymongo
 
 from . import _phrasing as phrasing
 from . import _pymongo_internals
 from . import _tls as tls
+from . import _tls_files as tls_files
 from ._exceptions import (
-    CABundleError,
     MissingDependencyError,
     SNIUnsupportedError,
     TLSVersionUnsupportedError,
@@ -77,7 +74,7 @@ def run_checks(
     check_openssl()
     check_tls_versions(floor)
     if proof == "client":
-        tls.check_ca_file_quickly(ca_file)
+        tls_files.check_ca_file_quickly(ca_file)
     else:
         check_ca_file_and_floor(ca_file)
     if is_srv:
@@ -109,9 +106,9 @@ def check_ca_file_and_floor(ca_file: str) -> None:
     else:
         unproven = False
     if certificates is None:
-        tls.check_ca_file(ca_file)
+        tls_files.check_ca_file(ca_file)
     elif certificates == 0:
-        raise tls.ca_file_error(ca_file, "empty", "holds no PEM certificates")
+        raise tls_files.ca_file_error(ca_file, "empty", "holds no PEM certificates")
     if unproven:  # the file is fine after all: the hook itself failed
         _pymongo_internals.check_tls_floor_hook(ca_file)
 
@@ -204,29 +201,3 @@ def dnspython_version() -> str | None:
     except ImportError:
         return None
     return str(dns.version.version)
-
-
-def report(floor: ssl.TLSVersion) -> list[tuple[str, str]]:
-    """Facts about this environment, as (label, value) lines for people to read."""
-    ca_file = certifi.where()
-    try:
-        ca_summary = f"{ca_file} ({tls.check_ca_file(ca_file)} certificates, from certifi)"
-    except CABundleError as exc:
-        ca_summary = f"{ca_file} ({exc.reason})"
-    available = available_tls_versions()
-    return [
-        ("Python", f"{platform.python_version()} ({sys.executable})"),
-        ("OpenSSL", ssl.OPENSSL_VERSION),
-        ("TLS backend", _pymongo_internals.tls_backend()),
-        ("SNI", "supported" if getattr(ssl, "HAS_SNI", False) else "NOT supported"),
-        ("TLS versions", ", ".join(map(tls.version_name, available)) or "none"),
-        (
-            "TLS floor",
-            f"{tls.version_name(tls.effective_min_tls_version(floor))} (requested "
-            f"{tls.version_name(floor)}, platform default "
-            f"{tls.version_name(tls.platform_min_tls_version())})",
-        ),
-        ("CA bundle", ca_summary),
-        ("pymongo", pymongo.__version__),
-        ("dnspython", dnspython_version() or "not installed"),
-    ]

@@ -6,9 +6,13 @@ in the order a person would fix what they find: read the connection string,
 apply the TLS policy, check the environment, check the options and
 credentials. It then holds everything the rest needs: the parsed URI, the CA
 file, the floor, the profile failures are explained with, and the exact
-``MongoClient`` arguments. ``connect()``, ``connect_async()``,
-``client_options()``, ``check_environment()`` and the doctor all read plans,
-so they refuse the same things in the same order with the same errors.
+``MongoClient`` arguments. ``connect()``, ``connect_async()`` and
+``client_options()`` make plans, so they refuse the same things in the same
+order with the same errors. ``check_environment()`` and the doctor read a plan
+of the connection string they check (:meth:`ConnectionPlan.of`, no check made):
+its CA file, its authentication mechanism, and the profile its failures are
+explained with; the doctor's connection-string layer then runs ``connect()``'s
+own steps.
 """
 
 from __future__ import annotations
@@ -20,11 +24,15 @@ from typing import Any, NamedTuple
 import certifi
 
 from . import _connection_string as connection_string
+from . import _credentials as credentials
 from . import _diagnosis as diagnosis
 from . import _environment as environment
 from . import _mechanisms as mechanisms
 from . import _pymongo_internals
+from . import _secrets as secrets
+from . import _seeds as seeds
 from . import _tls as tls
+from . import _tls_files as tls_files
 from . import _verification as verification
 from ._exceptions import AtlasConnectError, ConnectionStringError
 from ._pymongo_internals import FlooredCAFile
@@ -35,7 +43,7 @@ _REPLACED = ("tlscafile", "event_listeners")
 
 
 class ConnectionPlan(NamedTuple):
-    """What a client of atlasconnect will be: checked, and ready to build."""
+    """What a client of atlasconnect will be: ready to build once :func:`make_plan` made it."""
 
     parsed: connection_string.ConnectionString
     floor: ssl.TLSVersion
@@ -48,6 +56,23 @@ class ConnectionPlan(NamedTuple):
     def __repr__(self) -> str:
         return connection_string.repr_of(self, ("parsed", "floor", "ca_file"))
 
+    @classmethod
+    def of(
+        cls,
+        parsed: connection_string.ConnectionString,
+        floor: ssl.TLSVersion,
+        keywords: Mapping[str, Any],
+        listeners: tuple[Any, ...] = (),
+    ) -> ConnectionPlan:
+        """The plan of ``parsed`` as it is, before any check (those are :func:`make_plan`'s).
+
+        Where the CA file is chosen: the caller's ``tlsCAFile`` (a keyword wins), else
+        certifi's bundle.
+        """
+        return cls(
+            parsed, floor, tls_files.choose_ca_file(parsed.options, keywords), keywords, listeners
+        )
+
     @property
     def uri(self) -> str:
         return self.parsed.uri
@@ -58,15 +83,23 @@ class ConnectionPlan(NamedTuple):
         return tls.Written.of(self.parsed.written_options, self.keywords)
 
     @property
+    def auth_mechanism(self) -> Any:
+        """The ``authMechanism`` as written (a keyword wins over the URI); None without one."""
+        return credentials.auth_mechanism(self.parsed, self.keywords)
+
+    @property
     def profile(self) -> diagnosis.ConnectionProfile:
-        """What explains this plan's clients' failures."""
+        """What explains this plan's clients' failures: the one way atlasconnect makes a
+        profile of a connection string."""
         return diagnosis.ConnectionProfile(
             redacted_uri=self.parsed.redacted,
-            secrets=self.parsed.secrets + connection_string.keyword_secrets(self.keywords),
+            secrets=self.parsed.secrets + secrets.keyword_secrets(self.keywords),
             ca_file=self.ca_file,
             min_tls_version=self.floor,
             srv_host=self.parsed.srv_host,
-            client_certificate=tls.client_certificate_file(self.parsed.options, self.keywords),
+            client_certificate=tls_files.client_certificate_file(
+                self.parsed.options, self.keywords
+            ),
         )
 
     def explain_construction_error(self, exc: BaseException) -> AtlasConnectError:
@@ -76,7 +109,7 @@ class ConnectionPlan(NamedTuple):
         (:func:`~atlasconnect._tls.client_certificate_problem`), else what
         :func:`~atlasconnect._diagnosis.explain_construction_error` finds.
         """
-        return tls.client_certificate_problem(
+        return tls_files.client_certificate_problem(
             self.parsed.options, self.keywords, self.parsed.redacted
         ) or diagnosis.explain_construction_error(exc, self.profile)
 
@@ -120,13 +153,12 @@ def check_environment(
 def _check_environment_for(uri: str | None, min_tls_version: ssl.TLSVersion) -> None:
     """The plan's first steps, as far as the environment: no URI is needed."""
     floor = tls.validate_min_tls_version(min_tls_version)
-    ca_file, is_srv, mechanism = certifi.where(), False, None
-    if uri is not None or connection_string.uri_from_environment() is not None:
-        parsed = connection_string.parse(connection_string.resolve(uri))
-        ca_file, is_srv = tls.choose_ca_file(parsed.options, {}), parsed.is_srv
-        mechanism = connection_string.auth_mechanism(parsed, {})
-    environment.run_checks(floor, ca_file, is_srv=is_srv)
-    mechanisms.check_packages(mechanism)
+    if uri is None and seeds.uri_from_environment() is None:
+        environment.run_checks(floor, certifi.where(), is_srv=False)
+        return
+    plan = ConnectionPlan.of(connection_string.parse(seeds.resolve(uri)), floor, {})
+    environment.run_checks(floor, plan.ca_file, is_srv=plan.parsed.is_srv)
+    mechanisms.check_packages(plan.auth_mechanism)
 
 
 @connection_string.raised_here
@@ -149,20 +181,20 @@ def make_plan(
     floor = tls.validate_min_tls_version(min_tls_version)
     uri, keywords = _seed_uri(uri, keywords)
     parsed = connection_string.parse(uri)
+    plan = ConnectionPlan.of(parsed, floor, keywords)
     connection_string.refuse_unix_sockets(parsed)
     tls.refuse_insecure_options(parsed.written_options, keywords)
-    ca_file = tls.choose_ca_file(parsed.options, keywords)
-    tls.refuse_trust_in_crl_file(parsed.options, keywords)
-    environment.ensure_fit(floor, ca_file, is_srv=parsed.is_srv, proof=proof)
-    mechanisms.check_packages(connection_string.auth_mechanism(parsed, keywords))
+    tls_files.refuse_trust_in_crl_file(parsed.options, keywords)
+    environment.ensure_fit(floor, plan.ca_file, is_srv=parsed.is_srv, proof=proof)
+    mechanisms.check_packages(plan.auth_mechanism)
     if proof == "client":
         _pymongo_internals.install_tls_floor_hook()
     else:
-        _pymongo_internals.check_tls_floor_hook(ca_file)
+        _pymongo_internals.check_tls_floor_hook(plan.ca_file)
     connection_string.validate_options(parsed)
-    connection_string.check_password(parsed, keywords)
-    tls.refuse_key_without_password(parsed.options, keywords)
-    return ConnectionPlan(parsed, floor, ca_file, keywords, _event_listeners(keywords, parsed))
+    credentials.check_password(parsed, keywords)
+    tls_files.refuse_key_without_password(parsed.options, keywords)
+    return plan._replace(listeners=_event_listeners(keywords, parsed))
 
 
 def check_built_client(plan: ConnectionPlan, client: Any) -> None:
@@ -206,11 +238,9 @@ def _seed_uri(
             fix="pass it once: connect(uri) or connect(host=uri).",
             redacted_uri=None,
         )
-    seeds = uri if uri is not None else host
-    resolved = connection_string.resolve(seeds, port)
-    by_name = seeds is not None and connection_string.names_hosts(
-        connection_string.seed_list(seeds)
-    )
+    given = uri if uri is not None else host
+    resolved = seeds.resolve(given, port)
+    by_name = given is not None and seeds.names_hosts(seeds.seed_list(given))
     used = ("host", "port") if by_name else ("host",)
     return resolved, {k: v for k, v in keywords.items() if k.lower() not in used}
 

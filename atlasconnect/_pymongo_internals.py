@@ -26,6 +26,16 @@ contexts built the way a client builds them prove the floor on each backend
 connect rather than connect without its policy. :func:`is_monitor_cancellation` is not checked that
 way: it only decides whether a failed heartbeat is worth a warning. Nor is :func:`login_of`: it
 only names, in an explanation, the user a refused login tried, and says nothing when it cannot.
+
+atlasconnect also reads connection strings and passwords as pymongo will, with
+pymongo's own helpers, none of them documented as API or all of them moved
+within pymongo before: the names of the URI options it knows
+(:func:`known_uri_options`), its reading of a URI's options and of a whole URI
+(:func:`split_options`, :func:`parse_uri`), its SASLprep (:func:`saslprep`),
+and which TLS library its synchronous client uses (:func:`uses_pyopenssl`).
+Each is guarded the same way: when pymongo no longer has it as atlasconnect
+calls it, :class:`MissingDependencyError`, never an AttributeError or a
+TypeError that would read as a problem of the input.
 """
 
 from __future__ import annotations
@@ -36,7 +46,7 @@ import importlib
 import inspect
 import ssl
 from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import pymongo
 import pymongo.client_options
@@ -75,10 +85,26 @@ _proven_hook: Callable[..., Any] | None = None
 """The wrapper last proven on probe contexts of every backend in use."""
 
 
+def uses_pyopenssl() -> bool:
+    """Whether pymongo's synchronous client uses pyOpenSSL (``pymongo[ocsp]``) here.
+
+    ``pymongo.ssl_support.HAVE_PYSSL``; the async client always uses stdlib ssl.
+    """
+    have_pyssl = getattr(pymongo.ssl_support, "HAVE_PYSSL", None)
+    if not isinstance(have_pyssl, bool):
+        raise _hook_missing("pymongo.ssl_support.HAVE_PYSSL")
+    return have_pyssl
+
+
 def _tls_library_errors() -> tuple[type[Exception], ...]:
-    if not pymongo.ssl_support.HAVE_PYSSL:
+    # At import, where no error may be raised: pyOpenSSL's errors are caught whenever
+    # pyOpenSSL is there and pymongo no longer says whether it uses it.
+    if getattr(pymongo.ssl_support, "HAVE_PYSSL", True) is False:
         return ()
-    return (importlib.import_module("OpenSSL.SSL").Error,)
+    try:
+        return (importlib.import_module("OpenSSL.SSL").Error,)
+    except ImportError:
+        return ()
 
 
 TLS_LIBRARY_ERRORS = _tls_library_errors()
@@ -123,11 +149,13 @@ def login_of(client: Any) -> Login | None:
     return Login(user if isinstance(user, str) else None, source, mechanism)
 
 
-def tls_backend() -> str:
+TLSBackend = Literal["stdlib", "pyopenssl"]
+"""The TLS library of pymongo's synchronous client (its async client always uses stdlib ssl)."""
+
+
+def tls_backend() -> TLSBackend:
     """Which TLS library pymongo's synchronous client uses here."""
-    if pymongo.ssl_support.HAVE_PYSSL:
-        return "pyOpenSSL (synchronous client), stdlib ssl (async client)"
-    return "stdlib ssl"
+    return "pyopenssl" if uses_pyopenssl() else "stdlib"
 
 
 def install_tls_floor_hook() -> bool:
@@ -311,7 +339,7 @@ def _prove_floor_applies(ca_file: str) -> int:
     if parse_ssl_options is None:
         raise _hook_missing("pymongo.client_options._parse_ssl_options")
     # The second argument, is_sync, picks the backend: the async client always uses stdlib ssl.
-    for is_sync in (False, True) if pymongo.ssl_support.HAVE_PYSSL else (False,):
+    for is_sync in (False, True) if uses_pyopenssl() else (False,):
         context, _ = parse_ssl_options({"tls": True, "tlscafile": probe}, is_sync)
         if lowest_offered_version(context) != ssl.TLSVersion.TLSv1_3:
             raise _hook_missing(
@@ -335,52 +363,94 @@ def lowest_offered_version(context: object) -> int | None:
     if openssl_context is None:
         return None
     openssl = importlib.import_module("OpenSSL.SSL")
+    from . import _client_hello as client_hello  # pyOpenSSL's backend only: not at import
+
     connection = openssl.Connection(openssl_context, None)
     connection.set_connect_state()
     with contextlib.suppress(openssl.WantReadError):
         connection.do_handshake()
-    versions = offered_versions(connection.bio_read(_MAX_RECORD))
+    versions = client_hello.offered_versions(connection.bio_read(_MAX_RECORD))
     return min(versions) if versions else None
 
 
 _MAX_RECORD = 1 << 16
-_SUPPORTED_VERSIONS = 43
-"""The ClientHello extension that lists the versions offered (RFC 8446, 4.2.1)."""
 
 
-def offered_versions(client_hello: bytes) -> set[int]:
-    """The TLS versions (``0x0303`` is TLS 1.2) a ClientHello record offers; empty if garbled.
+# Reading connection strings and passwords as pymongo does.
 
-    The supported_versions extension when present, else the legacy version
-    field (RFC 8446, 4.1.2).
+
+@functools.cache
+def known_uri_options() -> frozenset[str]:
+    """The URI options pymongo knows, in lower case (``pymongo.common``'s validator map)."""
+    validators = getattr(_module("pymongo.common"), "URI_OPTIONS_VALIDATOR_MAP", None)
+    if not isinstance(validators, Mapping) or not validators:
+        raise _internal_missing("pymongo.common.URI_OPTIONS_VALIDATOR_MAP", _READING)
+    return frozenset(str(name).lower() for name in validators)
+
+
+def split_options(query: str, *, validate: bool) -> Mapping[str, Any]:
+    """pymongo's reading of a URI's options (``pymongo.uri_parser.split_options``): a mapping
+    of names in any letter case; with ``validate``, each value checked as a client checks it.
+
+    Raises what pymongo raises for options it refuses (PyMongoError, ValueError,
+    TypeError, OSError for a file it cannot open).
     """
-    body = client_hello[5 + 4 :]  # after the record and handshake headers
-    position = 2 + 32  # legacy_version, random
+    split = _uri_parser_function("split_options", ("validate", "warn", "normalize"))
+    return split(query, validate=validate, warn=False, normalize=False)  # type: ignore[no-any-return]
+
+
+def parse_uri(uri: str, *, connect_timeout: float | None) -> dict[str, Any]:
+    """pymongo's reading of a whole URI (``pymongo.uri_parser.parse_uri``): ``nodelist``,
+    ``username``, ``password``, ``database`` and ``options``, a ``mongodb+srv://`` name
+    looked up within ``connect_timeout`` seconds.
+
+    Raises what pymongo raises for a URI it refuses or a lookup that fails.
+    """
+    parse = _uri_parser_function("parse_uri", ("connect_timeout",))
+    result = parse(uri, connect_timeout=connect_timeout)
+    if not isinstance(result, dict) or not result.keys() >= _PARSED_URI_KEYS:
+        raise _internal_missing("pymongo.uri_parser.parse_uri's nodelist, options...", _READING)
+    return result
+
+
+_PARSED_URI_KEYS = frozenset({"nodelist", "username", "password", "database", "options"})
+
+
+def saslprep(password: str) -> str:
+    """``password`` prepared by pymongo's SASLprep (RFC 4013), as SCRAM-SHA-256 will prepare
+    it; ValueError when SASLprep refuses one of its characters."""
+    prepare = getattr(_module("pymongo.saslprep"), "saslprep", None)
+    if not callable(prepare):
+        raise _internal_missing("pymongo.saslprep.saslprep", _SASLPREP)
+    return str(prepare(password))
+
+
+def _module(name: str) -> Any:
+    """pymongo's module ``name``; None when pymongo has no such module any more."""
     try:
-        position += 1 + body[position]  # session id
-        position += 2 + _uint16(body, position)  # cipher suites
-        position += 1 + body[position]  # compression methods
-        end = position + 2 + _uint16(body, position)
-        position += 2
-        while position + 4 <= end:
-            kind, size = _uint16(body, position), _uint16(body, position + 2)
-            data = body[position + 4 : position + 4 + size]
-            if kind == _SUPPORTED_VERSIONS:
-                return {_uint16(data, index) for index in range(1, 1 + data[0], 2)}
-            position += 4 + size
-        return {_uint16(body, 0)}
-    except IndexError:
-        return set()
+        return importlib.import_module(name)
+    except ImportError:
+        return None
 
 
-def _uint16(data: bytes, position: int) -> int:
-    if position + 2 > len(data):
-        raise IndexError(position)
-    return int.from_bytes(data[position : position + 2], "big")
+@functools.cache
+def _uri_parser_function(name: str, keywords: tuple[str, ...]) -> Callable[..., Any]:
+    """``pymongo.uri_parser``'s function ``name``, if it still takes ``keywords``."""
+    function = getattr(_module("pymongo.uri_parser"), name, None)
+    try:
+        parameters = inspect.signature(function).parameters if callable(function) else {}
+    except (TypeError, ValueError):
+        parameters = {}
+    if not all(keyword in parameters for keyword in keywords):
+        arguments = "=..., ".join(keywords)
+        raise _internal_missing(f"pymongo.uri_parser.{name}({arguments}=...)", _READING)
+    return function  # type: ignore[return-value]
 
 
 _FLOOR = "enforces its TLS floor"
 _POLICY = "checks that every connection verifies certificates and host names"
+_READING = "reads a connection string as pymongo will"
+_SASLPREP = "checks a password as SCRAM-SHA-256 will prepare it"
 
 
 def _hook_missing(what: str) -> MissingDependencyError:

@@ -1,4 +1,5 @@
-"""Text for a terminal: the doctor's report and ``explain``'s explanation, as lines.
+"""Text for a terminal: the layout of every line atlasconnect prints, and ``explain``'s
+explanation (the doctor's lines are :mod:`atlasconnect._doctor_text`'s).
 
 One idea: what atlasconnect tells a person is wrapped to the terminal's width
 with a hanging indent, and every command in it stands whole on a line of its
@@ -28,46 +29,23 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-import certifi
-
-from . import _certificate as certificate
-from . import _doctor as doctor
-from . import _phrasing as phrasing
-from . import _shell as shell
 from ._exceptions import AtlasConnectError, family_of, fix_for
 
 COMMAND = re.compile(r"`([^`\n]+)`")
 """A command in a ``why`` or ``fix`` text: between backquotes, on one line."""
 
+
 MIN_WIDTH = 40
 """Narrower terminals get this width: below it, no layout is readable."""
+
 
 INDENT = "  "
 """The hanging indent of a block's continuation lines."""
 COMMAND_INDENT = "    "
 """A command's own line: further in than the text around it."""
-_ROOM = 30
-"""The fewest columns a layer's summary needs beside its labels; with less, it goes under them."""
 
-_TAGS: dict[str, tuple[str, str]] = {
-    "ok": ("  ok", "32"),
-    "failed": ("FAIL", "31"),
-    "skipped": ("skip", "33"),
-}
-TAG_WIDTH = len("[FAIL] ")
-LABELS = {
-    "environment": "environment",
-    "connection_string": "URI",
-    "dns": "DNS",
-    "tcp": "TCP",
-    "tls": "TLS",
-    "hello": "hello",
-    "authentication": "login",
-    "ping": "ping",
-}
-LABEL_WIDTH = max(map(len, LABELS.values()))
-_DETAIL_INDENT = " " * (TAG_WIDTH + 2)
-_BOLD, _RED = "1", "31"
+
+_BOLD = "1"
 
 
 @dataclass(frozen=True)
@@ -338,99 +316,10 @@ def error_details(error: AtlasConnectError, style: Style) -> list[str]:
         for name, value in vars(error).items()
         if not name.startswith("_") and name not in ("found", "why", "fix") and value
     }
-    return _details(shown, style, INDENT)
+    return detail_lines(shown, style, INDENT)
 
 
-# The doctor.
-
-
-def layer_line(
-    host: str | None, layer: doctor.Layer, style: Style, host_width: int, *, verbose: bool
-) -> list[str]:
-    """One check: ``[  ok] TLS          host:port  TLS 1.3, verified against certifi``.
-
-    The host column of per-host checks starts where global checks' summaries
-    do, and is ``host_width`` wide, so that every column lines up. When the
-    summary has too little room beside the host (or a word of it, a path, would
-    not fit whole there), it goes under the host. ``verbose`` adds every detail
-    and the time the check took, one per line beneath.
-    """
-    text, color = _TAGS.get(layer.status, (layer.status, "0"))
-    label = LABELS.get(layer.name, layer.name)
-    first = f"[{text}] {label:<{LABEL_WIDTH}}  "
-    column = " " * len(first)
-    if host is not None:
-        first += f"{printable(host):<{host_width}}  "
-    said = summary(layer)
-    room = style.width - len(first)
-    # A global check's summary is already at the host column: under it is the same place.
-    beside = host is None or room >= max([_ROOM, *map(len, said.split())])
-    lines = [] if beside else [first.rstrip()]
-    lines += block(
-        said,
-        style,
-        first=first if beside else column,
-        indent=" " * len(first) if beside else column,
-        commands=False,
-    )
-    lines[0] = lines[0].replace(f"[{text}]", f"[{style.paint(text, color)}]", 1)
-    if verbose:
-        took = {"took": f"{layer.seconds * 1000:.1f} ms"}
-        lines += _details({**layer.details, **took}, style, _DETAIL_INDENT)
-    return lines
-
-
-def summary(layer: doctor.Layer) -> str:
-    """What a layer found, in a few words; its details are under ``-v`` and in ``--json``."""
-    if layer.error is not None:
-        return f"{type(layer.error).__name__}: {layer.error.found}"
-    d = layer.details
-    match layer.name:
-        case "environment":
-            return (
-                f"Python {_words(d.get('python'), 1)}, {_words(d.get('openssl'), 2)}, "
-                f"{_before_parenthesis(d.get('tls_floor'))} floor, "
-                f"CAs from {_ca_name(_before_parenthesis(d.get('ca_bundle')))}"
-            )
-        case "connection_string":
-            return str(d.get("uri"))
-        case "dns" if "addresses" in d:
-            return "; ".join(f"{h} -> {', '.join(found)}" for h, found in d["addresses"].items())
-        case "dns" if "srv_name" in d:
-            targets = d.get("targets", [])
-            txt = d.get("txt") or "none"
-            return f"{len(targets)} hosts from SRV {d['srv_name']}; TXT {txt}"
-        case "tcp":
-            return f"connected to {d.get('peer')}"
-        case "tls":
-            version = str(d.get("version", "")).replace("TLSv", "TLS ")
-            return f"{version}, verified against {_ca_name(d.get('ca_file'))}"
-        case "hello":
-            replica_set = f" of replica set {d['replica_set']}" if d.get("replica_set") else ""
-            return f"{d.get('role')}{replica_set}, wire version {d.get('max_wire_version')}"
-        case "authentication":
-            return f"user {d.get('user')}, authSource {d.get('auth_source')}"
-        case "ping":
-            round_trip = float(d.get("round_trip_seconds") or 0) * 1000
-            return f"MongoDB {d.get('server_version')}, round trip {round_trip:.1f} ms"
-    return ", ".join(f"{key} {value}" for key, value in d.items())
-
-
-def _words(value: Any, count: int) -> str:
-    """The first ``count`` words: "OpenSSL 3.0.19", without its build date."""
-    return " ".join(str(value).split()[:count])
-
-
-def _before_parenthesis(value: Any) -> str:
-    return str(value).split(" (", 1)[0]
-
-
-def _ca_name(path: Any) -> str:
-    """``certifi`` for certifi's bundle (the usual case, and a long path), else the path."""
-    return "certifi" if path == certifi.where() else str(path)
-
-
-def _details(details: Mapping[str, Any], style: Style, indent: str) -> list[str]:
+def detail_lines(details: Mapping[str, Any], style: Style, indent: str) -> list[str]:
     """``key: value`` lines, nested mappings flattened to ``outer.inner``."""
     lines = []
     for key, value in _flattened(details):
@@ -456,81 +345,3 @@ def _shown(value: Any) -> str:
     if isinstance(value, Mapping):
         return "none"
     return "none" if value is None else str(value)
-
-
-def verdict(report: doctor.Report, style: Style, *, nothing_checked: bool) -> list[str]:
-    """The verdict: healthy, nothing checked, or the failure's why and fix.
-
-    The failure's ``found`` is shown only when no FAIL line said it already
-    (the hosts judged together say more than each host's line).
-    """
-    error = report.error
-    if error is None and nothing_checked:
-        return block(
-            "Verdict: nothing checked beyond this machine. Give the connection string as the "
-            "argument or in MONGODB_URI to check the cluster.",
-            style,
-        )
-    if error is None:
-        return block(f"Verdict: healthy. {report.summary}", style)
-    said = {layer.error.found for layer in _all_layers(report) if layer.error is not None}
-    head = f"Verdict: {style.paint(headline(error), _RED)}"
-    evidence = tls_evidence(report)
-    return [head, *explanation(error, style, show_found=error.found not in said, evidence=evidence)]
-
-
-def _all_layers(report: doctor.Report) -> list[doctor.Layer]:
-    return [*report.layers, *(layer for host in report.hosts for layer in host.layers)]
-
-
-_VALIDITY = {
-    "valid": "within those dates",
-    "expired": "after them: the certificate is expired by this clock",
-    "not_yet_valid": "before them: the certificate is not yet valid by this clock",
-}
-
-
-def tls_evidence(report: doctor.Report) -> list[str]:
-    """What the first failed TLS layer saw of the presented certificate, as sentences."""
-    for host in report.hosts:
-        for layer in host.layers:
-            if layer.name == "tls" and "presented_certificate" in layer.details:
-                return _evidence(host.address, layer.details)
-    return []
-
-
-def _evidence(address: str, details: Mapping[str, Any]) -> list[str]:
-    """The sentences, from what the server presented: its certificate's words are the
-    server's, so they are shown as prose (:func:`atlasconnect._shell.prose`), never as
-    commands."""
-    shown = details["presented_certificate"]
-    clock = details.get("clock")
-    address = shell.prose(address)
-    if shown is None:
-        return [
-            f"The certificate {address} presented could not be read: a second connection failed."
-        ]
-    if not shown["decoded"]:
-        install = phrasing.pip_install(f"'{certificate.DOCTOR_EXTRA}'")
-        return [
-            f"Here, {address} presented a certificate with SHA-256 {shown['sha256']}; to see its "
-            f"issuer, dates and host names: {install}",
-            *([f"This machine's clock reads {clock}."] if clock else []),
-        ]
-    issuer = shell.prose(str(shown["issuer"])).rstrip(".")
-    sentences = [f"Here, {address} presented a certificate issued by {issuer}."]
-    if shown["likely_interceptor"]:
-        sentences.append(
-            f"That issuer looks like {shown['likely_interceptor']}, a TLS-inspecting proxy or "
-            "antivirus: it decrypts this machine's TLS traffic and re-signs it with its own CA."
-        )
-    if clock:
-        sentences.append(
-            f"It is valid from {shown['not_before']} to {shown['not_after']}, and this "
-            f"machine's clock reads {clock}, {_VALIDITY[shown['validity']]}."
-        )
-    if "mismatch" in str(details.get("verify_message")).lower():
-        names = ", ".join(map(shell.prose, shown["names"])) or "none (no subjectAltName)"
-        sni = shell.prose(str(details.get("sni")))
-        sentences.append(f"It covers {names}; the name asked for (SNI) was {sni}.")
-    return sentences

@@ -31,6 +31,7 @@ import unicodedata
 from typing import NamedTuple
 from urllib.parse import unquote_plus
 
+from . import _address as address
 from ._exceptions import ConnectionStringError
 
 SCHEMES = ("mongodb://", "mongodb+srv://")
@@ -251,7 +252,7 @@ def _what_it_starts_with(text: str) -> tuple[str, str]:
         return (
             f"The connection string is a host name alone ({host}), without mongodb+srv:// "
             "or mongodb:// and the user.",
-            f"write mongodb+srv://USER:PASSWORD@{host.split(':')[0]}/ for an Atlas cluster "
+            f"write mongodb+srv://USER:PASSWORD@{address.host_of(host)}/ for an Atlas cluster "
             f"(mongodb://USER:PASSWORD@{host}/?tls=true for one server), or {COPY_FIX}",
         )
     return (

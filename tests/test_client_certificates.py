@@ -42,6 +42,7 @@ from atlasconnect import (
 )
 from atlasconnect import _cli as cli
 from atlasconnect import _doctor as doctor
+from atlasconnect import _doctor_hosts as doctor_hosts
 from atlasconnect._exceptions import family_of
 
 KEY_PASSWORD = "Cl1ent-Key-Pa55"
@@ -159,6 +160,23 @@ def test_a_file_pymongo_cannot_load_is_explained(
     assert option in error.fix
     assert step in error.fix
     assert error.redacted_uri == uri
+
+
+@pytest.mark.parametrize("place", ["the connection string", "the keywords"])
+def test_the_place_of_the_file_is_named_in_words(client_files: dict[str, str], place: str) -> None:
+    """Where the file was given reads as a place, never as the name of an Enum member."""
+    path = client_files["not PEM"]
+    uri = f"mongodb://127.0.0.1:{refused_port()}/"
+    if place == "the connection string":
+        error = refused(
+            lambda: atlasconnect.connect(f"{uri}?tlsCertificateKeyFile={path}", connect=False)
+        )
+    else:
+        error = refused(
+            lambda: atlasconnect.connect(uri, tlsCertificateKeyFile=path, connect=False)
+        )
+    assert f"given as tlsCertificateKeyFile in {place}, " in error.found
+    assert "Place." not in error.found
 
 
 def test_the_password_in_the_uri_stays_hidden(client_files: dict[str, str]) -> None:
@@ -501,7 +519,7 @@ def test_the_doctor_passes_an_accepted_client_certificate(
     assert report.error is None, report.error
     tls_layer = report.hosts[0].layers[1]
     assert tls_layer.details["version"] == "TLSv1.3"
-    assert tls_layer.seconds < doctor.CLIENT_CERTIFICATE_VERDICT_SECONDS + 0.5
+    assert tls_layer.seconds < doctor_hosts.CLIENT_CERTIFICATE_VERDICT_SECONDS + 0.5
 
 
 # The servers' words, as each backend reports them (seen on the loopback servers above:

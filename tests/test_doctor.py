@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import ssl
 import subprocess
 import sys
@@ -30,6 +31,8 @@ from servers import (
 from atlasconnect import AuthenticationError
 from atlasconnect import _cli as cli
 from atlasconnect import _doctor as doctor_module
+from atlasconnect import _environment_facts as environment_facts
+from atlasconnect._doctor_layers import LayerName, Status
 
 SCHEMA = json.loads(resources.files("atlasconnect").joinpath("doctor-schema.json").read_text())
 
@@ -229,6 +232,41 @@ def test_uri_from_environment_and_none_at_all() -> None:
     jsonschema.validate(document, SCHEMA)
     assert (result.returncode, document["uri"], document["hosts"]) == (4, None, [])
     assert result.returncode == cli.EXIT_NOTHING_CHECKED
+
+
+def test_the_environment_details_are_the_documented_keys(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The keys are facts of their own: rewording a label of the report changes none."""
+    reworded = [
+        (key, f"{label.upper()} (as shown)", text) for key, label, text in environment_facts._FORMS
+    ]
+    monkeypatch.setattr(environment_facts, "_FORMS", reworded)
+    monkeypatch.delenv("MONGODB_URI", raising=False)
+    assert cli.main(["doctor", "--json"]) == cli.EXIT_NOTHING_CHECKED
+    document = json.loads(capsys.readouterr().out)
+    jsonschema.validate(document, SCHEMA)
+    documented = SCHEMA["$defs"]["environment"]
+    assert list(document["layers"][0]["details"]) == documented["required"]
+    assert list(documented["properties"]) == documented["required"]
+    backends = documented["properties"]["tls_backend"]["enum"]
+    assert backends == list(environment_facts._BACKENDS.values())
+
+
+def test_the_schema_and_the_reference_are_the_table_of_layers() -> None:
+    """The layer names and statuses of the schema and of docs/doctor.rst are the table's."""
+    layer = SCHEMA["$defs"]["layer"]["properties"]
+    assert layer["name"]["enum"] == [name.value for name in LayerName]
+    assert layer["status"]["enum"] == [status.value for status in Status]
+    described = SCHEMA["properties"]["layers"]["description"]
+    host_layers = SCHEMA["properties"]["hosts"]["items"]["properties"]["layers"]["description"]
+    listed = re.findall(r"\b[a-z_]+\b(?=[,.])", f"{described} {host_layers}")
+    assert [name for name in listed if name in {n.value for n in LayerName}] == [
+        name.value for name in LayerName
+    ]
+    reference = (Path(__file__).parent.parent / "docs" / "doctor.rst").read_text()
+    section = reference.split("\nLayers\n------\n", 1)[1].split("\nA host's checks stop", 1)[0]
+    assert re.findall(r"^``(\w+)``$", section, re.MULTILINE) == [name.value for name in LayerName]
 
 
 def test_usage_errors() -> None:

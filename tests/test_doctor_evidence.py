@@ -22,7 +22,10 @@ from test_doctor import SCHEMA, doctor, doctor_json
 from atlasconnect import _certificate as certificate
 from atlasconnect import _cli as cli
 from atlasconnect import _doctor as doctor_module
-from atlasconnect import _render as render
+from atlasconnect import _doctor_dns as doctor_dns
+from atlasconnect import _doctor_text as doctor_text
+from atlasconnect import _documents as documents
+from atlasconnect._doctor_layers import LayerName
 
 DOCS = Path(__file__).parent.parent / "docs"
 
@@ -122,15 +125,15 @@ def test_without_cryptography_the_fingerprint_and_the_extra_are_shown(
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "cryptography", None)  # import raises ImportError
     report = doctor_module.run(proxied_uri(server_context(expired_leaf), tlsCAFile=ca_file))
-    document = cli._document(report, cli._exit_status(report.error))
+    document = documents.doctor_document(report, cli._exit_status(report.error))
     jsonschema.validate(json.loads(json.dumps(document, default=str)), SCHEMA)
-    (layer,) = [layer for layer in report.hosts[0].layers if layer.name == "tls"]
+    (layer,) = [layer for layer in report.hosts[0].layers if layer.name is LayerName.TLS]
     shown = layer.details["presented_certificate"]
     assert shown["decoded"] is False
     assert shown["sha256"] == hashlib.sha256(der_of(expired_leaf)).hexdigest()
     assert shown["issuer"] is None
     assert "clock" in layer.details  # from OpenSSL's verify code, without decoding
-    sentences = render.tls_evidence(report)
+    sentences = doctor_text.tls_evidence(report)
     assert shown["sha256"] in sentences[0]
     assert f"`python -m pip install '{certificate.DOCTOR_EXTRA}'`" in sentences[0]
     assert sentences[1] == f"This machine's clock reads {layer.details['clock']}."
@@ -218,4 +221,4 @@ def test_an_atlas_srv_name_used_as_a_plain_host_says_use_mongodb_srv() -> None:
     ],
 )
 def test_atlas_srv_names_are_told_from_host_names(host: str, srv_name: bool) -> None:
-    assert doctor_module._looks_like_atlas_srv_name(host) is srv_name
+    assert doctor_dns._looks_like_atlas_srv_name(host) is srv_name

@@ -30,6 +30,7 @@ from servers import FakeDNS, MongoServer, SrvClusterFactory, refused_port
 from atlasconnect import AtlasConnectError, Family, connect
 from atlasconnect import _cli as cli
 from atlasconnect import _doctor as doctor
+from atlasconnect import _doctor_hosts as doctor_hosts
 from atlasconnect import _exceptions as exceptions
 
 SCHEMA = json.loads(resources.files("atlasconnect").joinpath("doctor-schema.json").read_text())
@@ -342,7 +343,7 @@ def test_doctor_hands_connect_the_plain_ca_path(
         ca_files.append(kwargs.get("tlsCAFile"))
         return connect(*args, **kwargs)
 
-    monkeypatch.setattr(doctor, "connect", recording_connect)
+    monkeypatch.setattr(doctor_hosts, "connect", recording_connect)
     code, _, _ = run_doctor(mongo.uri(tlsCAFile=ca_file), "--timeout", "2")
     assert code == cli.EXIT_OK
     host_clients = [value for value in ca_files if value is not None]

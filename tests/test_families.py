@@ -25,6 +25,7 @@ import pytest
 import atlasconnect
 from atlasconnect import AtlasConnectError, Family, Reason, ServerUnreachableError
 from atlasconnect import _cli as cli
+from atlasconnect import _documents as documents
 from atlasconnect import _exceptions as exceptions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -178,13 +179,13 @@ def test_family_survives_pickle() -> None:
 def test_the_json_error_is_the_class_family(cls: type[AtlasConnectError]) -> None:
     error = cls.__new__(cls)
     error.found, error.why, error.fix = "found", "why", "fix"
-    document = cli._error(error)
+    document = documents.error_document(error)
     assert document is not None
     assert (document["family"], document["exit_code"]) == (cls.family.value, cls.family.exit_status)
 
 
 def test_the_json_error_of_a_reason_is_the_reason_family() -> None:
-    document = cli._error(unreachable("no_primary"))
+    document = documents.error_document(unreachable("no_primary"))
     assert document is not None
     assert (document["family"], document["exit_code"]) == ("no_primary", 18)
 

@@ -34,6 +34,7 @@ from atlasconnect import (
 from atlasconnect import _cli as cli
 from atlasconnect import _doctor as doctor_module
 from atlasconnect import _phrasing as phrasing
+from atlasconnect._doctor_layers import LayerName
 from atlasconnect._exceptions import fix_for
 from atlasconnect._pasted import explain_text
 
@@ -280,7 +281,8 @@ def test_the_doctor_logs_in_with_the_auth_source_the_app_uses(
     assert "authSource 'mydb'" in report.error.found
     assert "authSource is 'mydb'" in report.error.fix
     login_layer = report.hosts[0].layers[-1]
-    assert (login_layer.name, login_layer.details["auth_source"]) == ("authentication", "mydb")
+    assert login_layer.name is LayerName.AUTHENTICATION
+    assert login_layer.details["auth_source"] == "mydb"
 
 
 # A pip fix must reach this interpreter's environment, in as few columns as it can.

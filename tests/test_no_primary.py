@@ -31,6 +31,7 @@ from atlasconnect import AtlasConnectError, Family, ServerUnreachableError, expl
 from atlasconnect import _cli as cli
 from atlasconnect import _doctor as doctor
 from atlasconnect import _verification as verification
+from atlasconnect._doctor_layers import LayerName, Status
 from atlasconnect._exceptions import family_of
 
 # Long enough for the first heartbeat of every member, short enough for a fast test.
@@ -168,8 +169,8 @@ def test_doctor_finds_every_host_answers_and_none_is_primary(
 ) -> None:
     report = doctor.run(no_primary_set.uri(tlsCAFile=ca_file), timeout=2)
     for host in report.hosts:
-        hello = next(layer for layer in host.layers if layer.name == "hello")
-        assert (hello.status, hello.details["role"]) == ("ok", "secondary")
+        hello = next(layer for layer in host.layers if layer.name is LayerName.HELLO)
+        assert (hello.status, hello.details["role"]) == (Status.OK, "secondary")
     assert report.error is not None
     assert_no_primary(report.error, no_primary_set.addresses)
 
@@ -261,9 +262,9 @@ def test_doctor_fails_hello_on_a_set_name_mismatch(
     report = doctor.run(uri, timeout=2)
     (host,) = report.hosts
     assert [(layer.name, layer.status) for layer in host.layers] == [
-        ("tcp", "ok"),
-        ("tls", "ok"),
-        ("hello", "failed"),
+        (LayerName.TCP, Status.OK),
+        (LayerName.TLS, Status.OK),
+        (LayerName.HELLO, Status.FAILED),
     ]
     assert host.layers[-1].details["replica_set"] == REPLICA_SET
     error = report.error

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import importlib
 import ssl
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import certifi
 import pymongo
 import pymongo.client_options
 import pymongo.ssl_support
+import pymongo.uri_parser
 import pytest
 import trustme
 from hypothesis import given
@@ -25,6 +28,7 @@ from servers import ProxiedUri, server_context
 
 import atlasconnect
 from atlasconnect import MissingDependencyError, TLSVersionRefusedError, _pymongo_internals
+from atlasconnect import _client_hello as client_hello
 from atlasconnect._pymongo_internals import FlooredCAFile
 
 URI = "mongodb://db.example.test/"
@@ -177,14 +181,14 @@ def test_offered_versions_read_from_a_client_hello(floor: ssl.TLSVersion) -> Non
     connection = context.wrap_bio(ssl.MemoryBIO(), outgoing, server_hostname="localhost")
     with pytest.raises(ssl.SSLWantReadError):
         connection.do_handshake()
-    offered = _pymongo_internals.offered_versions(outgoing.read())
+    offered = client_hello.offered_versions(outgoing.read())
     assert min(offered) == floor
     assert max(offered) == ssl.TLSVersion.TLSv1_3
 
 
 @given(st.binary(max_size=300))
 def test_a_garbled_client_hello_proves_no_floor(hello: bytes) -> None:
-    offered = _pymongo_internals.offered_versions(hello)
+    offered = client_hello.offered_versions(hello)
     assert all(0 <= version <= 0xFFFF for version in offered)
 
 
@@ -238,3 +242,98 @@ def test_login_of_reads_what_pymongo_resolved(
         assert _pymongo_internals.login_of(client) == login
     finally:
         client.close()
+
+
+# Connection strings and passwords, read with pymongo's own helpers: present, or refused.
+
+
+@pytest.fixture
+def forget_readers() -> Iterator[None]:
+    """Look pymongo's helpers up again (they are looked up once, then remembered)."""
+    _pymongo_internals.known_uri_options.cache_clear()
+    _pymongo_internals._uri_parser_function.cache_clear()
+    yield
+    _pymongo_internals.known_uri_options.cache_clear()
+    _pymongo_internals._uri_parser_function.cache_clear()
+
+
+def test_pymongos_readers_read_as_pymongo_does() -> None:
+    known = _pymongo_internals.known_uri_options()
+    assert {"tls", "tlscafile", "authsource", "tlscertificatekeyfilepassword"} <= known
+    assert all(name == name.lower() for name in known)
+    options = _pymongo_internals.split_options("appName=me&TLS=true", validate=True)
+    assert (options["appname"], options["tls"]) == ("me", True)
+    with pytest.raises(ValueError, match="tls"):
+        _pymongo_internals.split_options("tls=maybe", validate=True)
+    parsed = _pymongo_internals.parse_uri(
+        "mongodb://app:pw@db.example.test:27018/shop?replicaSet=rs", connect_timeout=1
+    )
+    assert parsed["nodelist"] == [("db.example.test", 27018)]
+    assert (parsed["username"], parsed["database"]) == ("app", "shop")
+    assert parsed["options"]["replicaSet"] == "rs"
+    assert _pymongo_internals.saslprep("I\u00adX") == "IX"  # RFC 4013: soft hyphen dropped
+    with pytest.raises(ValueError, match="SASLprep"):
+        _pymongo_internals.saslprep("bell\u0007")
+    assert _pymongo_internals.uses_pyopenssl() is pymongo.ssl_support.HAVE_PYSSL
+
+
+def with_password() -> object:
+    return atlasconnect.connect("mongodb://app:pw@db.example.test/?appName=me", connect=False)
+
+
+@pytest.mark.usefixtures("forget_readers", "fresh_hook")
+@pytest.mark.parametrize(
+    ("module", "name", "call"),
+    [
+        ("pymongo.common", "URI_OPTIONS_VALIDATOR_MAP", with_password),
+        ("pymongo.uri_parser", "split_options", with_password),
+        ("pymongo.saslprep", "saslprep", with_password),
+        (
+            "pymongo.uri_parser",
+            "parse_uri",
+            lambda: _pymongo_internals.parse_uri(URI, connect_timeout=1),
+        ),
+        ("pymongo.ssl_support", "HAVE_PYSSL", atlasconnect.check_environment),
+    ],
+)
+def test_a_helper_pymongo_no_longer_has_is_refused(
+    monkeypatch: pytest.MonkeyPatch, module: str, name: str, call: Callable[[], object]
+) -> None:
+    monkeypatch.delattr(importlib.import_module(module), name)
+    with pytest.raises(MissingDependencyError) as info:
+        call()
+    assert f"{module}.{name}" in info.value.found
+    assert info.value.package == "pymongo"
+
+
+@pytest.mark.usefixtures("forget_readers")
+def test_a_helper_pymongo_calls_otherwise_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A TypeError from a changed signature would read as a refusal of the connection string."""
+    monkeypatch.setattr(pymongo.uri_parser, "split_options", lambda opts, validate=True: {})
+    with pytest.raises(MissingDependencyError, match=r"split_options\(validate=..., warn="):
+        with_password()
+    monkeypatch.setattr(pymongo.uri_parser, "parse_uri", lambda uri, connect_timeout=None: {})
+    with pytest.raises(MissingDependencyError, match="parse_uri's nodelist"):
+        _pymongo_internals.parse_uri(URI, connect_timeout=1)
+
+
+def test_a_client_whose_context_pymongo_keeps_elsewhere_is_refused_and_closed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """pymongo renaming the attribute that holds a client's context (PoolOptions._ssl_context):
+    the typed error, and the client built is closed, not left open."""
+    probe: pymongo.MongoClient[Any] = pymongo.MongoClient(URI, connect=False)
+    pool_options_class = type(probe.options.pool_options)
+    probe.close()
+    closed: list[object] = []
+    close = pymongo.MongoClient.close
+
+    def recording_close(self: pymongo.MongoClient[Any]) -> None:
+        closed.append(self)
+        close(self)
+
+    monkeypatch.setattr(pymongo.MongoClient, "close", recording_close)
+    monkeypatch.delattr(pool_options_class, "_ssl_context")
+    with pytest.raises(MissingDependencyError, match=r"PoolOptions\._ssl_context"):
+        atlasconnect.connect(URI, connect=False)
+    assert len(closed) == 1

@@ -16,12 +16,14 @@ import os
 import re
 import select
 import shlex
+import shutil
 import struct
 import subprocess
 import sys
 import termios
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -40,6 +42,7 @@ from test_shell_commands import PASTED as HOSTILE_TEXTS
 
 from atlasconnect import __version__
 from atlasconnect import _cli as cli
+from atlasconnect import _doctor_text as doctor_text
 from atlasconnect import _render as render
 from atlasconnect._exceptions import AtlasConnectError
 from atlasconnect._pasted import explain_text
@@ -276,7 +279,7 @@ def doctor_commands(uri: str) -> set[str]:
     layers = [*report.layers, *(layer for host in report.hosts for layer in host.layers)]
     found = commands_of(report.error, *(layer.error for layer in layers))
     return found | {
-        c.strip() for c in render.COMMAND.findall(" ".join(render.tls_evidence(report)))
+        c.strip() for c in render.COMMAND.findall(" ".join(doctor_text.tls_evidence(report)))
     }
 
 
@@ -547,3 +550,19 @@ def test_the_environment_report_shows_paths_as_they_are(
     assert cli.main([]) in (cli.EXIT_OK, cli.EXIT_ENVIRONMENT)
     python = next(line for line in capsys.readouterr().out.splitlines() if "Python" in line)
     assert "(/opt/a`b`/bin/python)" in python
+
+
+def test_a_ca_bundle_under_a_path_with_a_parenthesis(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, run_doctor: Doctor
+) -> None:
+    """C:\\Program Files (x86)\\...: the environment line names the bundle, not the path cut
+    short at its " (", whatever the report's display text puts after the path."""
+    bundle = tmp_path / "Program Files (x86)" / "certifi" / "cacert.pem"
+    bundle.parent.mkdir(parents=True)
+    shutil.copyfile(certifi.where(), bundle)
+    monkeypatch.setattr(certifi, "where", lambda: str(bundle))
+    status, out = run_doctor("")
+    assert status == cli.EXIT_NOTHING_CHECKED
+    environment = " ".join(out.split("[  ok] environment", 1)[1].split("\n\n")[0].split())
+    assert environment.endswith(", CAs from certifi"), environment
+    assert "Program Files" not in environment

@@ -31,9 +31,14 @@ from atlasconnect import AtlasConnectError
 from atlasconnect import _connection_string as connection_string
 from atlasconnect import _diagnosis as diagnosis
 from atlasconnect import _doctor as doctor
-from atlasconnect import _render as render
+from atlasconnect import _doctor_dns as doctor_dns
+from atlasconnect import _doctor_layers as doctor_layers
+from atlasconnect import _doctor_text as doctor_text
 from atlasconnect import _tls as tls
+from atlasconnect import _tls_files as tls_files
 from atlasconnect._pasted import explain_text
+from atlasconnect._plan import ConnectionPlan
+from atlasconnect._settings import Option, Place
 
 pytestmark = pytest.mark.skipif(BASH is None, reason="needs bash")
 
@@ -160,11 +165,10 @@ def test_explaining_a_pasted_text(shell: StubShell, template: str, host: str, po
 # Connection strings: the doctor's DNS failures, connect()'s own errors, a refused login.
 
 
-def target(uri: str) -> doctor._Target:
+def target(uri: str) -> doctor_layers.Target:
     """What the doctor's global layers learn of ``uri``, as they learn it."""
-    return doctor._Target(
-        connection_string.parse(uri), certifi.where(), tls.DEFAULT_MIN_TLS_VERSION
-    )
+    plan = ConnectionPlan.of(connection_string.parse(uri), tls.DEFAULT_MIN_TLS_VERSION, {})
+    return doctor_layers.Target(plan)
 
 
 URI_SAFE = HOSTS.filter(lambda host: "\x00" not in host)
@@ -187,10 +191,10 @@ def test_the_doctors_dns_failures(shell: StubShell, host: str, service: str, err
         errors.append(error)
     else:
         said = socket.gaierror(errno, "Name or service not known")
-        errors.append(doctor._unresolved_host(host, 27017, said, plain))
+        errors.append(doctor_dns._unresolved_host(host, 27017, said, plain))
         # A DNS failure explain_dns_failure has no reason for: the doctor's generic fix.
         unforeseen = dns.resolver.YXDOMAIN()  # type: ignore[no-untyped-call]
-        errors.append(doctor._dns_failure(unforeseen, srv))
+        errors.append(doctor_dns._dns_failure(unforeseen, srv))
     assert_safe(shell, commands_in(*errors))
 
 
@@ -281,7 +285,7 @@ def test_a_presented_certificate(
             "validity": "valid",
         },
     }
-    sentences = render._evidence(f"{sni}:27017", details)
+    sentences = doctor_text._evidence(f"{sni}:27017", details)
     assert_safe(shell, commands_in_text(" ".join(sentences)))
 
 
@@ -313,8 +317,10 @@ def test_this_interpreters_path(
         patch.setenv("PATH", str(root / "nowhere"))
         errors = [explain_text(text) for text in INTERPRETER_TEXTS]
         errors.append(doctor._environment_failure(RuntimeError("unforeseen")))
-        errors.append(tls.ca_file_error(certifi.where(), "empty", "holds no PEM certificates"))
-        evidence = render._evidence(
+        errors.append(
+            tls_files.ca_file_error(certifi.where(), "empty", "holds no PEM certificates")
+        )
+        evidence = doctor_text._evidence(
             "db0.example.net:27017", {"presented_certificate": {"decoded": False, "sha256": "ab"}}
         )
     assert all(error is not None for error in errors)
@@ -332,8 +338,8 @@ def test_a_client_certificate_file(shell: StubShell, directory: str, reason: str
     """The commands that check a client certificate file (one pymongo could not load, or one
     a server refused) name its path, quoted, or ``client.pem`` when no quoting is safe."""
     path = f"/certs/{directory}/client.pem"
-    option = tls._Option("tlsCertificateKeyFile", path, tls.Place.URI)
-    error = tls.key_file_error((reason, "cannot be loaded"), option, None)
+    option = Option("tlsCertificateKeyFile", path, Place.URI)
+    error = tls_files.key_file_error((reason, "cannot be loaded"), option, None)
     profile = diagnosis.UNKNOWN_CLIENT._replace(client_certificate=path)
     refusals = [
         diagnosis.certificate.client_certificate_error(

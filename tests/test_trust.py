@@ -28,7 +28,7 @@ from servers import MongoServer, TLSProxyFactory, server_context
 
 import atlasconnect
 from atlasconnect import CABundleError, ConnectionStringError, InsecureConfigurationError
-from atlasconnect import _tls as tls
+from atlasconnect import _tls_files as tls
 
 FAST_FAILURE: dict[str, Any] = {"serverSelectionTimeoutMS": 1000, "connectTimeoutMS": 1000}
 SERVER_AUTH_TRUST = bytes.fromhex("300c300a06082b06010505070301")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from .. import _connection_string as connection_string
+from .. import _secrets as secrets
 from .. import _shell as shell
 from .._exceptions import (
     ConnectionStringError,
@@ -24,7 +25,7 @@ def unknown_option(message: str, profile: ConnectionProfile) -> ConnectionString
     from .._tables import pymongo_options
 
     match = re.search(r"Unknown option:? ?'?(\w+)", message)
-    meant = connection_string.near_miss(match.group(1)) if match else None
+    meant = secrets.near_miss(match.group(1)) if match else None
     if match is None or meant is None:
         return None
     spelled = pymongo_options.valid_options().get(meant, meant)
