@@ -22,8 +22,10 @@ def is_unix_socket(host: str) -> bool:
     return host.endswith(SOCKET_SUFFIX)
 
 
-def join(host: str, port: int | None) -> str:
-    """``host:port``; ``[host]:port`` for an IPv6 address; the path alone for a socket."""
+def join(host: str, port: int | str | None) -> str:
+    """``host:port``; ``[host]:port`` for an IPv6 address; the path alone for a socket.
+
+    ``port`` may be text: a port as written, or a placeholder in a command."""
     if port is None:
         return host
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"

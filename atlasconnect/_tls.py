@@ -26,12 +26,6 @@ from . import _uri_text as uri_text
 from ._exceptions import InsecureConfigurationError
 from ._settings import Place
 
-# The diagnosis package (reworked under another issue) reads these as tls.*: they are
-# the files' (_tls_files).
-from ._tls_files import CLIENT_PEM as CLIENT_PEM
-from ._tls_files import ca_file_problem as ca_file_problem
-from ._tls_files import key_file_text_error as key_file_text_error
-
 DEFAULT_MIN_TLS_VERSION = ssl.TLSVersion.TLSv1_2
 """The TLS floor when the caller does not choose one: what Atlas itself accepts."""
 

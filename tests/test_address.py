@@ -73,12 +73,12 @@ def test_with_port_writes_a_seed_as_a_connection_string_does(
 
 
 def test_no_other_module_joins_or_splits_host_and_port() -> None:
-    """Outside the diagnosis (another change's), host:port is written and read by _address."""
+    """host:port is written and read by _address alone, in every module of the package."""
     package = Path(address.__file__).parent
     joined = re.compile(r"""\{host\}:\{port\}|rpartition\(":"\)|\[\{host\}\]""")
     found = [
-        f"{path.name}:{number}"
-        for path in sorted(package.glob("*.py"))
+        f"{path.relative_to(package)}:{number}"
+        for path in sorted(package.rglob("*.py"))
         if path.name != "_address.py"
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if joined.search(line)

@@ -517,3 +517,12 @@ def test_explain_reads_the_set_name_mismatch_from_any_client(rs_mongo: MongoServ
         client.close()
     assert isinstance(error, ServerUnreachableError)
     assert error.reason == "replica_set_mismatch"
+
+
+def test_an_ipv6_server_is_named_with_brackets_in_the_fix() -> None:
+    """pymongo writes "::1:27017"; the fix names it as a connection string does."""
+    exc = selection_timeout(["::1:27017: _ssl.c:990: The handshake operation timed out"])
+    error = explain(exc)
+    assert isinstance(error, ServerUnreachableError)
+    assert error.reason == "not_tls"
+    assert "check that [::1]:27017 is" in error.fix

@@ -36,7 +36,7 @@ from pymongo.errors import (
 from .. import _connection_string as connection_string
 from .. import _mechanisms as mechanisms
 from .. import _pymongo_internals as pymongo_internals
-from .. import _tls as tls
+from .. import _tls_files as tls_files
 from .._exceptions import AtlasConnectError
 from .._network_errors import ServerUnreachableError
 from ._profile import (
@@ -346,7 +346,7 @@ def explain_configuration_error(
     return (
         dnspython_problem(str(exc))
         or mechanisms.explain_text(redacted(exc, profile), uri_of(profile))
-        or tls.key_file_text_error(redacted(exc, profile), uri_of(profile))
+        or tls_files.key_file_text_error(redacted(exc, profile), uri_of(profile))
         or tls_options_without_tls(str(exc), profile)
         or compatibility_problem(str(exc))
         or unknown_option(str(exc), profile)
@@ -365,8 +365,8 @@ def explain_construction_error(exc: BaseException, profile: ConnectionProfile) -
     return (
         error
         or mechanisms.explain_text(redacted(exc, profile), profile.redacted_uri)
-        or tls.key_file_text_error(redacted(exc, profile), profile.redacted_uri)
-        or tls.ca_file_problem(profile.ca_file)
+        or tls_files.key_file_text_error(redacted(exc, profile), profile.redacted_uri)
+        or tls_files.ca_file_problem(profile.ca_file)
         or connection_string.invalid_option_error(exc, profile.secrets, profile.redacted_uri)
     )
 

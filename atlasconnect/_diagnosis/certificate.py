@@ -9,9 +9,10 @@ import ssl
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from .. import _address as address_text
 from .. import _phrasing as phrasing
 from .. import _shell as shell
-from .. import _tls as tls
+from .. import _tls_files as tls_files
 from .._families import Reason
 from .._network_errors import CertificateVerificationError
 from ._profile import ConnectionProfile
@@ -191,7 +192,7 @@ def client_certificate_error(
     hosts = servers_named(errors)
     path = profile.client_certificate
     certificate = f"this client's certificate{f' ({shell.prose(path)})' if path else ''}"
-    file = (shell.path(path) if path else None) or tls.CLIENT_PEM
+    file = (shell.path(path) if path else None) or tls_files.CLIENT_PEM
     checks = (
         shell.command(
             "openssl x509 -in {file} -noout -subject -issuer -dates -ext extendedKeyUsage",
@@ -296,10 +297,10 @@ def closed_after_handshake_explanation(
     """(meaning, why, fix, cli_fix) for servers that closed right after the TLS handshake,
     to a client that presented no certificate (one that did is refused: see diagnose)."""
     certificate = "if the server requires client certificates (mutual TLS), pass the client's: "
-    host, port = first_address(errors)
+    server = address_text.join(*first_address(errors))
     test = (
-        f"otherwise check what serves {host}:{port}: the server behind a proxy, a server "
-        "that is restarting."
+        f"otherwise check what serves {server}: the server behind a proxy, a server that is "
+        "restarting."
     )
     return (
         "the server closed the connection right after the TLS handshake, before answering",

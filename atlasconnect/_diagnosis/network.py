@@ -168,7 +168,7 @@ def _unreachable_explanation(reason: str, errors: Mapping[str, str]) -> tuple[st
             "most likely the port is not a TLS endpoint (a plain server, another service) or "
             "a middlebox (a proxy, a firewall that inspects traffic) holds the connection; a "
             "very slow network, or Atlas's IP access list, can look the same.",
-            f"check that {host}:{port} is a MongoDB server that speaks TLS: "
+            f"check that {address_text.join(host, port)} is a MongoDB server that speaks TLS: "
             f"{server_test(TLS_TEST, errors)} must return; compare the host and port with "
             "the connection string Atlas shows, ask whether a proxy inspects port 27017, and on "
             "a slow link raise connectTimeoutMS.",
