@@ -19,6 +19,7 @@ import time
 from pymongo.errors import ConfigurationError, PyMongoError
 
 from . import _address as address_text
+from . import _atlas as atlas
 from . import _connection_string as connection_string
 from . import _diagnosis as diagnosis
 from . import _pymongo_internals as pymongo_internals
@@ -152,7 +153,7 @@ def _unresolved_host(host: str, port: int, exc: Exception, target: Target) -> At
     found = f"The host name {host} of the mongodb:// connection string does not resolve: {said}"
     name = shell.host(host)
     if isinstance(exc, socket.gaierror) and exc.errno in _NAME_NOT_FOUND:
-        if name is not None and _looks_like_atlas_srv_name(name):
+        if name is not None and atlas.is_cluster_name(name):
             hosts = shell.command("nslookup -type=SRV _mongodb._tcp.{name}", name=name)
             return DNSResolutionError(
                 found,
@@ -198,12 +199,6 @@ def _not_a_host_name(host: str) -> str:
         f"{shell.prose(host)} is not a host name (letters, digits and hyphens, in labels "
         "separated by dots)"
     )
-
-
-def _looks_like_atlas_srv_name(host: str) -> bool:
-    """cluster0.abcde.mongodb.net: three labels before mongodb.net, none a shard host's."""
-    labels = host.lower().rstrip(".").split(".")
-    return len(labels) == 4 and labels[-2:] == ["mongodb", "net"] and "-shard-" not in labels[0]
 
 
 def _txt(name: str, timeout: float) -> str | None:

@@ -22,7 +22,6 @@ from test_doctor import SCHEMA, doctor, doctor_json
 from atlasconnect import _certificate as certificate
 from atlasconnect import _cli as cli
 from atlasconnect import _doctor as doctor_module
-from atlasconnect import _doctor_dns as doctor_dns
 from atlasconnect import _doctor_text as doctor_text
 from atlasconnect import _documents as documents
 from atlasconnect._doctor_layers import LayerName
@@ -207,18 +206,3 @@ def test_an_atlas_srv_name_used_as_a_plain_host_says_use_mongodb_srv() -> None:
     error = document["verdict"]["error"]
     assert f"mongodb+srv://USER:PASSWORD@{name}/" in error["fix"]
     assert f"_mongodb._tcp.{name}" in error["fix"]
-
-
-@pytest.mark.parametrize(
-    ("host", "srv_name"),
-    [
-        ("cluster0.abcde.mongodb.net", True),
-        ("Cluster0.ABCDE.mongodb.net.", True),
-        ("cluster0-shard-00-00.abcde.mongodb.net", False),
-        ("ac-abc123-shard-00-01.abcde.mongodb.net", False),
-        ("abcde.mongodb.net", False),
-        ("cluster0.abcde.example.net", False),
-    ],
-)
-def test_atlas_srv_names_are_told_from_host_names(host: str, srv_name: bool) -> None:
-    assert doctor_dns._looks_like_atlas_srv_name(host) is srv_name

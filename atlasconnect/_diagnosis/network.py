@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from .. import _address as address_text
+from .. import _atlas as atlas
 from .._exceptions import uncertain
 from .._families import Family
 from .._network_errors import NetworkAccessError, ServerUnreachableError
@@ -83,13 +84,10 @@ def unreachable_fix(errors: Mapping[str, str]) -> str:
     )
 
 
-_SRV_NAME = re.compile(r"(?!ac-)[a-z0-9-]+\.[a-z0-9]+\.mongodb(?:gov)?\.net", re.IGNORECASE)
-
-
 def _srv_names(errors: Mapping[str, str]) -> list[str]:
     """The hosts that are Atlas cluster names (cluster0.abcde.mongodb.net), not servers."""
     hosts = [address_text.host_of(address) for address in errors]
-    names = [h for h in hosts if _SRV_NAME.fullmatch(h) and "shard" not in h.lower()]
+    names = [host for host in hosts if atlas.is_cluster_name(host)]
     return names if len(names) == len(hosts) else []
 
 
