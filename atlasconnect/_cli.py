@@ -57,6 +57,7 @@ from . import _doctor_printer as doctor_printer
 from . import _documents as documents
 from . import _environment_facts as environment_facts
 from . import _pasted_input as pasted_input
+from . import _phrasing as phrasing
 from . import _render as render
 from . import _seeds as seeds
 from . import _streams as streams
@@ -375,7 +376,7 @@ def _explanation_lines(
     if error is None:
         return render.block(
             f"atlasconnect explain: this text is {_NOT_RECOGNISED}. To check the connection "
-            'itself: `atlasconnect doctor "$MONGODB_URI"`',
+            f"itself: `{phrasing.DOCTOR_COMMAND}`",
             style,
         )
     lines = render.block(f"atlasconnect explain: {render.headline(error)}", style)

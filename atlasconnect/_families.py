@@ -166,6 +166,11 @@ class Reason(str, enum.Enum):
     CLOSED = "closed", Family.UNREACHABLE, "the server closed the connection"
     NO_ANSWER = "no_answer", Family.UNREACHABLE, "no answer within serverSelectionTimeoutMS"
     MIXED = "mixed", Family.UNREACHABLE, "servers failed in different ways"
+    UNRECOGNISED = (
+        "unrecognised",
+        Family.UNREACHABLE,
+        "every server failed with an error atlasconnect does not know",
+    )
     TLS_OFF = "tls_off", Family.CONFIGURATION, "Atlas closed connections opened without TLS"
     NO_PRIMARY = "no_primary", Family.NO_PRIMARY, "the members answered, none as primary"
     REPLICA_SET_MISMATCH = (

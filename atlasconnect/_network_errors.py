@@ -129,6 +129,7 @@ class ServerUnreachableError(ServerErrors, AtlasConnectError, ServerSelectionTim
         Reason.CLOSED,
         Reason.NO_ANSWER,
         Reason.MIXED,
+        Reason.UNRECOGNISED,
         Reason.TLS_OFF,
         Reason.NO_PRIMARY,
         Reason.REPLICA_SET_MISMATCH,

@@ -26,6 +26,9 @@ Audience = Literal["python", "cli"]
 UNKNOWN_URI = "<unknown>"
 """The redacted URI of a client atlasconnect did not plan: nothing is known of it."""
 
+DOCTOR_COMMAND = 'atlasconnect doctor "$MONGODB_URI"'
+"""The command that checks each layer from this machine, for a failure a text cannot place."""
+
 
 def python_command() -> shell.Word | None:
     """How a shell runs this interpreter: ``python`` (or ``python3``) when that name on

@@ -526,3 +526,18 @@ def test_an_ipv6_server_is_named_with_brackets_in_the_fix() -> None:
     assert isinstance(error, ServerUnreachableError)
     assert error.reason == "not_tls"
     assert "check that [::1]:27017 is" in error.fix
+
+
+def test_an_error_no_table_knows_is_quoted_not_guessed() -> None:
+    """A server error atlasconnect has never seen: its words, no firewall story, and the
+    doctor to find the layer; marked uncertain, with no other family to offer."""
+    words = "TLS engine state 0x7f unexpected in record layer"
+    error = explain(selection_timeout([f"db.example.com:27017: {words}"]))
+    assert isinstance(error, ServerUnreachableError)
+    assert error.reason == "unrecognised"
+    assert words in error.found
+    assert "(other)" not in error.found
+    assert "Connection string" not in error.found  # no client: nothing to show
+    assert "firewall" not in error.why
+    assert "atlasconnect doctor" in error.fix
+    assert (error.certain, error.alternatives) == (False, ())

@@ -9,6 +9,8 @@ from typing import NamedTuple
 
 from .. import _address as address_text
 from .. import _atlas as atlas
+from .. import _phrasing as phrasing
+from .. import _shell as shell
 from .._exceptions import uncertain
 from .._families import Family
 from .._network_errors import NetworkAccessError, ServerUnreachableError
@@ -100,6 +102,8 @@ def _unreachable_reason(errors: Mapping[str, str]) -> str:
     kind = kinds.pop()
     if kind is Kind.UNKNOWN_HOST:
         return "srv_name_as_host" if _srv_names(errors) else "name_not_resolved"
+    if kind is Kind.OTHER:
+        return "unrecognised"
     # pymongo's words when a server closes a socket it never spoke TLS on: Atlas does.
     plain_to_atlas = is_atlas(errors) or is_redacted(errors) or _said_closed_alone(errors)
     if kind is Kind.CLOSED and all_plain(errors) and plain_to_atlas:
@@ -189,6 +193,14 @@ def _unreachable_explanation(reason: str, errors: Mapping[str, str]) -> tuple[st
             f"compare the host and port with the connection string Atlas shows; test TLS "
             f"with: {server_test(TLS_TEST, errors)}",
         ),
+        "unrecognised": (
+            "",
+            "atlasconnect does not know this error, so it cannot tell which layer failed "
+            "(DNS, TCP, TLS, the server); the words above are the driver's or the TLS "
+            "library's own.",
+            f"find the layer with `{phrasing.DOCTOR_COMMAND}`, which checks each one from "
+            "this machine, and search for the words above.",
+        ),
     }.get(reason, ("", UNREACHABLE_WHY, unreachable_fix(errors)))
 
 
@@ -202,11 +214,15 @@ def unreachable(errors: dict[str, str], profile: ConnectionProfile) -> ServerUnr
         meaning, why, fix, cli_fix = closed_after_handshake_explanation(errors, profile)
     said = ", ".join(sorted(kinds)) or "no answer"
     others = _other_causes(reason, errors) if profile is UNKNOWN_CLIENT else None
+    if reason == "unrecognised":
+        said = "; ".join(_words(text) for text in errors.values())
+        others = _OtherCauses("", ())
+    known = f" Connection string: {profile.redacted_uri}" if profile is not UNKNOWN_CLIENT else ""
     error = ServerUnreachableError(
         f"No server could be used: {servers_named(errors)} ({said})"
-        f"{': ' + meaning if meaning else ''}. "
-        + (f"{others.said} " if others else "")
-        + f"Connection string: {profile.redacted_uri}",
+        f"{': ' + meaning if meaning else ''}."
+        + (f" {others.said}" if others and others.said else "")
+        + known,
         why=why,
         fix=fix,
         cli_fix=cli_fix,
@@ -214,6 +230,12 @@ def unreachable(errors: dict[str, str], profile: ConnectionProfile) -> ServerUnr
         reason=reason,
     )
     return uncertain(error, *others.families) if others else error
+
+
+def _words(text: str) -> str:
+    """A server's error as pymongo wrote it, without its address and pymongo's timeouts."""
+    words = text.split(": ", 1)[-1] if ": " in text else text
+    return shell.prose(words.split(" (configured timeouts:", 1)[0].strip())
 
 
 class _OtherCauses(NamedTuple):
