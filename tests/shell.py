@@ -122,7 +122,9 @@ def expected_runs(command: str) -> tuple[list[list[str]], set[str]]:
     (:func:`shlex.split`), and the files it must leave: nothing beyond its words.
 
     shlex does not know command substitution: the one fix command that has one,
-    inside double quotes, is read as the two commands it is.
+    inside double quotes, is read as the two commands it is. Nor does it expand
+    variables: the one fixes name, the connection string's, is unset in the stub
+    shell, so bash passes one empty word for it.
     """
     bundle = _BUNDLE.fullmatch(command)
     if bundle is not None:
@@ -134,9 +136,11 @@ def expected_runs(command: str) -> tuple[list[list[str]], set[str]]:
     into_file = _INTO_FILE.fullmatch(command)
     if into_file is not None:  # cat client.crt client.key > client.pem
         return [shlex.split(into_file.group(1))], {into_file.group(2)}
-    return [shlex.split(command)], set()
+    return [shlex.split(command.replace(_URI_VARIABLE, "''"))], set()
 
 
+# The variable a fix names the connection string by (atlasconnect doctor "$MONGODB_URI").
+_URI_VARIABLE = '"$MONGODB_URI"'
 # A command whose output goes into a new file of the working directory, named plainly.
 _INTO_FILE = re.compile(r"([^<>|&;$`]+) > ([\w.-]+)")
 

@@ -197,6 +197,9 @@ PASTED = [
     "SSL handshake failed: <$(canary)>:27017: _ssl.c:989: The handshake operation timed out",
     "<$(canary)>:27017: connection closed",
     "<$(canary)>:27017: [Errno -2] Name or service not known",
+    # An error no table knows: its fix names the doctor with the connection string's variable.
+    "pymongo.errors.ServerSelectionTimeoutError: <$(canary)>:27017: `canary` engine state "
+    "0x7f unexpected, Timeout: 30s, Topology Description: <TopologyDescription ...>",
 ]
 
 
