@@ -292,13 +292,9 @@ def _usage_error(session: _Session, usage: _UsageError) -> NoReturn:
         with contextlib.suppress(BrokenPipeError):
             print(documents.dumps(session.document(EXIT_USAGE, f"usage error: {usage.message}")))
         streams.flushed()
-    with contextlib.suppress(OSError):
-        usage.parser.print_usage(sys.stderr)
     said = render.printable(usage.message)  # argparse repeats arguments as they were written
-    try:
-        usage.parser.exit(EXIT_USAGE, f"{usage.parser.prog}: error: {said}\n")
-    except OSError:
-        raise SystemExit(EXIT_USAGE) from None
+    streams.to_stderr(f"{usage.parser.format_usage()}{usage.parser.prog}: error: {said}")
+    raise SystemExit(EXIT_USAGE)
 
 
 def _internal_error(exc: Exception, session: _Session) -> str:

@@ -26,7 +26,13 @@ from atlasconnect import Family
 from atlasconnect import _cli as cli
 
 COMMAND = [sys.executable, "-m", "atlasconnect"]
-ENV = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
+# Buffered streams, as a shell gives them: PYTHONUNBUFFERED (set on some CI machines and
+# in some containers) would hide what a closed pipe leaves in a buffer at exit.
+ENV = {
+    **{name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"},
+    "NO_COLOR": "1",
+    "PYTHONIOENCODING": "utf-8",
+}
 TEXT = "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: certificate has expired"
 SECRET = "Secr3tPw9"
 DOCUMENTED = {

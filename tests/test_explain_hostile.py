@@ -8,6 +8,7 @@ once (the timeout marker is a hang detector, not a timing assertion).
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import sys
 from collections.abc import Callable
@@ -171,9 +172,8 @@ def exception_group(message: str, held: list[Exception]) -> Exception:
     """An ExceptionGroup: Python 3.11's, or on 3.10 the backport pytest itself needs."""
     if sys.version_info >= (3, 11):
         return ExceptionGroup(message, held)  # noqa: F821 (a builtin from 3.11)
-    from exceptiongroup import ExceptionGroup as Backport  # type: ignore[import-not-found]
-
-    group: Exception = Backport(message, held)
+    backport = importlib.import_module("exceptiongroup")
+    group: Exception = backport.ExceptionGroup(message, held)
     return group
 
 

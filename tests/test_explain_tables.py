@@ -65,7 +65,8 @@ def test_the_table_has_rows_of_both_reasons() -> None:
 def test_an_ip_address_the_certificate_does_not_cover(
     plain_mongo: MongoServer, tls_proxy: TLSProxyFactory, ca: trustme.CA, ca_file: str
 ) -> None:
-    """A certificate for names only, reached by its IP address: CPython's own text."""
+    """A certificate for names only, reached by its IP address: CPython's own text, or
+    service_identity's ``IPAddressMismatch`` with pymongo's pyOpenSSL backend."""
     names_only = server_context(ca.issue_cert("localhost"))
     proxy = tls_proxy(names_only, (plain_mongo.host, plain_mongo.port))
     uri = plain_mongo.uri("127.0.0.1", proxy.port)

@@ -28,7 +28,7 @@ def certificate_error(
     if CERTIFICATE_KINDS[kind].startswith("client_"):
         return client_certificate_error(CERTIFICATE_KINDS[kind], errors, profile)
     finer = _verify_error(errors)
-    if finer is not None and (finer.reason in _TABLE_REASONS or finer.name == _IP_ADDRESS_MISMATCH):
+    if finer is not None and (finer.reason in _TABLE_REASONS or finer.name == _IP_MISMATCH):
         return _table_error(finer, errors, profile)
     trusted = f"the CA file {profile.ca_file}" if profile.ca_file else "the system CA store"
     hosts = servers_named(errors)
@@ -75,16 +75,23 @@ def certificate_error(
 
 
 def _verify_error(errors: Mapping[str, str]) -> VerifyError | None:
-    """The row of OpenSSL's table that the servers' texts name, if one does."""
+    """The row of OpenSSL's table that the servers' texts name, if one does.
+
+    pymongo's pyOpenSSL backend checks the name with service_identity, whose
+    ``IPAddressMismatch`` is OpenSSL's IP address mismatch in other words.
+    """
     from .._tables import openssl
 
+    if any(_SERVICE_IDENTITY_IP_MISMATCH in text for text in errors.values()):
+        return next(row for row in openssl.VERIFY_ERRORS.values() if row.name == _IP_MISMATCH)
     return next(filter(None, map(openssl.verify_error, errors.values())), None)
 
 
 # The table's reasons that the words above do not explain, with their Reason; an IP
 # address the certificate does not cover is the table's "hostname_mismatch" too.
 _TABLE_REASONS = {"strict_x509": Reason.STRICT_X509, "revoked": Reason.REVOKED}
-_IP_ADDRESS_MISMATCH = "X509_V_ERR_IP_ADDRESS_MISMATCH"
+_IP_MISMATCH = "X509_V_ERR_IP_ADDRESS_MISMATCH"
+_SERVICE_IDENTITY_IP_MISMATCH = "IPAddressMismatch("
 
 
 def _table_error(
