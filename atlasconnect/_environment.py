@@ -184,14 +184,21 @@ def check_dnspython() -> None:
     try:
         import dns.resolver  # noqa: F401
     except ImportError:
-        raise MissingDependencyError(
-            "The connection string starts with mongodb+srv://, but dnspython cannot be imported.",
-            why="a mongodb+srv:// address is a DNS name whose SRV records list the cluster's "
-            "hosts; pymongo needs dnspython to look them up.",
-            fix=phrasing.pip_install("dnspython"),
-            package="dnspython",
-            installed_version=None,
+        raise dnspython_missing(
+            "The connection string starts with mongodb+srv://, but dnspython cannot be imported."
         ) from None
+
+
+def dnspython_missing(found: str) -> MissingDependencyError:
+    """The error for a dnspython that is not installed, which ``found`` tells how it was seen."""
+    return MissingDependencyError(
+        found,
+        why="a mongodb+srv:// address is a DNS name whose SRV records list the cluster's "
+        "hosts; pymongo needs dnspython to look them up.",
+        fix=phrasing.pip_install("dnspython"),
+        package="dnspython",
+        installed_version=None,
+    )
 
 
 def dnspython_version() -> str | None:

@@ -9,12 +9,14 @@ document.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import jsonschema
@@ -52,15 +54,24 @@ def no_traceback(stderr: str) -> None:
     assert "Exception ignored" not in stderr, stderr
 
 
-def closed_pipe_run(args: list[str]) -> subprocess.CompletedProcess[str]:
-    """Run the command with stdout a pipe whose reading end is already closed.
+@contextlib.contextmanager
+def closed_pipe() -> Iterator[int]:
+    """The writing end of a pipe whose reading end is already closed.
 
-    What ``atlasconnect ... | head -1`` does once head has exited, without the
-    race: every write the command makes fails with EPIPE.
+    What ``atlasconnect ... | head -1`` writes to once head has exited, without
+    the race: every write to it fails with EPIPE.
     """
     read, write = os.pipe()
     os.close(read)
     try:
+        yield write
+    finally:
+        os.close(write)
+
+
+def closed_pipe_run(args: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run the command with stdout a :func:`closed_pipe`."""
+    with closed_pipe() as write:
         return subprocess.run(
             [*COMMAND, *args],
             stdout=write,
@@ -70,8 +81,6 @@ def closed_pipe_run(args: list[str]) -> subprocess.CompletedProcess[str]:
             timeout=60,
             check=False,
         )
-    finally:
-        os.close(write)
 
 
 def refused_uri() -> str:
@@ -367,9 +376,7 @@ def test_stderr_into_a_closed_pipe_changes_nothing(
 ) -> None:
     """141 is stdout's: a note on stderr that cannot be written is no reason to stop."""
     args = [refused_uri() if arg == "URI" else arg for arg in args]
-    read, write = os.pipe()
-    os.close(read)
-    try:
+    with closed_pipe() as write:
         result = subprocess.run(
             [*COMMAND, *args],
             input=stdin,
@@ -379,6 +386,4 @@ def test_stderr_into_a_closed_pipe_changes_nothing(
             timeout=60,
             check=False,
         )
-    finally:
-        os.close(write)
     assert result.returncode == status

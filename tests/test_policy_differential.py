@@ -12,13 +12,13 @@ oldest and newest supported pymongo and on both TLS backends.
 from __future__ import annotations
 
 import asyncio
-import ssl
 import warnings
 from typing import Any
 
 import pymongo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_policy_on_client import assert_verifies
 
 import atlasconnect
 from atlasconnect import AtlasConnectError
@@ -76,11 +76,7 @@ keywords = st.dictionaries(
 
 def assert_strict(client: Any) -> None:
     """What pymongo built verifies certificates and host names, and read nothing weaker."""
-    context = client.options.pool_options._ssl_context
-    assert context is not None
-    assert context.verify_mode == ssl.CERT_REQUIRED
-    assert context.check_hostname is True
-    assert client.options.pool_options.tls_allow_invalid_hostnames is False
+    assert_verifies(client)
     read = {k.lower(): v for k, v in client.options._options.items()}
     for name in WEAKENING:
         assert read.get(name.lower()) in (None, False)

@@ -46,6 +46,7 @@ from ._profile import (
     pymongo_client,
     redacted,
     uri_of,
+    uri_sentence,
 )
 from .answers import code_in_text, explain_answer
 from .certificate import certificate_error, client_certificate_error, out_of_date
@@ -393,8 +394,7 @@ def no_answer_in_time(
     failed = f"{servers_named(failures)} ({', '.join(kinds)}); " if failures else ""
     unanswered = f"{', '.join(silent_errors)} did not answer" if silent_errors else "no answer"
     return ServerUnreachableError(
-        f"No server could be used: {failed}{unanswered} within {timeout}. "
-        f"Connection string: {profile.redacted_uri}",
+        f"No server could be used: {failed}{unanswered} within {timeout}." + uri_sentence(profile),
         why="opening a connection (TCP, the TLS handshake, hello) takes from milliseconds to "
         "seconds, more to a distant region; a server that has not answered when "
         "serverSelectionTimeoutMS ends was given too little time, or cannot be reached: "

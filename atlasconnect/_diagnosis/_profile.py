@@ -58,6 +58,13 @@ def uri_of(profile: ConnectionProfile) -> str | None:
     return None if profile is UNKNOWN_CLIENT else profile.redacted_uri
 
 
+def uri_sentence(profile: ConnectionProfile) -> str:
+    """`` Connection string: <redacted>``, the last sentence of an error's ``found`` for a
+    client atlasconnect planned; nothing for another, of which nothing is known."""
+    uri = uri_of(profile)
+    return "" if uri is None else f" Connection string: {uri}"
+
+
 def redacted(exc: BaseException, profile: ConnectionProfile) -> str:
     """The text of an error pymongo raised while reading the client's options: redacted."""
     return connection_string.redact(str(exc), profile.secrets)

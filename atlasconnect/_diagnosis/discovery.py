@@ -23,7 +23,7 @@ from .. import _address as address_text
 from .._exceptions import uncertain
 from .._families import Family, Reason
 from .._network_errors import ServerUnreachableError
-from ._profile import UNKNOWN_CLIENT, ConnectionProfile
+from ._profile import UNKNOWN_CLIENT, ConnectionProfile, uri_sentence
 from .servers import Kind, kind_of, servers_named
 
 # pymongo 3's words when no member it was told of can be reached.
@@ -107,8 +107,7 @@ def _advertised_error(
             f"No server could be used: the replica set's members, {servers_named(failed)}, "
             f"cannot be reached from here ({kinds}), under the names the set advertises."
         )
-    if profile is not UNKNOWN_CLIENT:
-        found += f" Connection string: {profile.redacted_uri}"
+    found += uri_sentence(profile)
     return ServerUnreachableError(
         found,
         why=_WHY,

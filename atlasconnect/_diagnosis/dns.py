@@ -11,6 +11,7 @@ from pymongo.errors import (
 )
 
 from .. import _connection_string as connection_string
+from .. import _environment as environment
 from .. import _phrasing as phrasing
 from .. import _shell as shell
 from .._exceptions import MissingDependencyError
@@ -130,14 +131,9 @@ def dnspython_problem(message: str) -> MissingDependencyError | None:
     """dnspython missing, or a release whose API this pymongo does not call correctly."""
     # The quotes may come escaped, from a JSON log: \"dnspython\".
     if re.search(r'\\?"?dnspython\\?"? module must be installed', message):
-        return MissingDependencyError(
+        return environment.dnspython_missing(
             "pymongo needs dnspython to read a mongodb+srv:// connection string, and it is "
-            "not installed in this Python.",
-            why="a mongodb+srv:// address is a DNS name whose SRV record lists the cluster's "
-            "hosts; pymongo looks it up with dnspython.",
-            fix=phrasing.pip_install("dnspython"),
-            package="dnspython",
-            installed_version=None,
+            "not installed in this Python."
         )
     if re.search(r"unexpected keyword argument '(?:lifetime|search)'", message):
         installed = _installed_version("dnspython")

@@ -14,7 +14,7 @@ from .. import _shell as shell
 from .._exceptions import uncertain
 from .._families import Family
 from .._network_errors import NetworkAccessError, ServerUnreachableError
-from ._profile import UNKNOWN_CLIENT, ConnectionProfile
+from ._profile import UNKNOWN_CLIENT, ConnectionProfile, uri_sentence
 from .certificate import closed_after_handshake_explanation
 from .servers import (
     LOOKUP_TEST,
@@ -217,12 +217,11 @@ def unreachable(errors: dict[str, str], profile: ConnectionProfile) -> ServerUnr
     if reason == "unrecognised":
         said = "; ".join(_words(text) for text in errors.values())
         others = _OtherCauses("", ())
-    known = f" Connection string: {profile.redacted_uri}" if profile is not UNKNOWN_CLIENT else ""
     error = ServerUnreachableError(
         f"No server could be used: {servers_named(errors)} ({said})"
         f"{': ' + meaning if meaning else ''}."
         + (f" {others.said}" if others and others.said else "")
-        + known,
+        + uri_sentence(profile),
         why=why,
         fix=fix,
         cli_fix=cli_fix,
@@ -234,7 +233,7 @@ def unreachable(errors: dict[str, str], profile: ConnectionProfile) -> ServerUnr
 
 def _words(text: str) -> str:
     """A server's error as pymongo wrote it, without its address and pymongo's timeouts."""
-    words = text.split(": ", 1)[-1] if ": " in text else text
+    words = text.split(": ", 1)[-1]
     return shell.prose(words.split(" (configured timeouts:", 1)[0].strip())
 
 

@@ -11,7 +11,7 @@ from .. import _address as address_text
 from .. import _shell as shell
 from .._families import Reason
 from .._network_errors import ServerUnreachableError
-from ._profile import UNKNOWN_CLIENT, ConnectionProfile
+from ._profile import UNKNOWN_CLIENT, ConnectionProfile, uri_sentence
 from .servers import split_message
 
 # What a server says when it is not the primary (pymongo 4 raises NotPrimaryError
@@ -116,8 +116,7 @@ def ghost_error(addresses: list[str], profile: ConnectionProfile) -> ServerUnrea
         f"No server could be used: {', '.join(addresses)} answered as a member of a replica "
         "set that is not initiated, or that removed it (pymongo's server type RSGhost)."
     )
-    if profile is not UNKNOWN_CLIENT:
-        found += f" Connection string: {profile.redacted_uri}"
+    found += uri_sentence(profile)
     return ServerUnreachableError(
         found,
         why=f"{row.meaning[0].upper()}{row.meaning[1:]}",
@@ -168,8 +167,7 @@ def no_primary_error(
         found = f"{the_set} has no primary: its members answered as {answered}, none as primary."
     else:
         found = f"{the_set} has no primary: its members answered, none as primary."
-    if profile is not UNKNOWN_CLIENT:
-        found += f" Connection string: {profile.redacted_uri}"
+    found += uri_sentence(profile)
     return ServerUnreachableError(
         f"No server could be used: {found}",
         why="writes, and reads with the default read preference (primary), need the primary. "

@@ -60,6 +60,8 @@ CLIENT_CERTIFICATE_ALERT = (
 )
 
 
+# The patterns are compiled at first use (re caches them), not at import: a process that
+# never fails does not pay for them.
 _KIND_PATTERNS = [
     (Kind.CERTIFICATE_EXPIRED, r"certificate has expired|certificate is not yet valid"),
     (
@@ -109,8 +111,6 @@ _KIND_PATTERNS = [
 ]
 
 
-# The patterns here are compiled at first use (re caches them), not at import:
-# a process that never fails does not pay for them.
 CERTIFICATE_KINDS = {
     Kind.CERTIFICATE_EXPIRED: "expired",
     Kind.HOSTNAME_MISMATCH: "hostname_mismatch",
