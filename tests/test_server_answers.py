@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,8 +23,14 @@ import pymongo.common
 import pytest
 import trustme
 from conftest import PASSWORD, REPLICA_SET, USERNAME, tls_server
-from pymongo.errors import OperationFailure, PyMongoError
+from pymongo.errors import (
+    ConfigurationError,
+    OperationFailure,
+    PyMongoError,
+    ServerSelectionTimeoutError,
+)
 from servers import MongoServer, as_ghost, hello_rewritten
+from shown import shown
 
 import atlasconnect
 from atlasconnect import (
@@ -62,7 +67,8 @@ def failure_of(client: pymongo.MongoClient[Any], operation: str) -> PyMongoError
 
 
 def assert_no_secret(error: BaseException) -> None:
-    printed = "".join(traceback.format_exception(error))
+    """Nothing printed of ``error`` (text, repr, traceback, atlasconnect's frame locals)."""
+    printed = shown(error)
     assert PASSWORD not in printed
     assert quote_plus(PASSWORD) not in printed
 
@@ -77,6 +83,7 @@ def test_a_role_that_does_not_allow_the_command(mongo: MongoServer, ca_file: str
         assert failure.code == 13
         error = explain(failure, client)
     assert isinstance(error, AuthorizationError)
+    assert isinstance(error, OperationFailure)
     assert (error.reason, family_of(error)) == ("missing_role", Family.AUTHORIZATION)
     assert "admin.system.users" in error.found
     assert f"'{USERNAME}'" in error.found  # the client is known: the user it logged in as
@@ -99,8 +106,10 @@ def test_a_client_that_never_logged_in(mongo: MongoServer, ca_file: str) -> None
         error = explain(failure, client)
     assert "requires authentication" in str(failure)
     assert isinstance(error, AuthenticationError)
+    assert isinstance(error, OperationFailure)
     assert error.reason == "not_logged_in"
     assert "USER:PASSWORD" in error.fix
+    assert_no_secret(error)
 
 
 def test_a_command_the_server_does_not_know(mongo: MongoServer, ca_file: str) -> None:
@@ -110,6 +119,7 @@ def test_a_command_the_server_does_not_know(mongo: MongoServer, ca_file: str) ->
     assert isinstance(failure, OperationFailure)
     assert failure.code == 59
     assert isinstance(error, CompatibilityError)
+    assert isinstance(error, ConfigurationError)
     assert (error.reason, family_of(error)) == ("unsupported_by_server", Family.COMPATIBILITY)
     assert "CommandNotFound (59)" in error.found
     assert "noSuchCommandAnywhere" in error.found
@@ -128,6 +138,7 @@ def test_a_server_older_than_pymongo_supports(own_mongo: MongoServer, ca_file: s
             atlasconnect.connect(own_mongo.uri(), tlsCAFile=ca_file, verify=True, **SHORT)
     for error in (explain(failure), info.value):
         assert isinstance(error, CompatibilityError)
+        assert isinstance(error, ConfigurationError)
         assert (error.reason, family_of(error)) == ("server_too_old", Family.COMPATIBILITY)
         assert f"wire version {too_old}" in error.found
         assert f"MongoDB {pymongo.common.MIN_SUPPORTED_SERVER_VERSION}" in error.found
@@ -162,11 +173,13 @@ def test_a_member_of_a_set_not_initiated(own_mongo: MongoServer, ca_file: str) -
     assert "RSGhost" in str(failure)
     for error in (explain(failure), with_client, info.value):
         assert isinstance(error, ServerUnreachableError)
+        assert isinstance(error, ServerSelectionTimeoutError)
         assert (error.reason, family_of(error)) == ("needs_direct_connection", Family.DISCOVERY)
         assert list(error.server_errors) == [address]
         assert "rs.initiate()" in error.fix
         assert "directConnection=true" in error.fix
         assert "firewall" not in error.why + error.fix
+        assert_no_secret(error)
 
 
 def test_a_ghost_is_known_without_waiting_for_the_timeout(
@@ -195,6 +208,7 @@ def test_a_set_that_names_members_this_machine_cannot_resolve(
     finally:
         rs_tls_mongo.advertise = None
     error = info.value
+    assert isinstance(error, ServerSelectionTimeoutError)
     assert (error.reason, family_of(error)) == (
         "advertised_name_unreachable",
         Family.DISCOVERY,
