@@ -1,7 +1,7 @@
 """The ``atlasconnect`` command.
 
 - ``atlasconnect`` (or ``python -m atlasconnect``): the environment report.
-- ``atlasconnect doctor [URI] [--json] [--timeout SECONDS] [-v]``: every layer
+- ``atlasconnect doctor [URI] [--json] [--timeout SECONDS] [-v] [--system-ca]``: every layer
   from this machine to the cluster, and which one is broken.
 - ``atlasconnect explain [TEXT] [--file PATH] [--json] [-v]``: the explanation of
   an error message or traceback someone pasted.
@@ -61,6 +61,7 @@ from . import _phrasing as phrasing
 from . import _render as render
 from . import _seeds as seeds
 from . import _streams as streams
+from . import _system_ca as system_trust
 from . import _tls as tls
 from ._doctor_layers import HostReport, Layer, Report
 from ._exceptions import AtlasConnectError, ConnectionStringError, family_of
@@ -157,6 +158,13 @@ def _run(argv: list[str], session: _Session) -> int:
         help=f"seconds each network step may take, above 0 and at most "
         f"{doctor.MAX_TIMEOUT:g} (default {doctor.DEFAULT_TIMEOUT:g})",
     )
+    doctor_parser.add_argument(
+        "--system-ca",
+        action="store_true",
+        default=None,
+        help="also trust the operating system's trust store, as connect(system_ca=True) "
+        f"does (default: ${system_trust.ENVIRONMENT_VARIABLE})",
+    )
     explain_parser = commands.add_parser(
         "explain",
         help="explain a pasted error message or traceback",
@@ -178,7 +186,14 @@ def _run(argv: list[str], session: _Session) -> int:
     if args.command == "doctor":
         uri = args.uri or seeds.uri_from_environment()
         session.learn_uri(uri)
-        return _doctor(uri, session, as_json=args.json, timeout=args.timeout, verbose=args.verbose)
+        return _doctor(
+            uri,
+            session,
+            as_json=args.json,
+            timeout=args.timeout,
+            verbose=args.verbose,
+            system_ca=args.system_ca,
+        )
     return _environment_report()
 
 
@@ -395,7 +410,11 @@ def _timeout_seconds(text: str) -> float:
 
 def _environment_report() -> int:
     floor = tls.DEFAULT_MIN_TLS_VERSION
-    lines = environment_facts.lines(environment_facts.gather(floor))
+    try:
+        trust = system_trust.wanted(None)
+    except AtlasConnectError:  # check_environment() below explains it
+        trust = False
+    lines = environment_facts.lines(environment_facts.gather(floor, system_ca=trust))
     width = max(len(label) for label, _ in lines)
     style = render.style_for(sys.stdout)
     print(f"atlasconnect {__version__}: environment report")
@@ -415,14 +434,20 @@ def _environment_report() -> int:
 
 
 def _doctor(
-    uri: str | None, session: _Session, *, as_json: bool, timeout: float, verbose: bool
+    uri: str | None,
+    session: _Session,
+    *,
+    as_json: bool,
+    timeout: float,
+    verbose: bool,
+    system_ca: bool | None,
 ) -> int:
     # The doctor reports every failure itself; the per-client warnings would repeat them.
     logger = logging.getLogger("atlasconnect")
     if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
         logger.addHandler(logging.NullHandler())
     if as_json:
-        report = doctor.run(uri, timeout=timeout, progress=session.record)
+        report = doctor.run(uri, timeout=timeout, system_ca=system_ca, progress=session.record)
         status = _doctor_status(report, uri)
         print(documents.dumps(documents.doctor_document(report, status)))
         session.printed = True
@@ -430,7 +455,7 @@ def _doctor(
     printer = session.printer = doctor_printer.TextPrinter(sys.stdout, timeout, verbose=verbose)
     printer.header(uri)
     with printer.waiting():
-        report = doctor.run(uri, timeout=timeout, progress=printer.progress)
+        report = doctor.run(uri, timeout=timeout, system_ca=system_ca, progress=printer.progress)
     printer.verdict(report, nothing_checked=uri is None)
     return _doctor_status(report, uri)
 

@@ -29,6 +29,7 @@ def connect(
     *,
     min_tls_version: ssl.TLSVersion = tls.DEFAULT_MIN_TLS_VERSION,
     verify: bool = False,
+    system_ca: bool | None = None,
     **kwargs: Any,
 ) -> MongoClient[Any]:
     """Return a :class:`pymongo.MongoClient` for ``uri`` that always uses TLS.
@@ -46,6 +47,14 @@ def connect(
     ``min_tls_version`` (TLS 1.1 to 1.3; the platform's own minimum, TLS 1.2 on
     current Pythons, is never lowered).
 
+    With ``system_ca=True`` (or, when ``system_ca`` is not given, the
+    environment variable ``ATLASCONNECT_SYSTEM_CA=1``), certificates are
+    also trusted when the operating system's trust store trusts them, as its
+    own verifier decides: for networks that inspect TLS and machines whose IT
+    installs its own root CA. It needs the ``atlasconnect[system-ca]`` extra
+    (truststore), and Python's ``ssl`` module: with pyOpenSSL installed, the
+    synchronous client refuses it with :class:`MissingDependencyError`.
+
     The environment is checked first (once per process for each combination
     of floor, CA file and URI scheme). Options that switch TLS or certificate
     verification off are refused with :class:`InsecureConfigurationError`.
@@ -61,7 +70,7 @@ def connect(
     .. versionadded:: 0.1.0
     """
     uri, kwargs = connection_string.conceal(uri, _with_port(kwargs, port))
-    plan = make_plan(uri, min_tls_version, kwargs, proof="client")
+    plan = make_plan(uri, min_tls_version, kwargs, proof="client", system_ca=system_ca)
     watcher = verification.HeartbeatWatcher(plan.profile, verifying=verify)
     client_keywords = plan.client_keywords(watcher, connect_now=verify)
     if not verify:
@@ -76,6 +85,7 @@ async def connect_async(
     *,
     min_tls_version: ssl.TLSVersion = tls.DEFAULT_MIN_TLS_VERSION,
     verify: bool = False,
+    system_ca: bool | None = None,
     **kwargs: Any,
 ) -> AsyncMongoClient[Any]:
     """Return a :class:`pymongo.AsyncMongoClient`; arguments and guarantees as for :func:`connect`.
@@ -83,7 +93,7 @@ async def connect_async(
     .. versionadded:: 0.1.0
     """
     uri, kwargs = connection_string.conceal(uri, _with_port(kwargs, port))
-    plan = make_plan(uri, min_tls_version, kwargs, proof="client")
+    plan = make_plan(uri, min_tls_version, kwargs, proof="client", system_ca=system_ca)
     watcher = verification.HeartbeatWatcher(plan.profile, verifying=verify)
     # The async client connects in verify_async(), with aconnect().
     client_keywords = plan.client_keywords(watcher)
@@ -96,6 +106,7 @@ def client_options(
     uri: str | None = None,
     *,
     min_tls_version: ssl.TLSVersion = tls.DEFAULT_MIN_TLS_VERSION,
+    system_ca: bool | None = None,
     **kwargs: Any,
 ) -> tuple[str, dict[str, Any]]:
     """The checked connection string and the ``MongoClient`` keywords that carry the policy.
@@ -113,7 +124,7 @@ def client_options(
     .. versionadded:: 0.1.0
     """
     uri, kwargs = connection_string.conceal(uri, kwargs)
-    plan = make_plan(uri, min_tls_version, kwargs, proof="probe")
+    plan = make_plan(uri, min_tls_version, kwargs, proof="probe", system_ca=system_ca)
     watcher = verification.HeartbeatWatcher(plan.profile, verifying=False)
     client_keywords = plan.client_keywords(watcher)
     # Decided on what pymongo builds from them: a client that never connects, checked, closed.

@@ -39,6 +39,7 @@ from . import _diagnosis as diagnosis
 from . import _environment as environment
 from . import _environment_facts as environment_facts
 from . import _phrasing as phrasing
+from . import _system_ca as system_trust
 from . import _tls as tls
 from ._client import connect
 from ._doctor_dns import check_dns, read_seeds
@@ -56,6 +57,7 @@ from ._doctor_layers import (
     running,
 )
 from ._exceptions import AtlasConnectError
+from ._network_errors import CertificateVerificationError
 from ._plan import ConnectionPlan
 
 DEFAULT_TIMEOUT = 5.0
@@ -70,12 +72,15 @@ def run(
     *,
     timeout: float = DEFAULT_TIMEOUT,
     min_tls_version: ssl.TLSVersion = tls.DEFAULT_MIN_TLS_VERSION,
+    system_ca: bool | None = None,
     progress: Progress = no_progress,
 ) -> Report:
     """Check every layer from this machine to the cluster at ``uri``.
 
     ``timeout`` must be above 0 and at most :data:`MAX_TIMEOUT` seconds
     (ValueError otherwise: the command line refuses such values before).
+    ``system_ca`` as for :func:`atlasconnect.connect`: None reads
+    ``ATLASCONNECT_SYSTEM_CA``.
     """
     if not 0 < timeout <= MAX_TIMEOUT:  # also false for NaN
         raise ValueError(
@@ -83,15 +88,19 @@ def run(
         )
     report = Report(uri=None)
     floor = min_tls_version
+    trust = False
     with running(Layer(LayerName.ENVIRONMENT), None, progress, _environment_failure) as layer:
         report.layers.append(layer)
-        layer.facts = environment_facts.gather(floor)
+        trust = system_trust.wanted(system_ca)
+        layer.facts = environment_facts.gather(floor, system_ca=trust)
         layer.details = environment_facts.details(layer.facts)
         environment.run_checks(floor, layer.facts.ca_file, is_srv=False)
+        if trust:
+            system_trust.require()
     report.error = layer.error
     target = None
     if uri is not None and report.error is None:
-        target = _check_connection_string(report, uri, floor, progress)
+        target = _check_connection_string(report, uri, floor, trust, progress)
     if target is not None:
         check_dns(report, target, timeout, progress)
     if target is not None and report.error is None:
@@ -104,16 +113,16 @@ def run(
 
 
 def _check_connection_string(
-    report: Report, uri: str, floor: ssl.TLSVersion, progress: Progress
+    report: Report, uri: str, floor: ssl.TLSVersion, system_ca: bool, progress: Progress
 ) -> Target | None:
     target = None
     with running(Layer(LayerName.CONNECTION_STRING), None, progress, _uri_failure(uri)) as layer:
         report.layers.append(layer)
         parsed = connection_string.parse(uri)
         report.uri = parsed.redacted
-        plan = ConnectionPlan.of(parsed, floor, {})
+        plan = ConnectionPlan.of(parsed, floor, {}, system_ca=system_ca)
         layer.details = _connection_string_details(plan)
-        _preflight(uri, floor)
+        _preflight(uri, floor, system_ca)
         target = Target(plan)
         if not parsed.is_srv:
             read_seeds(target, None)
@@ -122,13 +131,13 @@ def _check_connection_string(
     return target if layer.status is Status.OK else None
 
 
-def _preflight(uri: str, floor: ssl.TLSVersion) -> None:
+def _preflight(uri: str, floor: ssl.TLSVersion, system_ca: bool) -> None:
     """Every check :func:`connect` makes before it connects, by building its client.
 
     ``connect=False``: the client neither connects nor looks up a
     ``mongodb+srv://`` name; the doctor's own layers do that, step by step.
     """
-    connect(uri, min_tls_version=floor, connect=False).close()
+    connect(uri, min_tls_version=floor, system_ca=system_ca, connect=False).close()
 
 
 def _connection_string_details(plan: ConnectionPlan) -> dict[str, Any]:
@@ -173,10 +182,23 @@ def _hosts_verdict(hosts: list[HostReport], target: Target) -> AtlasConnectError
         return diagnosis.replica_set_mismatch_error(target.replica_set, other_sets, profile)
     texts = {host.address: layer.failure_text for host, layer in zip(failed, last, strict=True)}
     if len(failed) == len(hosts) and all(texts.values()):
-        return diagnosis.diagnose(
+        verdict = diagnosis.diagnose(
             {address: str(text) for address, text in texts.items()}, profile, final=True
         )
+        return _with_system_store_evidence(verdict, last)
     return next(layer.error for layer in last if layer.error is not None)
+
+
+def _with_system_store_evidence(
+    verdict: AtlasConnectError | None, last: list[Layer]
+) -> AtlasConnectError | None:
+    """A certificate verdict whose fix is ``system_ca`` when the system store verified every
+    host's certificate (the TLS layers' evidence)."""
+    if isinstance(verdict, CertificateVerificationError) and all(
+        layer.details.get("system_store_verifies") for layer in last
+    ):
+        return diagnosis.trusted_by_system_store(verdict)
+    return verdict
 
 
 def _primary_verdict(hosts: list[HostReport], target: Target) -> AtlasConnectError | None:

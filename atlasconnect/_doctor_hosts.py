@@ -30,10 +30,13 @@ from . import _certificate as certificate
 from . import _connection_string as connection_string
 from . import _diagnosis as diagnosis
 from . import _pymongo_internals as pymongo_internals
+from . import _system_ca as system_trust
 from . import _tls as tls
 from ._client import connect
 from ._doctor_layers import HostReport, Layer, LayerName, Progress, Report, Status, Target, running
 from ._exceptions import AtlasConnectError, ConnectionStringError
+from ._families import Reason
+from ._network_errors import CertificateVerificationError
 
 _address = address_text.join
 
@@ -122,15 +125,26 @@ def _tcp(layer: Layer, host: str, port: int, target: Target, timeout: float) -> 
         _network_failure(layer, host, port, exc, target)
 
 
-def _tls(layer: Layer, host: str, port: int, target: Target, timeout: float) -> None:
-    context = ssl.create_default_context(cafile=target.ca_file)
+def _verifying_context(target: Target) -> ssl.SSLContext:
+    """The context of the TLS layer's handshake: the trust and the floor of the application's."""
+    if target.plan.system_ca:
+        context = system_trust.verifying_context(target.ca_file)
+    else:
+        context = ssl.create_default_context(cafile=target.ca_file)
     tls.raise_floor(context, tls.effective_min_tls_version(target.floor))
+    return context
+
+
+def _tls(layer: Layer, host: str, port: int, target: Target, timeout: float) -> None:
+    context = _verifying_context(target)
     client_certificate = target.credentials.get("tlsCertificateKeyFile")
     if client_certificate:
         password = target.credentials.get("tlsCertificateKeyFilePassword")
         context.load_cert_chain(client_certificate, password=password)
         layer.details["client_certificate"] = client_certificate
-    layer.details.update(sni=host, ca_file=target.ca_file, verified=False)
+    layer.details.update(
+        sni=host, ca_file=target.ca_file, system_ca=target.plan.system_ca, verified=False
+    )
     refusal = None
     try:
         with (
@@ -152,6 +166,7 @@ def _tls(layer: Layer, host: str, port: int, target: Target, timeout: float) -> 
     except ssl.SSLCertVerificationError as exc:
         _network_failure(layer, host, port, exc, target, _HANDSHAKE_FAILED)
         layer.details.update(_presented_evidence(host, port, exc, timeout))
+        _ask_system_store(layer, host, port, target, timeout)
     except OSError as exc:
         _network_failure(layer, host, port, exc, target, _HANDSHAKE_FAILED)
     if refusal is not None:
@@ -212,6 +227,37 @@ def _presented_evidence(
     return details
 
 
+def _ask_system_store(layer: Layer, host: str, port: int, target: Target, timeout: float) -> None:
+    """Whether the system store trusts the certificate the CA file did not: the evidence for
+    advising ``system_ca``, from the operating system's own verifier.
+
+    Only for an issuer the CA file does not know, when ``system_ca`` is off and
+    truststore is installed (``system_store_verifies`` stays unset otherwise):
+    the same handshake again, with the system store trusted too.
+    """
+    error = layer.error
+    if not isinstance(error, CertificateVerificationError) or error.reason not in _UNKNOWN_ISSUER:
+        return
+    if target.plan.system_ca or system_trust.version() is None:
+        return
+    context = system_trust.verifying_context(target.ca_file)
+    tls.raise_floor(context, tls.effective_min_tls_version(target.floor))
+    try:
+        with (
+            socket.create_connection((host, port), timeout=timeout) as sock,
+            context.wrap_socket(sock, server_hostname=host),
+        ):
+            layer.details["system_store_verifies"] = True
+    except OSError:
+        layer.details["system_store_verifies"] = False
+        return
+    layer.error = diagnosis.trusted_by_system_store(error)
+
+
+# The certificate failures whose cause may be an issuer the system store knows.
+_UNKNOWN_ISSUER = (Reason.UNTRUSTED, Reason.UNVERIFIED)
+
+
 def _name(rdns: Any) -> str:
     return ", ".join(f"{key}={value}" for rdn in rdns for key, value in rdn)
 
@@ -237,6 +283,7 @@ def _client(
     return connect(
         f"mongodb://{_address(host, port)}/{database}",
         min_tls_version=target.floor,
+        system_ca=target.plan.system_ca,
         tlsCAFile=target.ca_file,
         directConnection=True,
         serverSelectionTimeoutMS=milliseconds,

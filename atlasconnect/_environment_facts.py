@@ -26,6 +26,7 @@ import pymongo
 
 from . import _environment as environment
 from . import _pymongo_internals
+from . import _system_ca as system_trust
 from . import _tls as tls
 from . import _tls_files as tls_files
 from ._exceptions import CABundleError
@@ -63,6 +64,10 @@ class Facts(NamedTuple):
     """pymongo's version."""
     dnspython: str | None
     """dnspython's version; None when it cannot be imported."""
+    system_ca: bool = False
+    """Whether the system store is trusted too (``--system-ca``, ``ATLASCONNECT_SYSTEM_CA``)."""
+    truststore: str | None = None
+    """truststore's version; None when it is not installed."""
 
     @property
     def tls_library(self) -> str:
@@ -70,7 +75,7 @@ class Facts(NamedTuple):
         return " ".join(self.openssl.split()[:2])
 
 
-def gather(floor: ssl.TLSVersion) -> Facts:
+def gather(floor: ssl.TLSVersion, *, system_ca: bool = False) -> Facts:
     """The facts of this environment now, for the TLS floor ``floor``."""
     ca_file = certifi.where()
     try:
@@ -92,6 +97,8 @@ def gather(floor: ssl.TLSVersion) -> Facts:
         ca_problem=problem,
         pymongo=pymongo.__version__,
         dnspython=environment.dnspython_version(),
+        system_ca=system_ca,
+        truststore=system_trust.version(),
     )
 
 
@@ -114,6 +121,16 @@ def _ca_bundle(facts: Facts) -> str:
     return f"{facts.ca_file} ({facts.ca_certificates} certificates, from certifi)"
 
 
+def _system_store(facts: Facts) -> str:
+    state = "trusted too" if facts.system_ca else "not used (system_ca off)"
+    installed = f"truststore {facts.truststore}" if facts.truststore else "truststore not installed"
+    return f"{state}; {installed}"
+
+
+def _trusted(facts: Facts) -> str:
+    return "certifi and the system store" if facts.system_ca else "certifi"
+
+
 # Each fact as the doctor's JSON names it (a key of doctor-schema.json, which stays), as
 # people read it (a label, which may be reworded), and its text, the same in both.
 _FORMS: tuple[tuple[str, str, Callable[[Facts], str]], ...] = (
@@ -130,6 +147,7 @@ _FORMS: tuple[tuple[str, str, Callable[[Facts], str]], ...] = (
     ("ca_bundle", "CA bundle", _ca_bundle),
     ("pymongo", "pymongo", lambda facts: facts.pymongo),
     ("dnspython", "dnspython", lambda facts: facts.dnspython or "not installed"),
+    ("system_trust_store", "System store", _system_store),
 )
 
 JSON_KEYS = tuple(key for key, _, _ in _FORMS)
@@ -147,8 +165,9 @@ def details(facts: Facts) -> dict[str, str]:
 
 
 def summary(facts: Facts) -> str:
-    """One line: ``Python 3.12.4, OpenSSL 3.0.13, TLS 1.2 floor, CAs from certifi``."""
+    """One line: ``Python 3.12.4, OpenSSL 3.0.13, TLS 1.2 floor, CAs from certifi``
+    (``certifi and the system store`` with ``system_ca``)."""
     return (
         f"Python {facts.python_version}, {facts.tls_library}, "
-        f"{tls.version_name(facts.floor)} floor, CAs from certifi"
+        f"{tls.version_name(facts.floor)} floor, CAs from {_trusted(facts)}"
     )

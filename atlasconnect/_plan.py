@@ -31,6 +31,7 @@ from . import _mechanisms as mechanisms
 from . import _pymongo_internals
 from . import _secrets as secrets
 from . import _seeds as seeds
+from . import _system_ca as system_trust
 from . import _tls as tls
 from . import _tls_files as tls_files
 from . import _verification as verification
@@ -52,9 +53,11 @@ class ConnectionPlan(NamedTuple):
     """The caller's keywords (secrets concealed), less the ``host`` and ``port`` made the URI."""
     listeners: tuple[Any, ...]
     """The caller's ``event_listeners``."""
+    system_ca: bool = False
+    """Whether the clients also trust the system store (:mod:`atlasconnect._system_ca`)."""
 
     def __repr__(self) -> str:
-        return connection_string.repr_of(self, ("parsed", "floor", "ca_file"))
+        return connection_string.repr_of(self, ("parsed", "floor", "ca_file", "system_ca"))
 
     @classmethod
     def of(
@@ -63,15 +66,16 @@ class ConnectionPlan(NamedTuple):
         floor: ssl.TLSVersion,
         keywords: Mapping[str, Any],
         listeners: tuple[Any, ...] = (),
+        *,
+        system_ca: bool = False,
     ) -> ConnectionPlan:
         """The plan of ``parsed`` as it is, before any check (those are :func:`make_plan`'s).
 
         Where the CA file is chosen: the caller's ``tlsCAFile`` (a keyword wins), else
         certifi's bundle.
         """
-        return cls(
-            parsed, floor, tls_files.choose_ca_file(parsed.options, keywords), keywords, listeners
-        )
+        ca_file = tls_files.choose_ca_file(parsed.options, keywords)
+        return cls(parsed, floor, ca_file, keywords, listeners, system_ca)
 
     @property
     def uri(self) -> str:
@@ -100,6 +104,7 @@ class ConnectionPlan(NamedTuple):
             client_certificate=tls_files.client_certificate_file(
                 self.parsed.options, self.keywords
             ),
+            system_ca=self.system_ca,
         )
 
     def explain_construction_error(self, exc: BaseException) -> AtlasConnectError:
@@ -122,7 +127,9 @@ class ConnectionPlan(NamedTuple):
         that carries the floor, and ``watcher`` after the caller's listeners.
         """
         keywords = {k: v for k, v in self.keywords.items() if k.lower() not in _REPLACED}
-        keywords["tlsCAFile"] = FlooredCAFile(self.ca_file, self.floor, self.written)
+        keywords["tlsCAFile"] = FlooredCAFile(
+            self.ca_file, self.floor, self.written, system_ca=self.system_ca
+        )
         if not any(k.lower() in ("tls", "ssl") for k in self.keywords):
             keywords["tls"] = True
         keywords["event_listeners"] = [*self.listeners, watcher]
@@ -132,13 +139,18 @@ class ConnectionPlan(NamedTuple):
 
 
 def check_environment(
-    uri: str | None = None, *, min_tls_version: ssl.TLSVersion = tls.DEFAULT_MIN_TLS_VERSION
+    uri: str | None = None,
+    *,
+    min_tls_version: ssl.TLSVersion = tls.DEFAULT_MIN_TLS_VERSION,
+    system_ca: bool | None = None,
 ) -> None:
     """Run every environment check now and raise the first problem found.
 
     ``uri`` (or, when it is None, the ``MONGODB_URI`` environment variable if
     set) decides which CA file is checked and whether dnspython is needed, and
     its ``authMechanism`` whether pymongo's ``aws`` or ``gssapi`` extra is.
+    ``system_ca`` (None: the ``ATLASCONNECT_SYSTEM_CA`` environment variable)
+    whether truststore is.
     Each call checks again, except that the proof that pymongo applies the TLS
     floor is remembered while pymongo's hook is still the one atlasconnect
     installed.
@@ -146,13 +158,17 @@ def check_environment(
     .. versionadded:: 0.1.0
     """
     uri, _ = connection_string.conceal(uri, {})
-    _check_environment_for(uri, min_tls_version)
+    _check_environment_for(uri, min_tls_version, system_ca)
 
 
 @connection_string.raised_here
-def _check_environment_for(uri: str | None, min_tls_version: ssl.TLSVersion) -> None:
+def _check_environment_for(
+    uri: str | None, min_tls_version: ssl.TLSVersion, system_ca: bool | None
+) -> None:
     """The plan's first steps, as far as the environment: no URI is needed."""
     floor = tls.validate_min_tls_version(min_tls_version)
+    if system_trust.wanted(system_ca):
+        system_trust.require()
     if uri is None and seeds.uri_from_environment() is None:
         environment.run_checks(floor, certifi.where(), is_srv=False)
         return
@@ -168,25 +184,29 @@ def make_plan(
     keywords: Mapping[str, Any],
     *,
     proof: environment.FloorProof,
+    system_ca: bool | None = None,
 ) -> ConnectionPlan:
     """Check everything that can be checked before a client exists; return the plan.
 
     ``keywords`` may hold pymongo's ``host`` (instead of ``uri``) and ``port``.
     ``proof="client"`` when atlasconnect builds the client itself and proves
     the TLS floor on it (:func:`check_built_client`); ``"probe"`` when someone
-    else will. Raises the first problem as atlasconnect's typed error, from
-    here, without the frames below
-    (:func:`~atlasconnect._connection_string.raised_here`).
+    else will. ``system_ca``: the caller's switch for the system trust store,
+    None for the ``ATLASCONNECT_SYSTEM_CA`` environment variable. Raises the
+    first problem as atlasconnect's typed error, from here, without the frames
+    below (:func:`~atlasconnect._connection_string.raised_here`).
     """
     floor = tls.validate_min_tls_version(min_tls_version)
     uri, keywords = _seed_uri(uri, keywords)
     parsed = connection_string.parse(uri)
-    plan = ConnectionPlan.of(parsed, floor, keywords)
+    plan = ConnectionPlan.of(parsed, floor, keywords, system_ca=system_trust.wanted(system_ca))
     connection_string.refuse_unix_sockets(parsed)
     tls.refuse_insecure_options(parsed.written_options, keywords)
     tls_files.refuse_trust_in_crl_file(parsed.options, keywords)
     environment.ensure_fit(floor, plan.ca_file, is_srv=parsed.is_srv, proof=proof)
     mechanisms.check_packages(plan.auth_mechanism)
+    if plan.system_ca:
+        system_trust.require()
     if proof == "client":
         _pymongo_internals.install_tls_floor_hook()
     else:
@@ -218,6 +238,7 @@ def check_built_client(plan: ConnectionPlan, client: Any) -> None:
     tls.refuse_unverifying_context(in_use.context)
     tls.refuse_other_ca_file(read, plan.ca_file)
     _pymongo_internals.check_floor_in_use(in_use, plan.floor)
+    _pymongo_internals.check_trust_in_use(in_use, system_ca=plan.system_ca)
 
 
 def _seed_uri(

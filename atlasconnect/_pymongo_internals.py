@@ -54,6 +54,7 @@ import pymongo.errors
 import pymongo.ssl_support
 
 from . import _phrasing as phrasing
+from . import _system_ca as system_trust
 from . import _tls as tls
 from ._exceptions import MissingDependencyError
 from ._forksafe import ForkSafeLock
@@ -62,19 +63,28 @@ from ._forksafe import ForkSafeLock
 class FlooredCAFile(str):
     """A CA file path that also carries the TLS policy of the client it belongs to.
 
-    Its floor, and its TLS switches as the caller wrote them, so that a context
-    pymongo would build without verification is refused in the caller's words.
+    Its floor, its TLS switches as the caller wrote them, so that a context
+    pymongo would build without verification is refused in the caller's words,
+    and whether it also trusts the operating system's store
+    (:mod:`atlasconnect._system_ca`).
     """
 
     min_tls_version: ssl.TLSVersion
     written: tls.Written
+    system_ca: bool
 
     def __new__(
-        cls, path: str, min_tls_version: ssl.TLSVersion, written: tls.Written | None = None
+        cls,
+        path: str,
+        min_tls_version: ssl.TLSVersion,
+        written: tls.Written | None = None,
+        *,
+        system_ca: bool = False,
     ) -> FlooredCAFile:
         instance = super().__new__(cls, path)
         instance.min_tls_version = min_tls_version
         instance.written = written if written is not None else tls.Written()
+        instance.system_ca = system_ca
         return instance
 
 
@@ -261,6 +271,19 @@ def check_floor_in_use(in_use: TLSInUse, floor: ssl.TLSVersion) -> None:
         )
 
 
+def check_trust_in_use(in_use: TLSInUse, *, system_ca: bool) -> None:
+    """Prove that a client asked to trust the system store has a context that does.
+
+    A client not asked to may have one too: ``truststore.inject_into_ssl()``,
+    called by the application before ``import pymongo``, gives one to every client.
+    """
+    if system_ca and not system_trust.is_system_context(in_use.context):
+        raise _hook_missing(
+            "a truststore.SSLContext in place of the one pymongo.client_options.get_ssl_context "
+            "returns"
+        )
+
+
 def _hook_in_place() -> bool:
     return _installed_hook is not None and _current_hook() is _installed_hook
 
@@ -285,12 +308,34 @@ def _with_floor(original: Callable[..., Any]) -> Callable[..., Any]:
         arguments = signature.bind(*args, **kwargs).arguments
         ca_certs = arguments.get("ca_certs")
         if isinstance(ca_certs, FlooredCAFile):
+            if ca_certs.system_ca:
+                context = _with_system_store(context, ca_certs, arguments, signature)
             refuse_unverified(context, arguments, ca_certs.written)
             enforce_floor(context, tls.effective_min_tls_version(ca_certs.min_tls_version))
         return context
 
     return get_ssl_context
 
+
+def _with_system_store(
+    context: Any, ca_file: str, arguments: Mapping[str, Any], signature: inspect.Signature
+) -> Any:
+    """The context pymongo built, made to trust the system store too (its files loaded again)."""
+    if not isinstance(context, ssl.SSLContext):  # pyOpenSSL's, for the synchronous client
+        raise system_trust.pyopenssl_refusal()
+    if not set(_FILE_ARGUMENTS) <= set(signature.parameters):
+        raise _hook_missing(f"pymongo.client_options.get_ssl_context({', '.join(_FILE_ARGUMENTS)})")
+    return system_trust.like(
+        context,
+        ca_file,
+        certfile=arguments.get("certfile"),
+        passphrase=arguments.get("passphrase"),
+        crlfile=arguments.get("crlfile"),
+    )
+
+
+# get_ssl_context's arguments that name files a system-store context loads again.
+_FILE_ARGUMENTS = ("certfile", "passphrase", "crlfile")
 
 # get_ssl_context's arguments that weaken verification, as the options pymongo read.
 _WEAKENING_ARGUMENTS = {

@@ -111,14 +111,25 @@ def test_untrusted_certificate_fix_for_each_audience(
     uri = mongo.uri()  # mongodb://...:port/?authSource=admin: a query to join with '&'
     error = raised(uri, tlsCAFile=other_ca_file)
     assert isinstance(error, CertificateVerificationError)
-    python_phrase = "pass connect(uri, tlsCAFile='ca-bundle.pem')"
-    cli_phrase = "append &tlsCAFile=ca-bundle.pem to the connection string"
-    assert python_phrase in fix_for(error, "python")
+    python_phrases = (
+        "pass connect(uri, tlsCAFile='ca-bundle.pem')",
+        "pass connect(uri, system_ca=True) (or set ATLASCONNECT_SYSTEM_CA=1)",
+    )
+    cli_phrases = (
+        "append &tlsCAFile=ca-bundle.pem to the connection string",
+        "set ATLASCONNECT_SYSTEM_CA=1 for the application (`atlasconnect doctor --system-ca` "
+        "checks it)",
+    )
+    python_fix = fix_for(error, "python")
     cli_fix = fix_for(error, "cli")
-    assert cli_phrase in cli_fix
+    assert all(phrase in python_fix for phrase in python_phrases)
+    assert all(phrase in cli_fix for phrase in cli_phrases)
     assert "connect(" not in cli_fix
     # Everything else is the same advice.
-    assert cli_fix.replace(cli_phrase, "") == error.fix.replace(python_phrase, "")
+    for python_phrase, cli_phrase in zip(python_phrases, cli_phrases, strict=True):
+        python_fix = python_fix.replace(python_phrase, "")
+        cli_fix = cli_fix.replace(cli_phrase, "")
+    assert cli_fix == python_fix
     assert str(error).endswith(error.fix)
 
 

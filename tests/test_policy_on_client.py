@@ -217,8 +217,8 @@ def test_the_ca_file_pymongo_uses_is_the_one_atlasconnect_chose(
     """A CA file swapped on the way to pymongo (a wrapper, a changed reader) is refused."""
     original = _pymongo_internals.FlooredCAFile
 
-    def other_file(path: str, *policy: Any) -> Any:
-        return original(ca_file, *policy)
+    def other_file(path: str, *policy: Any, **trust: Any) -> Any:
+        return original(ca_file, *policy, **trust)
 
     monkeypatch.setattr("atlasconnect._plan.FlooredCAFile", other_file)
     with pytest.raises(InsecureConfigurationError) as info:

@@ -49,7 +49,12 @@ from ._profile import (
     uri_sentence,
 )
 from .answers import code_in_text, explain_answer
-from .certificate import certificate_error, client_certificate_error, out_of_date
+from .certificate import (
+    certificate_error,
+    client_certificate_error,
+    out_of_date,
+    trusted_by_system_store,
+)
 from .compatibility import explain_text as compatibility_problem
 from .compatibility import names_a_removed_name
 from .configuration import URI_COMPLAINT, tls_options_without_tls, unknown_option, uri_error
@@ -110,6 +115,7 @@ __all__ = [
     "replica_set_problem_in_text",
     "says_not_primary",
     "set_name_mismatch",
+    "trusted_by_system_store",
 ]
 
 

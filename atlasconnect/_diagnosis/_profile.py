@@ -21,10 +21,20 @@ class ConnectionProfile(NamedTuple):
     srv_host: str | None
     client_certificate: str | None = None
     """The ``tlsCertificateKeyFile`` the client presents; None when it presents none."""
+    system_ca: bool = False
+    """Whether the client also trusts the operating system's store."""
 
     def __repr__(self) -> str:
         return connection_string.repr_of(
-            self, ("redacted_uri", "ca_file", "min_tls_version", "srv_host", "client_certificate")
+            self,
+            (
+                "redacted_uri",
+                "ca_file",
+                "min_tls_version",
+                "srv_host",
+                "client_certificate",
+                "system_ca",
+            ),
         )
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from .. import _address as address_text
 from .. import _phrasing as phrasing
 from .. import _shell as shell
+from .. import _system_ca as system_trust
 from .. import _tls_files as tls_files
 from .._families import Reason
 from .._network_errors import CertificateVerificationError
@@ -31,6 +32,8 @@ def certificate_error(
     if finer is not None and (finer.reason in _TABLE_REASONS or finer.name == _IP_MISMATCH):
         return _table_error(finer, errors, profile)
     trusted = f"the CA file {profile.ca_file}" if profile.ca_file else "the system CA store"
+    if profile.system_ca:
+        trusted += " or the operating system's trust store"
     hosts = servers_named(errors)
     found, why = {
         Kind.CERTIFICATE_UNTRUSTED: (
@@ -63,15 +66,56 @@ def certificate_error(
         ),
     }[kind]
     ca_bundle = {"tlsCAFile": "ca-bundle.pem"}
+    fix = _certificate_fix(kind, f"pass {phrasing.connect_call(ca_bundle)}")
+    cli_fix = _certificate_fix(kind, phrasing.uri_setting(ca_bundle, profile.redacted_uri))
+    if kind in _UNKNOWN_ISSUER and not profile.system_ca:
+        fix = f"{_SYSTEM_STORE_FIRST} {_system_store_fix('python')}. Otherwise, {fix}"
+        cli_fix = f"{_SYSTEM_STORE_FIRST} {_system_store_fix('cli')}. Otherwise, {cli_fix}"
     return CertificateVerificationError(
         found,
         why=why,
-        fix=_certificate_fix(kind, f"pass {phrasing.connect_call(ca_bundle)}"),
-        cli_fix=_certificate_fix(kind, phrasing.uri_setting(ca_bundle, profile.redacted_uri)),
+        fix=fix,
+        cli_fix=cli_fix,
         server_errors=errors,
         reason=CERTIFICATE_KINDS[kind],
         ca_file=profile.ca_file,
     )
+
+
+def trusted_by_system_store(error: CertificateVerificationError) -> CertificateVerificationError:
+    """``error`` (an issuer the CA file does not know), when the operating system's trust
+    store verified the same server's certificate: the fix is ``system_ca``, not a bundle."""
+    return CertificateVerificationError(
+        error.found,
+        why="this machine's operating system trusts the issuer (most likely your "
+        "organisation's CA: a TLS-inspecting proxy or antivirus, or a root its IT installed), "
+        f"and verified the certificate with it; {error.ca_file or 'the CA file'} does not "
+        "hold that CA.",
+        fix=f"trust the system store too: {_system_store_fix('python')}.",
+        cli_fix=f"trust the system store too: {_system_store_fix('cli')}.",
+        server_errors=error.server_errors,
+        reason=error.reason,
+        ca_file=error.ca_file,
+    )
+
+
+# A certificate signed by a CA the CA file does not hold: the system store may hold it.
+_UNKNOWN_ISSUER = (Kind.CERTIFICATE_UNTRUSTED, Kind.CERTIFICATE_UNVERIFIED)
+_SYSTEM_STORE_FIRST = (
+    "if this machine already trusts your organisation's CA (its IT installed it), trust the "
+    "system store too:"
+)
+
+
+def _system_store_fix(audience: phrasing.Audience) -> str:
+    """How the reader makes a client trust the operating system's store."""
+    install = phrasing.pip_install(f"'{system_trust.EXTRA}'")
+    switch = f"set {system_trust.ENVIRONMENT_VARIABLE}=1"
+    if audience == "python":
+        how = f"pass connect(uri, system_ca=True) (or {switch})"
+    else:
+        how = f"{switch} for the application (`atlasconnect doctor --system-ca` checks it)"
+    return f"{how}, with truststore installed ({install})"
 
 
 def _verify_error(errors: Mapping[str, str]) -> VerifyError | None:
