@@ -28,6 +28,7 @@ from . import _credentials as credentials
 from . import _diagnosis as diagnosis
 from . import _environment as environment
 from . import _mechanisms as mechanisms
+from . import _proxies as proxies
 from . import _pymongo_internals
 from . import _secrets as secrets
 from . import _seeds as seeds
@@ -201,6 +202,7 @@ def make_plan(
     parsed = connection_string.parse(uri)
     plan = ConnectionPlan.of(parsed, floor, keywords, system_ca=system_trust.wanted(system_ca))
     connection_string.refuse_unix_sockets(parsed)
+    proxies.refuse_proxy_options(parsed, keywords)
     tls.refuse_insecure_options(parsed.written_options, keywords)
     tls_files.refuse_trust_in_crl_file(parsed.options, keywords)
     environment.ensure_fit(floor, plan.ca_file, is_srv=parsed.is_srv, proof=proof)

@@ -3,7 +3,7 @@
 What is secret (``docs/security.rst`` says the same):
 
 - the password of the user information, every value of
-  ``tlsCertificateKeyFilePassword``, and every ``authMechanismProperties``
+  ``tlsCertificateKeyFilePassword`` and of ``proxyPassword``, and every ``authMechanismProperties``
   value except the few that only name things (``SERVICE_NAME``, ``ENVIRONMENT``...);
 - every option pymongo does not know, name and value: an unescaped ``&`` in a
   password turns its tail into such an "option". Its name is shown only when
@@ -32,8 +32,8 @@ from . import _pymongo_internals as pymongo_internals
 REDACTED = "****"
 
 # Option and keyword names are matched in lower case, as pymongo matches them.
-_SECRET_OPTIONS = frozenset({"tlscertificatekeyfilepassword"})
-SECRET_KEYWORDS = frozenset({"password", "tlscertificatekeyfilepassword"})
+_SECRET_OPTIONS = frozenset({"tlscertificatekeyfilepassword", "proxypassword"})
+SECRET_KEYWORDS = frozenset({"password", "tlscertificatekeyfilepassword", "proxypassword"})
 MECHANISM_PROPERTIES = "authmechanismproperties"
 # authMechanismProperties that only name things; every other value may be a token.
 PUBLIC_MECHANISM_PROPERTIES = frozenset(
