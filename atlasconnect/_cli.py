@@ -1,8 +1,11 @@
 """The ``atlasconnect`` command.
 
 - ``atlasconnect`` (or ``python -m atlasconnect``): the environment report.
-- ``atlasconnect doctor [URI] [--json] [--timeout SECONDS] [-v] [--system-ca]``: every layer
-  from this machine to the cluster, and which one is broken.
+- ``atlasconnect doctor [URI] [--json] [--timeout SECONDS] [-v] [--system-ca]
+  [--dns-server IP[:PORT]]...``: every layer from this machine to the cluster, and
+  which one is broken.
+- ``atlasconnect resolve [URI] [--dns-server IP[:PORT]]... [--timeout SECONDS]``: the
+  standard ``mongodb://`` connection string of a ``mongodb+srv://`` one.
 - ``atlasconnect explain [TEXT] [--file PATH] [--json] [-v]``: the explanation of
   an error message or traceback someone pasted.
 
@@ -44,6 +47,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import logging
 import math
 import re
@@ -52,6 +56,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
 from . import _connection_string as connection_string
+from . import _dns_servers as dns_servers
 from . import _doctor as doctor
 from . import _doctor_printer as doctor_printer
 from . import _documents as documents
@@ -59,6 +64,7 @@ from . import _environment_facts as environment_facts
 from . import _pasted_input as pasted_input
 from . import _phrasing as phrasing
 from . import _render as render
+from . import _resolve as resolve
 from . import _seeds as seeds
 from . import _streams as streams
 from . import _system_ca as system_trust
@@ -165,6 +171,26 @@ def _run(argv: list[str], session: _Session) -> int:
         help="also trust the operating system's trust store, as connect(system_ca=True) "
         f"does (default: ${system_trust.ENVIRONMENT_VARIABLE})",
     )
+    _add_dns_server_option(doctor_parser)
+    resolve_parser = commands.add_parser(
+        "resolve",
+        help="print the standard connection string of a mongodb+srv:// one",
+        description="Look up the SRV and TXT records of a mongodb+srv:// connection string "
+        "and print the equivalent standard mongodb:// string, which needs no SRV lookup: "
+        "for networks whose DNS cannot answer SRV queries. The password is written "
+        "<password>.",
+    )
+    resolve_parser.add_argument(
+        "uri", nargs="?", help="the connection string (default: $MONGODB_URI)"
+    )
+    _add_dns_server_option(resolve_parser)
+    resolve_parser.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=_timeout_seconds,
+        default=doctor.DEFAULT_TIMEOUT,
+        help=f"seconds the lookups may take (default {doctor.DEFAULT_TIMEOUT:g})",
+    )
     explain_parser = commands.add_parser(
         "explain",
         help="explain a pasted error message or traceback",
@@ -193,7 +219,12 @@ def _run(argv: list[str], session: _Session) -> int:
             timeout=args.timeout,
             verbose=args.verbose,
             system_ca=args.system_ca,
+            dns_servers=args.dns_server,
         )
+    if args.command == "resolve":
+        uri = args.uri or seeds.uri_from_environment()
+        session.learn_uri(uri)
+        return _resolve(uri, args.dns_server, args.timeout)
     return _environment_report()
 
 
@@ -433,6 +464,38 @@ def _environment_report() -> int:
     return EXIT_OK
 
 
+def _add_dns_server_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--dns-server",
+        metavar="IP[:PORT]",
+        action="append",
+        help="a DNS server for the SRV and TXT lookups, as connect(dns_servers=[...]) takes "
+        f"them; repeat for more (default: ${dns_servers.ENVIRONMENT_VARIABLE}, else the "
+        "system's configuration)",
+    )
+
+
+def _resolve(uri: str | None, servers: list[str] | None, timeout: float) -> int:
+    if uri is None:
+        streams.to_stderr(
+            f"atlasconnect resolve: no connection string (give one, or set "
+            f"{seeds.ENVIRONMENT_VARIABLE})"
+        )
+        return EXIT_NOTHING_CHECKED
+    try:
+        resolved = resolve.standard_connection_string(uri, servers, timeout)
+    except AtlasConnectError as exc:
+        explanation = render.explanation(exc, render.style_for(sys.stderr))
+        streams.to_stderr("\n".join([f"atlasconnect resolve: {type(exc).__name__}", *explanation]))
+        return _exit_status(exc)
+    print(resolved.uri, flush=True)
+    streams.to_stderr(
+        f"# {resolved.hosts} hosts from SRV {resolved.srv_name}, asked of "
+        f"{resolved.resolver}; write the password in place of <password>."
+    )
+    return EXIT_OK
+
+
 def _doctor(
     uri: str | None,
     session: _Session,
@@ -441,13 +504,17 @@ def _doctor(
     timeout: float,
     verbose: bool,
     system_ca: bool | None,
+    dns_servers: list[str] | None,
 ) -> int:
     # The doctor reports every failure itself; the per-client warnings would repeat them.
     logger = logging.getLogger("atlasconnect")
     if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
         logger.addHandler(logging.NullHandler())
+    run = functools.partial(
+        doctor.run, uri, timeout=timeout, system_ca=system_ca, dns_servers=dns_servers
+    )
     if as_json:
-        report = doctor.run(uri, timeout=timeout, system_ca=system_ca, progress=session.record)
+        report = run(progress=session.record)
         status = _doctor_status(report, uri)
         print(documents.dumps(documents.doctor_document(report, status)))
         session.printed = True
@@ -455,7 +522,7 @@ def _doctor(
     printer = session.printer = doctor_printer.TextPrinter(sys.stdout, timeout, verbose=verbose)
     printer.header(uri)
     with printer.waiting():
-        report = doctor.run(uri, timeout=timeout, system_ca=system_ca, progress=printer.progress)
+        report = run(progress=printer.progress)
     printer.verdict(report, nothing_checked=uri is None)
     return _doctor_status(report, uri)
 

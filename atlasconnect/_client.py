@@ -30,6 +30,7 @@ def connect(
     min_tls_version: ssl.TLSVersion = tls.DEFAULT_MIN_TLS_VERSION,
     verify: bool = False,
     system_ca: bool | None = None,
+    dns_servers: Sequence[str] | str | None = None,
     **kwargs: Any,
 ) -> MongoClient[Any]:
     """Return a :class:`pymongo.MongoClient` for ``uri`` that always uses TLS.
@@ -55,6 +56,14 @@ def connect(
     (truststore), and Python's ``ssl`` module: with pyOpenSSL installed, the
     synchronous client refuses it with :class:`MissingDependencyError`.
 
+    ``dns_servers`` (``["1.1.1.1", "127.0.0.1:5353", "[::1]:53"]``; when not
+    given, the comma-separated ``ATLASCONNECT_DNS_SERVERS`` environment
+    variable) are the DNS servers of this client's SRV and TXT lookups, for a
+    ``mongodb+srv://`` connection string: the first and every rescan, and
+    nothing else in the process. Without them, the system's configuration is
+    used. Either way a lookup that times out is tried once more within
+    ``connectTimeoutMS``.
+
     The environment is checked first (once per process for each combination
     of floor, CA file and URI scheme). Options that switch TLS or certificate
     verification off are refused with :class:`InsecureConfigurationError`.
@@ -70,7 +79,9 @@ def connect(
     .. versionadded:: 0.1.0
     """
     uri, kwargs = connection_string.conceal(uri, _with_port(kwargs, port))
-    plan = make_plan(uri, min_tls_version, kwargs, proof="client", system_ca=system_ca)
+    plan = make_plan(
+        uri, min_tls_version, kwargs, proof="client", system_ca=system_ca, dns=dns_servers
+    )
     watcher = verification.HeartbeatWatcher(plan.profile, verifying=verify)
     client_keywords = plan.client_keywords(watcher, connect_now=verify)
     if not verify:
@@ -86,6 +97,7 @@ async def connect_async(
     min_tls_version: ssl.TLSVersion = tls.DEFAULT_MIN_TLS_VERSION,
     verify: bool = False,
     system_ca: bool | None = None,
+    dns_servers: Sequence[str] | str | None = None,
     **kwargs: Any,
 ) -> AsyncMongoClient[Any]:
     """Return a :class:`pymongo.AsyncMongoClient`; arguments and guarantees as for :func:`connect`.
@@ -93,7 +105,9 @@ async def connect_async(
     .. versionadded:: 0.1.0
     """
     uri, kwargs = connection_string.conceal(uri, _with_port(kwargs, port))
-    plan = make_plan(uri, min_tls_version, kwargs, proof="client", system_ca=system_ca)
+    plan = make_plan(
+        uri, min_tls_version, kwargs, proof="client", system_ca=system_ca, dns=dns_servers
+    )
     watcher = verification.HeartbeatWatcher(plan.profile, verifying=verify)
     # The async client connects in verify_async(), with aconnect().
     client_keywords = plan.client_keywords(watcher)
@@ -107,6 +121,7 @@ def client_options(
     *,
     min_tls_version: ssl.TLSVersion = tls.DEFAULT_MIN_TLS_VERSION,
     system_ca: bool | None = None,
+    dns_servers: Sequence[str] | str | None = None,
     **kwargs: Any,
 ) -> tuple[str, dict[str, Any]]:
     """The checked connection string and the ``MongoClient`` keywords that carry the policy.
@@ -124,7 +139,9 @@ def client_options(
     .. versionadded:: 0.1.0
     """
     uri, kwargs = connection_string.conceal(uri, kwargs)
-    plan = make_plan(uri, min_tls_version, kwargs, proof="probe", system_ca=system_ca)
+    plan = make_plan(
+        uri, min_tls_version, kwargs, proof="probe", system_ca=system_ca, dns=dns_servers
+    )
     watcher = verification.HeartbeatWatcher(plan.profile, verifying=False)
     client_keywords = plan.client_keywords(watcher)
     # Decided on what pymongo builds from them: a client that never connects, checked, closed.

@@ -31,6 +31,7 @@ DNS layer: :mod:`atlasconnect._doctor_dns`; each host's layers:
 from __future__ import annotations
 
 import ssl
+from collections.abc import Sequence
 from typing import Any
 
 from . import _address as address_text
@@ -58,7 +59,7 @@ from ._doctor_layers import (
 )
 from ._exceptions import AtlasConnectError
 from ._network_errors import CertificateVerificationError
-from ._plan import ConnectionPlan
+from ._plan import ConnectionPlan, service_name_of
 
 DEFAULT_TIMEOUT = 5.0
 """Seconds each network step may take, unless ``--timeout`` says otherwise."""
@@ -73,14 +74,15 @@ def run(
     timeout: float = DEFAULT_TIMEOUT,
     min_tls_version: ssl.TLSVersion = tls.DEFAULT_MIN_TLS_VERSION,
     system_ca: bool | None = None,
+    dns_servers: Sequence[str] | None = None,
     progress: Progress = no_progress,
 ) -> Report:
     """Check every layer from this machine to the cluster at ``uri``.
 
     ``timeout`` must be above 0 and at most :data:`MAX_TIMEOUT` seconds
     (ValueError otherwise: the command line refuses such values before).
-    ``system_ca`` as for :func:`atlasconnect.connect`: None reads
-    ``ATLASCONNECT_SYSTEM_CA``.
+    ``system_ca`` and ``dns_servers`` as for :func:`atlasconnect.connect`: None
+    reads ``ATLASCONNECT_SYSTEM_CA`` and ``ATLASCONNECT_DNS_SERVERS``.
     """
     if not 0 < timeout <= MAX_TIMEOUT:  # also false for NaN
         raise ValueError(
@@ -100,7 +102,7 @@ def run(
     report.error = layer.error
     target = None
     if uri is not None and report.error is None:
-        target = _check_connection_string(report, uri, floor, trust, progress)
+        target = _check_connection_string(report, uri, floor, trust, dns_servers, progress)
     if target is not None:
         check_dns(report, target, timeout, progress)
     if target is not None and report.error is None:
@@ -113,7 +115,12 @@ def run(
 
 
 def _check_connection_string(
-    report: Report, uri: str, floor: ssl.TLSVersion, system_ca: bool, progress: Progress
+    report: Report,
+    uri: str,
+    floor: ssl.TLSVersion,
+    system_ca: bool,
+    dns_servers: Sequence[str] | None,
+    progress: Progress,
 ) -> Target | None:
     target = None
     with running(Layer(LayerName.CONNECTION_STRING), None, progress, _uri_failure(uri)) as layer:
@@ -122,7 +129,8 @@ def _check_connection_string(
         report.uri = parsed.redacted
         plan = ConnectionPlan.of(parsed, floor, {}, system_ca=system_ca)
         layer.details = _connection_string_details(plan)
-        _preflight(uri, floor, system_ca)
+        _preflight(uri, floor, system_ca, dns_servers)
+        plan = plan._replace(service_name=service_name_of(parsed, {}, dns_servers))
         target = Target(plan)
         if not parsed.is_srv:
             read_seeds(target, None)
@@ -131,13 +139,18 @@ def _check_connection_string(
     return target if layer.status is Status.OK else None
 
 
-def _preflight(uri: str, floor: ssl.TLSVersion, system_ca: bool) -> None:
+def _preflight(
+    uri: str, floor: ssl.TLSVersion, system_ca: bool, dns_servers: Sequence[str] | None
+) -> None:
     """Every check :func:`connect` makes before it connects, by building its client.
 
     ``connect=False``: the client neither connects nor looks up a
     ``mongodb+srv://`` name; the doctor's own layers do that, step by step.
     """
-    connect(uri, min_tls_version=floor, system_ca=system_ca, connect=False).close()
+    client = connect(
+        uri, min_tls_version=floor, system_ca=system_ca, dns_servers=dns_servers, connect=False
+    )
+    client.close()
 
 
 def _connection_string_details(plan: ConnectionPlan) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import functools
 import socket
 import threading
 import time
+from typing import Any
 
 from pymongo.errors import ConfigurationError, PyMongoError
 
@@ -22,6 +23,7 @@ from . import _address as address_text
 from . import _atlas as atlas
 from . import _connection_string as connection_string
 from . import _diagnosis as diagnosis
+from . import _dns_servers as dns_servers
 from . import _pymongo_internals as pymongo_internals
 from . import _shell as shell
 from ._doctor_hosts import host_failure
@@ -46,7 +48,9 @@ _LOGIN_OPTIONS = (
 def read_seeds(target: Target, timeout: float | None) -> None:
     """Hosts, login, database and replica set as pymongo reads them (SRV: after its DNS lookup)."""
     try:
-        result = pymongo_internals.parse_uri(target.parsed.uri, connect_timeout=timeout)
+        result = pymongo_internals.parse_uri(
+            target.parsed.uri, connect_timeout=timeout, srv_service_name=target.plan.service_name
+        )
     except AtlasConnectError:  # pymongo no longer reads a URI as atlasconnect calls it
         raise
     except (PyMongoError, ValueError, TypeError, OSError) as exc:
@@ -78,16 +82,35 @@ def check_dns(report: Report, target: Target, timeout: float, progress: Progress
 
 
 def _lookup_srv(layer: Layer, target: Target, timeout: float, progress: Progress) -> None:
-    import dns.resolver
-
-    name = target.srv_name
+    service = target.plan.service_name
+    servers = service.servers if service is not None else None
     # A failed lookup raises DNSException; _dns_failure explains it.
     with running(layer, None, progress, functools.partial(_dns_failure, target=target)):
-        layer.details["srv_name"] = name
-        answers = dns.resolver.resolve(name, "SRV", lifetime=timeout)
+        layer.details.update(srv_name=target.srv_name, resolver=dns_servers.describe(servers))
+        resolver = dns_servers.resolver(servers)
+        answers = _query(layer, resolver, target.srv_name, "SRV", timeout)
         layer.details["targets"] = [_address(str(a.target).rstrip("."), a.port) for a in answers]
-        layer.details["txt"] = _txt(str(target.parsed.srv_host), timeout)
+        layer.details["txt"] = _txt(layer, resolver, str(target.parsed.srv_host), timeout)
         read_seeds(target, timeout)
+
+
+def _query(layer: Layer, resolver: Any, name: str, kind: str, timeout: float) -> Any:
+    """``resolver``'s answer for ``name`` (as a client asks: a timeout tried once more),
+    recorded in the layer's ``queries``: what, from which server, how long."""
+    import dns.exception
+
+    start = time.monotonic()
+    try:
+        answer = dns_servers.lookup(resolver.resolve, None, name, kind, lifetime=timeout)
+    except dns.exception.DNSException as exc:
+        outcome = type(exc).__name__
+        raise
+    else:
+        outcome = f"{len(answer)} records from {_address(answer.nameserver, answer.port)}"
+        return answer
+    finally:
+        took = (time.monotonic() - start) * 1000
+        layer.details.setdefault("queries", []).append(f"{kind} {name}: {outcome}, {took:.1f} ms")
 
 
 def _resolve_hosts(layer: Layer, target: Target, timeout: float, progress: Progress) -> None:
@@ -95,7 +118,14 @@ def _resolve_hosts(layer: Layer, target: Target, timeout: float, progress: Progr
     # Every lookup's failure is an answer, explained below; anything else is unforeseen.
     unforeseen = functools.partial(diagnosis.explain_construction_error, profile=target.profile)
     with running(layer, None, progress, unforeseen):
-        answers = _resolve_all(target.hosts, timeout)
+        answers, seconds = _resolve_all(target.hosts, timeout)
+        layer.details["resolver"] = "the operating system's (getaddrinfo)"
+        layer.details["queries"] = [
+            f"{_address(*host)}: {_outcome(found)}, {seconds[host] * 1000:.1f} ms"
+            if host in seconds
+            else f"{_address(*host)}: no answer within {timeout:g} s"
+            for host, found in answers.items()
+        ]
         layer.details["addresses"] = {
             _address(*host): found for host, found in answers.items() if isinstance(found, list)
         }
@@ -113,21 +143,31 @@ Resolved = list[str] | Exception
 """A host's addresses, or why it has none."""
 
 
-def _resolve_all(hosts: list[tuple[str, int]], timeout: float) -> dict[tuple[str, int], Resolved]:
-    """Every host's addresses, looked up at once, each within ``timeout`` seconds.
+def _outcome(found: Resolved) -> str:
+    return f"{len(found)} addresses" if isinstance(found, list) else type(found).__name__
+
+
+def _resolve_all(
+    hosts: list[tuple[str, int]], timeout: float
+) -> tuple[dict[tuple[str, int], Resolved], dict[tuple[str, int], float]]:
+    """Every host's addresses, looked up at once, each within ``timeout`` seconds, and how
+    long each lookup that ended took.
 
     ``getaddrinfo`` has no timeout of its own: each lookup runs in a daemon
     thread, and one that has not answered in time is left to finish alone.
     """
     answers: dict[tuple[str, int], Resolved] = {}
+    seconds: dict[tuple[str, int], float] = {}
 
     def resolve(host: str, port: int) -> None:
+        start = time.monotonic()
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except (OSError, UnicodeError) as exc:
             answers[host, port] = exc
         else:
             answers[host, port] = list(dict.fromkeys(str(info[4][0]) for info in infos))
+        seconds[host, port] = time.monotonic() - start
 
     threads = [threading.Thread(target=resolve, args=host, daemon=True) for host in hosts]
     deadline = time.monotonic() + timeout
@@ -136,7 +176,7 @@ def _resolve_all(hosts: list[tuple[str, int]], timeout: float) -> dict[tuple[str
     for thread in threads:
         thread.join(max(0.0, deadline - time.monotonic()))
     no_answer = TimeoutError(f"no answer within {timeout:g} s")
-    return {host: answers.get(host, no_answer) for host in hosts}
+    return {host: answers.get(host, no_answer) for host in hosts}, dict(seconds)
 
 
 # getaddrinfo's answers for a name DNS does not know, as opposed to a resolver that failed.
@@ -201,11 +241,11 @@ def _not_a_host_name(host: str) -> str:
     )
 
 
-def _txt(name: str, timeout: float) -> str | None:
-    import dns.resolver
+def _txt(layer: Layer, resolver: Any, name: str, timeout: float) -> str | None:
+    import dns.exception
 
     try:
-        answers = dns.resolver.resolve(name, "TXT", lifetime=timeout)
+        answers = _query(layer, resolver, name, "TXT", timeout)
     except dns.exception.DNSException:
         return None
     return "".join(b.decode(errors="replace") for record in answers for b in record.strings)

@@ -92,7 +92,8 @@ def summary(layer: Layer) -> str:
             return f"connected to {d.get('peer')}"
         case LayerName.TLS:
             version = str(d.get("version", "")).replace("TLSv", "TLS ")
-            return f"{version}, verified against {_ca_name(d.get('ca_file'))}"
+            system_store = " and the system store" if d.get("system_ca") else ""
+            return f"{version}, verified against {_ca_name(d.get('ca_file'))}{system_store}"
         case LayerName.HELLO:
             replica_set = f" of replica set {d['replica_set']}" if d.get("replica_set") else ""
             return f"{d.get('role')}{replica_set}, wire version {d.get('max_wire_version')}"

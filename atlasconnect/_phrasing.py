@@ -29,6 +29,12 @@ UNKNOWN_URI = "<unknown>"
 DOCTOR_COMMAND = 'atlasconnect doctor "$MONGODB_URI"'
 """The command that checks each layer from this machine, for a failure a text cannot place."""
 
+DOCTOR_DNS_COMMAND = 'atlasconnect doctor --dns-server 1.1.1.1 "$MONGODB_URI"'
+"""The doctor asking other DNS servers, for an SRV lookup the system's resolver cannot make."""
+
+RESOLVE_COMMAND = 'atlasconnect resolve --dns-server 1.1.1.1 "$MONGODB_URI"'
+"""The command that prints the standard connection string of a ``mongodb+srv://`` one."""
+
 
 def python_command() -> shell.Word | None:
     """How a shell runs this interpreter: ``python`` (or ``python3``) when that name on

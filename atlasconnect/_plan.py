@@ -26,12 +26,14 @@ import certifi
 from . import _connection_string as connection_string
 from . import _credentials as credentials
 from . import _diagnosis as diagnosis
+from . import _dns_servers as dns_servers
 from . import _environment as environment
 from . import _mechanisms as mechanisms
 from . import _proxies as proxies
 from . import _pymongo_internals
 from . import _secrets as secrets
 from . import _seeds as seeds
+from . import _settings as settings
 from . import _system_ca as system_trust
 from . import _tls as tls
 from . import _tls_files as tls_files
@@ -56,6 +58,9 @@ class ConnectionPlan(NamedTuple):
     """The caller's ``event_listeners``."""
     system_ca: bool = False
     """Whether the clients also trust the system store (:mod:`atlasconnect._system_ca`)."""
+    service_name: dns_servers.ServiceName | None = None
+    """The ``srvServiceName`` that carries the DNS servers of a ``mongodb+srv://`` client's
+    lookups (:mod:`atlasconnect._dns_servers`); None when pymongo makes them alone."""
 
     def __repr__(self) -> str:
         return connection_string.repr_of(self, ("parsed", "floor", "ca_file", "system_ca"))
@@ -106,6 +111,7 @@ class ConnectionPlan(NamedTuple):
                 self.parsed.options, self.keywords
             ),
             system_ca=self.system_ca,
+            dns_servers=self.service_name.servers if self.service_name else None,
         )
 
     def explain_construction_error(self, exc: BaseException) -> AtlasConnectError:
@@ -133,6 +139,9 @@ class ConnectionPlan(NamedTuple):
         )
         if not any(k.lower() in ("tls", "ssl") for k in self.keywords):
             keywords["tls"] = True
+        if self.service_name is not None:
+            keywords = {k: v for k, v in keywords.items() if k.lower() != "srvservicename"}
+            keywords["srvServiceName"] = self.service_name
         keywords["event_listeners"] = [*self.listeners, watcher]
         if connect_now:
             keywords["connect"] = True
@@ -186,6 +195,7 @@ def make_plan(
     *,
     proof: environment.FloorProof,
     system_ca: bool | None = None,
+    dns: Sequence[str] | str | None = None,
 ) -> ConnectionPlan:
     """Check everything that can be checked before a client exists; return the plan.
 
@@ -193,7 +203,8 @@ def make_plan(
     ``proof="client"`` when atlasconnect builds the client itself and proves
     the TLS floor on it (:func:`check_built_client`); ``"probe"`` when someone
     else will. ``system_ca``: the caller's switch for the system trust store,
-    None for the ``ATLASCONNECT_SYSTEM_CA`` environment variable. Raises the
+    None for the ``ATLASCONNECT_SYSTEM_CA`` environment variable; ``dns``: the
+    caller's ``dns_servers``, None for ``ATLASCONNECT_DNS_SERVERS``. Raises the
     first problem as atlasconnect's typed error, from here, without the frames
     below (:func:`~atlasconnect._connection_string.raised_here`).
     """
@@ -216,7 +227,10 @@ def make_plan(
     connection_string.validate_options(parsed)
     credentials.check_password(parsed, keywords)
     tls_files.refuse_key_without_password(parsed.options, keywords)
-    return plan._replace(listeners=_event_listeners(keywords, parsed))
+    return plan._replace(
+        listeners=_event_listeners(keywords, parsed),
+        service_name=service_name_of(parsed, keywords, dns),
+    )
 
 
 def check_built_client(plan: ConnectionPlan, client: Any) -> None:
@@ -241,6 +255,8 @@ def check_built_client(plan: ConnectionPlan, client: Any) -> None:
     tls.refuse_other_ca_file(read, plan.ca_file)
     _pymongo_internals.check_floor_in_use(in_use, plan.floor)
     _pymongo_internals.check_trust_in_use(in_use, system_ca=plan.system_ca)
+    if plan.service_name is not None:
+        _pymongo_internals.check_srv_in_use(client, plan.service_name)
 
 
 def _seed_uri(
@@ -266,6 +282,31 @@ def _seed_uri(
     by_name = given is not None and seeds.names_hosts(seeds.seed_list(given))
     used = ("host", "port") if by_name else ("host",)
     return resolved, {k: v for k, v in keywords.items() if k.lower() not in used}
+
+
+def service_name_of(
+    parsed: connection_string.ConnectionString,
+    keywords: Mapping[str, Any],
+    dns: Sequence[str] | str | None,
+) -> dns_servers.ServiceName | None:
+    """The ``srvServiceName`` that carries the DNS servers of the client's lookups.
+
+    None for a ``mongodb://`` URI, whose hosts the operating system resolves
+    (``dns_servers`` given for one is refused; the environment variable does
+    not apply), and when pymongo's lookups cannot take servers and none were
+    asked for.
+    """
+    servers = dns_servers.wanted(dns)
+    if not parsed.is_srv:
+        if dns is not None and servers is not None:
+            raise dns_servers.not_for_hosts_error(parsed.redacted)
+        return None
+    if not _pymongo_internals.install_srv_hook():
+        if servers is not None:
+            raise _pymongo_internals.srv_hook_missing()
+        return None
+    chosen = settings.chosen_option("srvservicename", parsed.options, keywords)
+    return dns_servers.ServiceName(chosen.value if chosen else "mongodb", servers)
 
 
 def _event_listeners(

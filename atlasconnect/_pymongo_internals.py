@@ -41,6 +41,7 @@ TypeError that would read as a problem of the input.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 import importlib
 import inspect
@@ -53,6 +54,7 @@ import pymongo.client_options
 import pymongo.errors
 import pymongo.ssl_support
 
+from . import _dns_servers as dns_servers
 from . import _phrasing as phrasing
 from . import _system_ca as system_trust
 from . import _tls as tls
@@ -421,6 +423,116 @@ def lowest_offered_version(context: object) -> int | None:
 _MAX_RECORD = 1 << 16
 
 
+# The DNS servers of a client, for its SRV and TXT lookups.
+
+_SRV_MODULES = {
+    "pymongo.synchronous.srv_resolver": False,
+    "pymongo.asynchronous.srv_resolver": True,
+}
+_lookup_servers: contextvars.ContextVar[dns_servers.ServiceName | None] = contextvars.ContextVar(
+    "atlasconnect_lookup_servers", default=None
+)
+_SRV_LOOKUPS = "looks up a mongodb+srv:// name with the client's own DNS servers"
+
+
+def install_srv_hook() -> bool:
+    """Give pymongo's SRV and TXT lookups the DNS servers of the client that makes them.
+
+    pymongo makes a ``_SrvResolver`` for each lookup (the first, and each rescan
+    in its monitor thread), whose methods call the module's ``_resolve``. The
+    methods are wrapped to set, for the duration of the call (a context
+    variable: this thread or task only), the servers the resolver's
+    ``srvServiceName`` carries (:class:`~atlasconnect._dns_servers.ServiceName`),
+    and ``_resolve`` to use them, retrying a timeout once. A resolver of any
+    other client has a plain ``str`` and is left alone. Returns False when
+    pymongo no longer has these internals as atlasconnect wraps them.
+    """
+    with _install_lock:
+        for name, is_async in _SRV_MODULES.items():
+            module = _module(name)
+            resolver_class = getattr(module, "_SrvResolver", None)
+            resolve = getattr(module, "_resolve", None)
+            methods = {m: getattr(resolver_class, m, None) for m in ("get_options", "_resolve_uri")}
+            if resolve is None or None in methods.values():
+                return False
+            if not getattr(resolve, _WRAPPED, False):
+                module._resolve = _with_servers(resolve, is_async=is_async)
+            for method_name, method in methods.items():
+                if method is not None and not getattr(method, _WRAPPED, False):
+                    setattr(resolver_class, method_name, _scoped(method, is_async=is_async))
+    return True
+
+
+_WRAPPED = "__atlasconnect_wrapped__"
+
+
+def _with_servers(resolve: Callable[..., Any], *, is_async: bool) -> Callable[..., Any]:
+    if is_async:
+
+        async def resolve_async(*args: Any, **kwargs: Any) -> Any:
+            service = _lookup_servers.get()
+            if service is None:
+                return await resolve(*args, **kwargs)
+            return await dns_servers.lookup_async(resolve, service.servers, *args, **kwargs)
+
+        setattr(resolve_async, _WRAPPED, True)
+        return resolve_async
+
+    def resolve_sync(*args: Any, **kwargs: Any) -> Any:
+        service = _lookup_servers.get()
+        if service is None:
+            return resolve(*args, **kwargs)
+        return dns_servers.lookup(resolve, service.servers, *args, **kwargs)
+
+    setattr(resolve_sync, _WRAPPED, True)
+    return resolve_sync
+
+
+def _scoped(method: Callable[..., Any], *, is_async: bool) -> Callable[..., Any]:
+    def service_of(resolver: object) -> dns_servers.ServiceName | None:
+        service = getattr(resolver, "_SrvResolver__srv", None)
+        return service if isinstance(service, dns_servers.ServiceName) else None
+
+    if is_async:
+
+        @functools.wraps(method)
+        async def scoped_async(self: Any, *args: Any, **kwargs: Any) -> Any:
+            token = _lookup_servers.set(service_of(self))
+            try:
+                return await method(self, *args, **kwargs)
+            finally:
+                _lookup_servers.reset(token)
+
+        setattr(scoped_async, _WRAPPED, True)
+        return scoped_async
+
+    @functools.wraps(method)
+    def scoped_sync(self: Any, *args: Any, **kwargs: Any) -> Any:
+        token = _lookup_servers.set(service_of(self))
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            _lookup_servers.reset(token)
+
+    setattr(scoped_sync, _WRAPPED, True)
+    return scoped_sync
+
+
+def check_srv_in_use(client: Any, service: dns_servers.ServiceName) -> None:
+    """Prove that pymongo keeps ``service`` as the client's ``srvServiceName``, where its
+    lookups, first and rescans, read it (``_resolve_srv_info``, then the topology's settings)."""
+    info = getattr(client, "_resolve_srv_info", None)
+    keyword_options = info.get("keyword_opts") if isinstance(info, Mapping) else None
+    kept = keyword_options.get("srvservicename") if keyword_options is not None else None
+    if kept is not service:
+        raise _internal_missing("MongoClient._resolve_srv_info['keyword_opts']", _SRV_LOOKUPS)
+
+
+def srv_hook_missing() -> MissingDependencyError:
+    """The error for DNS servers asked of a pymongo whose SRV lookups cannot take them."""
+    return _internal_missing("srv_resolver._SrvResolver and _resolve", _SRV_LOOKUPS)
+
+
 # Reading connection strings and passwords as pymongo does.
 
 
@@ -444,15 +556,18 @@ def split_options(query: str, *, validate: bool) -> Mapping[str, Any]:
     return split(query, validate=validate, warn=False, normalize=False)  # type: ignore[no-any-return]
 
 
-def parse_uri(uri: str, *, connect_timeout: float | None) -> dict[str, Any]:
+def parse_uri(
+    uri: str, *, connect_timeout: float | None, srv_service_name: str | None = None
+) -> dict[str, Any]:
     """pymongo's reading of a whole URI (``pymongo.uri_parser.parse_uri``): ``nodelist``,
     ``username``, ``password``, ``database`` and ``options``, a ``mongodb+srv://`` name
-    looked up within ``connect_timeout`` seconds.
+    looked up within ``connect_timeout`` seconds (with the DNS servers ``srv_service_name``
+    carries, when it is a :class:`~atlasconnect._dns_servers.ServiceName`).
 
     Raises what pymongo raises for a URI it refuses or a lookup that fails.
     """
-    parse = _uri_parser_function("parse_uri", ("connect_timeout",))
-    result = parse(uri, connect_timeout=connect_timeout)
+    parse = _uri_parser_function("parse_uri", ("connect_timeout", "srv_service_name"))
+    result = parse(uri, connect_timeout=connect_timeout, srv_service_name=srv_service_name)
     if not isinstance(result, dict) or not result.keys() >= _PARSED_URI_KEYS:
         raise _internal_missing("pymongo.uri_parser.parse_uri's nodelist, options...", _READING)
     return result

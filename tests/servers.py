@@ -29,7 +29,7 @@ import pymongo
 import secantus
 import secantus.commands
 import trustme
-from dnslib import QTYPE, RCODE, RR, SRV, TXT
+from dnslib import QTYPE, RCODE, RR, SRV, TXT, DNSError
 from dnslib.server import DNSLogger, DNSServer
 
 LOOPBACK = "127.0.0.1"
@@ -583,11 +583,17 @@ class _Zone:
         self.lock = threading.Lock()
         self.records: dict[str, list[RR]] = {}
         self.servfail: set[str] = set()
+        self.queries: list[str] = []
+        self.to_drop = 0
 
     def resolve(self, request: Any, handler: Any) -> Any:
         reply = request.reply()
         name = _key(str(request.q.qname))
         with self.lock:
+            self.queries.append(name)
+            if self.to_drop:
+                self.to_drop -= 1
+                raise DNSError("dropped")  # dnslib sends no reply
             if name in self.servfail:
                 reply.header.rcode = RCODE.SERVFAIL
             elif name not in self.records:
@@ -640,10 +646,23 @@ class FakeDNS(_Startable):
         with self._zone.lock:
             self._zone.servfail.add(_key(name))
 
+    def drop_next(self, count: int) -> None:
+        """Answer none of the next `count` queries: the client's attempt times out."""
+        with self._zone.lock:
+            self._zone.to_drop = count
+
+    @property
+    def queries(self) -> list[str]:
+        """The names asked, in order."""
+        with self._zone.lock:
+            return list(self._zone.queries)
+
     def clear(self) -> None:
         with self._zone.lock:
             self._zone.records.clear()
             self._zone.servfail.clear()
+            self._zone.queries.clear()
+            self._zone.to_drop = 0
 
     def _set(self, name: str, qtype: int, rrs: list[RR]) -> None:
         with self._zone.lock:

@@ -313,8 +313,46 @@ def test_a_helper_pymongo_calls_otherwise_is_refused(monkeypatch: pytest.MonkeyP
     with pytest.raises(MissingDependencyError, match=r"split_options\(validate=..., warn="):
         with_password()
     monkeypatch.setattr(pymongo.uri_parser, "parse_uri", lambda uri, connect_timeout=None: {})
+    with pytest.raises(MissingDependencyError, match=r"parse_uri\(connect_timeout=..., srv_"):
+        _pymongo_internals.parse_uri(URI, connect_timeout=1)
+    monkeypatch.setattr(
+        pymongo.uri_parser, "parse_uri", lambda uri, connect_timeout=None, srv_service_name=None: {}
+    )
     with pytest.raises(MissingDependencyError, match="parse_uri's nodelist"):
         _pymongo_internals.parse_uri(URI, connect_timeout=1)
+
+
+# The SRV lookups' hook: DNS servers asked of a pymongo that moved it are refused, never
+# silently dropped (the system's resolver would answer instead).
+
+SRV_URI = "mongodb+srv://cluster0.example.test/"
+
+
+@pytest.mark.parametrize("moved", ["_resolve", "_SrvResolver"])
+def test_dns_servers_are_refused_when_the_lookup_hook_is_gone(
+    monkeypatch: pytest.MonkeyPatch, moved: str
+) -> None:
+    import pymongo.synchronous.srv_resolver as srv_resolver
+
+    monkeypatch.delattr(srv_resolver, moved)
+    with pytest.raises(MissingDependencyError, match="_SrvResolver and _resolve"):
+        atlasconnect.connect(SRV_URI, dns_servers=["127.0.0.1"], connect=False)
+    # Without DNS servers asked for, pymongo looks up as it always did.
+    atlasconnect.connect(SRV_URI, connect=False).close()
+
+
+def test_dns_servers_are_refused_when_pymongo_keeps_the_service_name_elsewhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    init = pymongo.MongoClient.__init__
+
+    def forgetting(self: Any, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        self._resolve_srv_info = {}
+
+    monkeypatch.setattr(pymongo.MongoClient, "__init__", forgetting)
+    with pytest.raises(MissingDependencyError, match="_resolve_srv_info"):
+        atlasconnect.connect(SRV_URI, dns_servers=["127.0.0.1"], connect=False)
 
 
 def test_a_client_whose_context_pymongo_keeps_elsewhere_is_refused_and_closed(

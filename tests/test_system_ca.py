@@ -30,7 +30,7 @@ from atlasconnect import _doctor as doctor
 from atlasconnect import _pymongo_internals as internals
 from atlasconnect._doctor_layers import LayerName, Report
 
-FAST: dict[str, Any] = {"serverSelectionTimeoutMS": 2000, "connectTimeoutMS": 2000}
+FAST: dict[str, Any] = {"serverSelectionTimeoutMS": 5000, "connectTimeoutMS": 5000}
 STDLIB_ONLY = pytest.mark.skipif(
     internals.uses_pyopenssl(), reason="the synchronous client uses pyOpenSSL here"
 )

@@ -23,6 +23,8 @@ class ConnectionProfile(NamedTuple):
     """The ``tlsCertificateKeyFile`` the client presents; None when it presents none."""
     system_ca: bool = False
     """Whether the client also trusts the operating system's store."""
+    dns_servers: tuple[Any, ...] | None = None
+    """The DNS servers of the client's SRV and TXT lookups; None: the system's."""
 
     def __repr__(self) -> str:
         return connection_string.repr_of(
@@ -34,6 +36,7 @@ class ConnectionProfile(NamedTuple):
                 "srv_host",
                 "client_certificate",
                 "system_ca",
+                "dns_servers",
             ),
         )
 

@@ -11,6 +11,7 @@ from pymongo.errors import (
 )
 
 from .. import _connection_string as connection_string
+from .. import _dns_servers as dns_servers
 from .. import _environment as environment
 from .. import _phrasing as phrasing
 from .. import _shell as shell
@@ -63,40 +64,74 @@ def explain_dns_failure(
         return None
     host = profile.srv_host or _srv_name(message)
     srv = f"_mongodb._tcp.{host}"
-    found, why, fix = {
+    found, why = {
         "name_not_found": (
             f"The DNS name {host} does not exist (no {srv}).",
             "the host of a mongodb+srv:// string names the cluster; a typo or a deleted or "
             "re-created cluster looks like this.",
-            "copy the connection string again from Atlas: Database > Connect > Drivers.",
         ),
         "no_srv_record": (
             f"{host} exists in DNS but has no SRV record {srv}.",
             "mongodb+srv:// needs the SRV record that lists the cluster's hosts; this name "
             "is not an Atlas cluster's.",
-            "check the host against Atlas (Database > Connect > Drivers); Atlas names look "
-            "like cluster0.abcde.mongodb.net.",
         ),
         "no_resolver": (
             f"This machine has no DNS resolver configuration, so the SRV record {srv} could "
             "not be looked up.",
             "dnspython reads the nameservers from /etc/resolv.conf; slim containers, Termux "
             "on Android and some sandboxes have none, or one without a nameserver line.",
-            "create /etc/resolv.conf with a nameserver line (for example: `echo 'nameserver "
-            "1.1.1.1' > /etc/resolv.conf`; on Termux: `pkg install resolv-conf`), or use the "
-            "standard connection string (mongodb://host1,host2,...) that Atlas shows for "
-            "older drivers, which needs no SRV lookup.",
         ),
         "resolver_failed": (
-            f"The DNS resolver could not answer the SRV query for {srv}: {message}",
+            f"{_resolver_name(profile)} could not answer the SRV query for {srv}: {message}",
             "some routers, ISPs and VPNs do not answer SRV queries, or answer too slowly.",
-            "use another resolver (for example 1.1.1.1 or 8.8.8.8) in the network settings, "
-            "raise connectTimeoutMS (pymongo's DNS time limit), or use the standard "
-            "connection string (mongodb://host1,host2,...) that Atlas shows for older "
-            "drivers, which needs no SRV lookup.",
         ),
     }[reason]
-    return DNSResolutionError(found, why=why, fix=fix, host=host, reason=reason)
+    return DNSResolutionError(
+        found,
+        why=why,
+        fix=_dns_fix(reason, "python"),
+        cli_fix=_dns_fix(reason, "cli"),
+        host=host,
+        reason=reason,
+    )
+
+
+def _resolver_name(profile: ConnectionProfile) -> str:
+    if profile.dns_servers:
+        return f"The DNS servers given ({dns_servers.describe(profile.dns_servers)})"
+    return "The DNS resolver"
+
+
+def _dns_fix(reason: str, audience: phrasing.Audience) -> str:
+    """What to do: for a name DNS does not know, check it; when no resolver answers, give the
+    client DNS servers of its own, first."""
+    if reason == "name_not_found":
+        return "copy the connection string again from Atlas: Database > Connect > Drivers."
+    if reason == "no_srv_record":
+        return (
+            "check the host against Atlas (Database > Connect > Drivers); Atlas names look "
+            "like cluster0.abcde.mongodb.net."
+        )
+    if audience == "python":
+        servers = (
+            "give the client DNS servers of its own: connect(uri, dns_servers=['1.1.1.1']) "
+            f"(or set {dns_servers.ENVIRONMENT_VARIABLE}=1.1.1.1 in its environment)"
+        )
+    else:
+        servers = (
+            f"set {dns_servers.ENVIRONMENT_VARIABLE}=1.1.1.1 for the application "
+            f"(`{phrasing.DOCTOR_DNS_COMMAND}` checks it)"
+        )
+    system = {
+        "no_resolver": "create /etc/resolv.conf with a nameserver line (for example: `echo "
+        "'nameserver 1.1.1.1' > /etc/resolv.conf`; on Termux: `pkg install resolv-conf`)",
+        "resolver_failed": "use another resolver (for example 1.1.1.1 or 8.8.8.8) in the "
+        "network settings, or raise connectTimeoutMS (pymongo's DNS time limit)",
+    }[reason]
+    return (
+        f"{servers}; or {system}; or use the standard connection string (mongodb://host1,"
+        f"host2,...), which needs no SRV lookup: `{phrasing.RESOLVE_COMMAND}` prints it."
+    )
 
 
 _EXPLAINED = ("name_not_found", "no_srv_record", "no_resolver", "resolver_failed")
