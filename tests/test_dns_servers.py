@@ -96,6 +96,28 @@ def test_a_lazy_client_looks_up_in_another_thread_with_its_servers(
     assert chosen_dns.queries  # it asked the chosen server
 
 
+def test_a_rescan_in_another_thread_asks_the_clients_servers(
+    cluster: SrvCluster, chosen_dns: FakeDNS, dns_env: FakeDNS, ca_file: str
+) -> None:
+    """What pymongo's SRV monitor runs in its thread for a sharded cluster, run here in one:
+    the replica set of the tests is not polled (SRV polling is for mongos only)."""
+    client = atlasconnect.connect(
+        cluster.uri(), dns_servers=[f"127.0.0.1:{chosen_dns.port}"], tlsCAFile=ca_file, **FAST
+    )
+    seedlists: list[Any] = []
+    try:
+        monitor = client._topology._srv_monitor
+        assert monitor is not None
+        thread = threading.Thread(target=lambda: seedlists.append(monitor._get_seedlist()))
+        thread.start()
+        thread.join()
+    finally:
+        client.close()
+    ports = sorted(proxy.port for proxy in cluster.proxies)
+    assert sorted(port for _, port in seedlists[0]) == ports
+    assert dns_env.queries == []
+
+
 def test_two_clients_for_the_same_cluster_do_not_collide(
     cluster: SrvCluster, chosen_dns: FakeDNS, ca_file: str
 ) -> None:
