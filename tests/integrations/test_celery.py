@@ -244,3 +244,15 @@ def assert_no_secret(error: BaseException) -> None:
     assert PASSWORD not in "".join(shown.format())
     assert PASSWORD not in repr(error)
     assert error.__cause__ is None
+
+
+def test_system_ca_is_an_option(
+    mongo: MongoServer, ca_file: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CA is only in this machine's (OpenSSL's) default store, not in certifi's bundle."""
+    monkeypatch.setenv("SSL_CERT_FILE", ca_file)
+    monkeypatch.setenv("SSL_CERT_DIR", ca_file + ".no-such-directory")
+    app = create_celery(mongo.uri(), database="celery_results", options={"system_ca": True})
+    assert stored_and_read(app) == 5
+    app.backend._get_connection().drop_database("celery_results")
+    close(app)

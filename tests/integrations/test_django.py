@@ -217,3 +217,21 @@ def test_verify_option_raises_the_typed_error_before_django_has_a_client(
         connection.ensure_connection()
     assert connection.connection is None
     assert PASSWORD not in str(caught.value)
+
+
+def test_system_ca_is_an_option(
+    database: Database, mongo: MongoServer, ca_file: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CA is only in this machine's (OpenSSL's) default store, not in certifi's bundle."""
+    monkeypatch.setenv("SSL_CERT_FILE", ca_file)
+    monkeypatch.setenv("SSL_CERT_DIR", ca_file + ".no-such-directory")
+    settings_dict = atlas_database(mongo.uri(), ca_file)
+    del settings_dict["OPTIONS"]["tlsCAFile"]
+    settings_dict["OPTIONS"]["system_ca"] = True
+    connection = database(settings_dict)
+    greetings = Greeting.objects.using(connection.alias)
+    try:
+        created = greetings.create(text="hello system")
+        assert greetings.get(pk=created.pk).text == "hello system"
+    finally:
+        connection.get_collection(Greeting._meta.db_table).drop()

@@ -276,3 +276,22 @@ def test_positional_arguments_are_mongoclient_s(notes_uri: str) -> None:
     mongo.cx.close()
     with pytest.raises(TypeError, match="at most 5 positional"):
         PyMongo(app, notes_uri, None, dict, True, False, None, "one too many")
+
+
+def test_system_ca_is_an_option_and_the_environment_variable_works(
+    mongo: MongoServer, ca_file: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CA is only in this machine's (OpenSSL's) default store: certifi alone fails."""
+    monkeypatch.setenv("SSL_CERT_FILE", ca_file)
+    monkeypatch.setenv("SSL_CERT_DIR", ca_file + ".no-such-directory")
+    uri = with_database(mongo.uri(), "flask_notes")
+    with pytest.raises(atlasconnect.CertificateVerificationError):
+        create_app({"MONGO_URI": uri}, verify=True, **FAST_FAILURE)
+    app = create_app({"MONGO_URI": uri}, system_ca=True, verify=True)
+    assert post_and_get(app)["text"] == "hello atlas"
+    close(app)
+    monkeypatch.setenv("ATLASCONNECT_SYSTEM_CA", "1")
+    app = create_app({"MONGO_URI": uri}, verify=True)
+    assert post_and_get(app)["text"] == "hello atlas"
+    app.extensions["atlasconnect_test_pymongo"].cx.drop_database("flask_notes")
+    close(app)
