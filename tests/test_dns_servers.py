@@ -236,7 +236,7 @@ def test_the_doctor_asks_the_servers_and_times_each_query(
 ) -> None:
     server = f"127.0.0.1:{chosen_dns.port}"
     uri = cluster.uri(tlsCAFile=ca_file)
-    status = cli.main(["doctor", uri, "--dns-server", server, "--json", "--timeout", "3"])
+    status = cli.main(["doctor", uri, "--dns-server", server, "--json", "--timeout", "10"])
     document = json.loads(capsys.readouterr().out)
     assert status == 0, document["verdict"]
     dns_layer = next(layer for layer in document["layers"] if layer["name"] == "dns")

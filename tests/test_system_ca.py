@@ -222,7 +222,7 @@ def tls_layer(report: Report) -> Any:
 def test_the_doctor_advises_the_switch_when_the_system_store_verifies(
     system_store: str, mongo: MongoServer
 ) -> None:
-    report = doctor.run(mongo.uri(tls=True), timeout=2)
+    report = doctor.run(mongo.uri(tls=True), timeout=10)
     layer = tls_layer(report)
     assert layer.details["system_store_verifies"] is True
     assert isinstance(report.error, CertificateVerificationError)
@@ -235,7 +235,7 @@ def test_the_doctor_advises_the_switch_when_the_system_store_verifies(
 def test_the_doctor_gives_the_bundle_advice_when_the_system_store_does_not_verify(
     other_system_store: str, mongo: MongoServer
 ) -> None:
-    report = doctor.run(mongo.uri(tls=True), timeout=2)
+    report = doctor.run(mongo.uri(tls=True), timeout=10)
     assert tls_layer(report).details["system_store_verifies"] is False
     assert isinstance(report.error, CertificateVerificationError)
     assert "ca-bundle.pem" in report.error.fix
@@ -245,7 +245,7 @@ def test_the_doctor_gives_the_bundle_advice_when_the_system_store_does_not_verif
 def test_the_doctor_with_system_ca_is_healthy(
     system_store: str, mongo: MongoServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status = cli.main(["doctor", mongo.uri(tls=True), "--system-ca", "--json", "--timeout", "2"])
+    status = cli.main(["doctor", mongo.uri(tls=True), "--system-ca", "--json", "--timeout", "10"])
     document = json.loads(capsys.readouterr().out)
     assert status == 0, document["verdict"]
     environment = document["layers"][0]["details"]
