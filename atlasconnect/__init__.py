@@ -22,6 +22,7 @@ from ._exceptions import (
     TLSVersionUnsupportedError,
 )
 from ._families import Family, Reason
+from ._injection import extract_from_pymongo, inject_into_pymongo
 from ._network_errors import (
     AuthenticationError,
     AuthorizationError,
@@ -61,6 +62,8 @@ __all__ = [
     "connect",
     "connect_async",
     "explain",
+    "extract_from_pymongo",
+    "inject_into_pymongo",
 ]
 
 # httpx's way: the public names live in private modules but say they are

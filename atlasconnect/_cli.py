@@ -6,6 +6,9 @@
   which one is broken.
 - ``atlasconnect resolve [URI] [--dns-server IP[:PORT]]... [--timeout SECONDS]``: the
   standard ``mongodb://`` connection string of a ``mongodb+srv://`` one.
+- ``atlasconnect run [--min-tls-version V] [--print-env] -- COMMAND...``: a Python
+  program run with every pymongo client under atlasconnect's policy; 127 when the
+  command does not exist, 126 when it cannot be run, as a shell says.
 - ``atlasconnect explain [TEXT] [--file PATH] [--json] [-v]``: the explanation of
   an error message or traceback someone pasted.
 
@@ -50,6 +53,7 @@ import contextlib
 import functools
 import logging
 import math
+import os
 import re
 import sys
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -61,10 +65,12 @@ from . import _doctor as doctor
 from . import _doctor_printer as doctor_printer
 from . import _documents as documents
 from . import _environment_facts as environment_facts
+from . import _injection as injection
 from . import _pasted_input as pasted_input
 from . import _phrasing as phrasing
 from . import _render as render
 from . import _resolve as resolve
+from . import _run as run
 from . import _seeds as seeds
 from . import _streams as streams
 from . import _system_ca as system_trust
@@ -99,6 +105,12 @@ EXIT_INTERNAL_ERROR = 1
 """An exception atlasconnect did not foresee: a bug (Python's status for an uncaught one)."""
 EXIT_INTERRUPTED = 130
 """Ctrl-C: 128 + SIGINT, as a shell reports a program that SIGINT ended."""
+EXIT_COMMAND_NOT_FOUND = 127
+"""``atlasconnect run``: the command does not exist, as a shell reports it."""
+
+EXIT_NOT_RUN = 126
+"""``atlasconnect run``: the command exists but cannot be run, as a shell reports it."""
+
 EXIT_OUTPUT_CLOSED = 141
 """Standard output closed early (``| head``): 128 + SIGPIPE, as a shell reports ``cat`` then."""
 
@@ -184,6 +196,7 @@ def _run(argv: list[str], session: _Session) -> int:
         "uri", nargs="?", help="the connection string (default: $MONGODB_URI)"
     )
     _add_dns_server_option(resolve_parser)
+    run_parser = _add_run_parser(commands)
     resolve_parser.add_argument(
         "--timeout",
         metavar="SECONDS",
@@ -221,6 +234,8 @@ def _run(argv: list[str], session: _Session) -> int:
             system_ca=args.system_ca,
             dns_servers=args.dns_server,
         )
+    if args.command == "run":
+        return _run_program(run_parser, args.command_line, args.min_tls_version, args.print_env)
     if args.command == "resolve":
         uri = args.uri or seeds.uri_from_environment()
         session.learn_uri(uri)
@@ -462,6 +477,54 @@ def _environment_report() -> int:
         return EXIT_ENVIRONMENT
     print("\nThis environment is fit for MongoDB Atlas.")
     return EXIT_OK
+
+
+def _add_run_parser(commands: Any) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "run",
+        help="run a Python program with atlasconnect's policy on every MongoDB client",
+        description="Run COMMAND (a Python program, or a script that starts one) so that "
+        "every pymongo client it makes gets atlasconnect's policy, as "
+        "atlasconnect.inject_into_pymongo() gives it: for code you cannot edit.",
+    )
+    parser.add_argument(
+        "--min-tls-version",
+        choices=[tls.version_name(v).removeprefix("TLS ") for v in tls.ALLOWED_MIN_TLS_VERSIONS],
+        help="the TLS floor of every client (default: "
+        f"${injection.MIN_TLS_VERSION_VARIABLE}, else 1.2)",
+    )
+    parser.add_argument(
+        "--print-env",
+        action="store_true",
+        help="print the environment variables that do the same for a process started by "
+        "something else (a service manager), as shell export lines, and exit",
+    )
+    parser.add_argument("command_line", nargs=argparse.REMAINDER, metavar="-- COMMAND ...")
+    return parser
+
+
+def _run_program(
+    parser: argparse.ArgumentParser,
+    command_line: list[str],
+    min_tls_version: str | None,
+    print_env: bool,
+) -> int:
+    if print_env:
+        print(run.exports(min_tls_version))
+        return EXIT_OK
+    command = command_line[1:] if command_line[:1] == ["--"] else command_line
+    if not command:
+        parser.error("a command to run is required: atlasconnect run -- python app.py")
+    refused = run.refusal(command)
+    if refused is not None:
+        parser.error(refused)
+    sys.stdout.flush()
+    try:
+        os.execvpe(command[0], command, run.environment(os.environ, min_tls_version))  # noqa: S606
+    except OSError as exc:
+        streams.to_stderr(f"atlasconnect run: {command[0]}: {exc.strerror}")
+        return EXIT_COMMAND_NOT_FOUND if isinstance(exc, FileNotFoundError) else EXIT_NOT_RUN
+    return EXIT_INTERNAL_ERROR  # execvpe returns only by raising
 
 
 def _add_dns_server_option(parser: argparse.ArgumentParser) -> None:

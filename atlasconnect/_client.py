@@ -14,11 +14,10 @@ from pymongo import AsyncMongoClient, MongoClient
 from pymongo.errors import PyMongoError
 
 from . import _connection_string as connection_string
-from . import _pymongo_internals
 from . import _tls as tls
 from . import _verification as verification
-from ._exceptions import AtlasConnectError
-from ._plan import ConnectionPlan, check_built_client, make_plan
+from ._exceptions import AtlasConnectError, ConnectionStringError
+from ._plan import ConnectionPlan, build, make_plan
 
 _Client = TypeVar("_Client", MongoClient[Any], AsyncMongoClient[Any])
 
@@ -31,6 +30,7 @@ def connect(
     verify: bool = False,
     system_ca: bool | None = None,
     dns_servers: Sequence[str] | str | None = None,
+    client_class: type[MongoClient[Any]] = MongoClient,
     **kwargs: Any,
 ) -> MongoClient[Any]:
     """Return a :class:`pymongo.MongoClient` for ``uri`` that always uses TLS.
@@ -64,6 +64,9 @@ def connect(
     used. Either way a lookup that times out is tried once more within
     ``connectTimeoutMS``.
 
+    ``client_class`` is the class of the client made: :class:`pymongo.MongoClient`
+    or a subclass of it (a framework's own, such as Flask-PyMongo's).
+
     The environment is checked first (once per process for each combination
     of floor, CA file and URI scheme). Options that switch TLS or certificate
     verification off are refused with :class:`InsecureConfigurationError`.
@@ -84,10 +87,11 @@ def connect(
     )
     watcher = verification.HeartbeatWatcher(plan.profile, verifying=verify)
     client_keywords = plan.client_keywords(watcher, connect_now=verify)
+    made = _client_class(client_class, MongoClient)
     if not verify:
-        return _construct(MongoClient, plan, client_keywords)
+        return _construct(made, plan, client_keywords)
     # No local holds the client while it is verified: see _verified().
-    return _verified(_construct(MongoClient, plan, client_keywords), watcher)
+    return _verified(_construct(made, plan, client_keywords), watcher)
 
 
 async def connect_async(
@@ -98,6 +102,7 @@ async def connect_async(
     verify: bool = False,
     system_ca: bool | None = None,
     dns_servers: Sequence[str] | str | None = None,
+    client_class: type[AsyncMongoClient[Any]] = AsyncMongoClient,
     **kwargs: Any,
 ) -> AsyncMongoClient[Any]:
     """Return a :class:`pymongo.AsyncMongoClient`; arguments and guarantees as for :func:`connect`.
@@ -111,9 +116,10 @@ async def connect_async(
     watcher = verification.HeartbeatWatcher(plan.profile, verifying=verify)
     # The async client connects in verify_async(), with aconnect().
     client_keywords = plan.client_keywords(watcher)
+    made = _client_class(client_class, AsyncMongoClient)
     if not verify:
-        return _construct(AsyncMongoClient, plan, client_keywords)
-    return await _verified_async(_construct(AsyncMongoClient, plan, client_keywords), watcher)
+        return _construct(made, plan, client_keywords)
+    return await _verified_async(_construct(made, plan, client_keywords), watcher)
 
 
 def client_options(
@@ -188,34 +194,21 @@ async def _verified_async(
     return client
 
 
-# OSError: pymongo opens the files tls* keywords name; pyOpenSSL's errors pass through pymongo.
-_CONSTRUCTION_ERRORS: tuple[type[Exception], ...] = (
-    PyMongoError,
-    ValueError,
-    TypeError,
-    OSError,
-    *_pymongo_internals.TLS_LIBRARY_ERRORS,
-)
-
-
 def _construct(
     client_class: type[_Client], plan: ConnectionPlan, client_keywords: dict[str, Any]
 ) -> _Client:
-    try:
-        client = client_class(plan.uri, **client_keywords)
-    except AtlasConnectError as refusal:  # the floor hook's, raised in pymongo's frames
-        error: AtlasConnectError = refusal.with_traceback(None)
-    except _CONSTRUCTION_ERRORS as exc:
-        error = plan.explain_construction_error(exc)
-    else:
-        try:
-            check_built_client(plan, client)
-        except AtlasConnectError as failure:
-            if isinstance(client, MongoClient):  # an AsyncMongoClient opens nothing until used
-                client.close()
-            del client  # see _VERIFICATION_ERRORS
-            raise failure.with_traceback(None) from None
-        return client
-    # Raised outside the except block: pymongo's exception may hold a secret
-    # and must not be chained (__context__) to the error people print.
-    raise error
+    return build(plan, lambda: client_class(plan.uri, **client_keywords))
+
+
+def _client_class(given: Any, base: type[_Client]) -> type[_Client]:
+    """``given`` when it is ``base`` or a subclass of it (a framework's own client class)."""
+    if isinstance(given, type) and issubclass(given, base):
+        return given
+    raise ConnectionStringError(
+        f"client_class must be pymongo's {base.__name__} or a subclass of it, not {given!r}.",
+        why="atlasconnect builds the client with that class and reads back what pymongo "
+        "built: it must be pymongo's own client.",
+        fix=f"pass a subclass of pymongo.{base.__name__}, such as Flask-PyMongo's "
+        "flask_pymongo.wrappers.MongoClient, or leave client_class out.",
+        redacted_uri=None,
+    )

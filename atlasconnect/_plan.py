@@ -18,10 +18,12 @@ own steps.
 from __future__ import annotations
 
 import ssl
-from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NamedTuple, TypeVar
 
 import certifi
+from pymongo import MongoClient
+from pymongo.errors import PyMongoError
 
 from . import _connection_string as connection_string
 from . import _credentials as credentials
@@ -208,7 +210,7 @@ def make_plan(
     first problem as atlasconnect's typed error, from here, without the frames
     below (:func:`~atlasconnect._connection_string.raised_here`).
     """
-    floor = tls.validate_min_tls_version(min_tls_version)
+    floor = tls.with_process_floor(tls.validate_min_tls_version(min_tls_version))
     uri, keywords = _seed_uri(uri, keywords)
     parsed = connection_string.parse(uri)
     plan = ConnectionPlan.of(parsed, floor, keywords, system_ca=system_trust.wanted(system_ca))
@@ -257,6 +259,45 @@ def check_built_client(plan: ConnectionPlan, client: Any) -> None:
     _pymongo_internals.check_trust_in_use(in_use, system_ca=plan.system_ca)
     if plan.service_name is not None:
         _pymongo_internals.check_srv_in_use(client, plan.service_name)
+
+
+# OSError: pymongo opens the files tls* keywords name; pyOpenSSL's errors pass through pymongo.
+_CONSTRUCTION_ERRORS: tuple[type[Exception], ...] = (
+    PyMongoError,
+    ValueError,
+    TypeError,
+    OSError,
+    *_pymongo_internals.TLS_LIBRARY_ERRORS,
+)
+
+_Client = TypeVar("_Client")
+
+
+def build(plan: ConnectionPlan, make: Callable[[], _Client]) -> _Client:
+    """The client ``make`` builds with the plan's keywords, checked (:func:`check_built_client`).
+
+    What pymongo raises is explained (:meth:`ConnectionPlan.explain_construction_error`),
+    and raised without the frames below and never chained: pymongo's exception
+    may hold a secret. A client that fails the check is closed first.
+    """
+    try:
+        client = make()
+    except AtlasConnectError as refusal:  # the floor hook's, raised in pymongo's frames
+        error: AtlasConnectError = refusal.with_traceback(None)
+    except _CONSTRUCTION_ERRORS as exc:
+        error = plan.explain_construction_error(exc)
+    else:
+        try:
+            check_built_client(plan, client)
+        except AtlasConnectError as failure:
+            if isinstance(client, MongoClient):  # an AsyncMongoClient opens nothing until used
+                client.close()
+            del client  # a local holding the client would show its repr (pymongo 4.13: secrets)
+            raise failure.with_traceback(None) from None
+        return client
+    # Raised outside the except block: pymongo's exception may hold a secret
+    # and must not be chained (__context__) to the error people print.
+    raise error
 
 
 def _seed_uri(

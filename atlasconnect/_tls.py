@@ -126,6 +126,22 @@ def validate_min_tls_version(value: object) -> ssl.TLSVersion:
     )
 
 
+_process_floor: ssl.TLSVersion | None = None
+"""The floor :func:`atlasconnect.inject_into_pymongo` set for every client of the process."""
+
+
+def set_process_floor(floor: ssl.TLSVersion | None) -> None:
+    """Make ``floor`` the lowest any client of the process gets (None: no such minimum)."""
+    global _process_floor
+    _process_floor = floor
+
+
+def with_process_floor(floor: ssl.TLSVersion) -> ssl.TLSVersion:
+    """``floor``, raised to the process-wide minimum when injection set one."""
+    process_floor = _process_floor
+    return floor if process_floor is None else max(floor, process_floor)
+
+
 @functools.cache
 def platform_min_tls_version() -> ssl.TLSVersion:
     """The minimum TLS version this Python's client contexts have by default.

@@ -4,7 +4,8 @@ Flask-PyMongo builds ``MongoClient(uri, *args, **kwargs)`` itself, and with
 its stock settings accepts a connection string without TLS and
 ``tlsInsecure=true``. This ``PyMongo`` takes the same arguments and keeps the
 rest of Flask-PyMongo (``.db``, ``.cx``, the ``ObjectId`` URL converter, the
-BSON-aware JSON provider, ``send_file`` and ``save_file``), but its client is
+BSON-aware JSON provider, ``send_file`` and ``save_file``, and ``.cx`` of
+Flask-PyMongo's own client class, whose databases have ``find_one_or_404``), but its client is
 made by :func:`atlasconnect.connect`, so it refuses what ``connect()`` refuses,
 when the app is set up, with the same typed errors.
 
@@ -22,6 +23,7 @@ try:
     import flask_pymongo
     from flask_pymongo.helpers import BSONObjectIdConverter, BSONProvider
     from flask_pymongo.wrappers import Database
+    from flask_pymongo.wrappers import MongoClient as FlaskMongoClient
 except ImportError as missing:
     raise ImportError(
         "atlasconnect.flask needs Flask-PyMongo, which is not installed here: "
@@ -108,7 +110,8 @@ def _connect(
     keywords.setdefault("driver", DriverInfo("Flask-PyMongo", flask_pymongo.__version__))
     if min_tls_version is not None:
         keywords["min_tls_version"] = min_tls_version
-    return atlasconnect.connect(uri, verify=verify, **keywords)
+    # Flask-PyMongo's own client class: cx["db"] and cx.db are its Database, with find_one_or_404.
+    return atlasconnect.connect(uri, verify=verify, client_class=FlaskMongoClient, **keywords)
 
 
 def _named(args: tuple[Any, ...]) -> dict[str, Any]:

@@ -13,12 +13,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import flask_pymongo
+import flask_pymongo.wrappers
 import pytest
 import trustme
 from bson import ObjectId
 from flask import Flask, request
 from pymongo.errors import ServerSelectionTimeoutError
 from servers import MongoServer, ProxiedUri, SrvClusterFactory, server_context
+from werkzeug.exceptions import NotFound
 
 import atlasconnect
 from atlasconnect.flask import PyMongo
@@ -294,4 +296,14 @@ def test_system_ca_is_an_option_and_the_environment_variable_works(
     app = create_app({"MONGO_URI": uri}, verify=True)
     assert post_and_get(app)["text"] == "hello atlas"
     app.extensions["atlasconnect_test_pymongo"].cx.drop_database("flask_notes")
+    close(app)
+
+
+def test_cx_is_flask_pymongo_s_client_class(mongo: MongoServer, ca_file: str) -> None:
+    """``cx["db"].collection.find_one_or_404`` works as with stock Flask-PyMongo."""
+    app = create_app({"MONGO_URI": with_database(mongo.uri(), "flask_notes")}, tlsCAFile=ca_file)
+    cx = app.extensions["atlasconnect_test_pymongo"].cx
+    assert isinstance(cx, flask_pymongo.wrappers.MongoClient)
+    with app.test_request_context(), pytest.raises(NotFound):
+        cx["flask_notes"].notes.find_one_or_404({"_id": ObjectId()})
     close(app)
