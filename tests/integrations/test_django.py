@@ -13,24 +13,16 @@ import ssl
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import django
+import django_setup
 import pytest
 import trustme
 from conftest import PASSWORD, USERNAME
-from django.conf import settings
 from django.db import DatabaseError, connections, models
 from servers import MongoServer, ProxiedUri, server_context
 
 import atlasconnect
 
-if not settings.configured:
-    settings.configure(
-        DATABASES={},
-        INSTALLED_APPS=[],
-        DEFAULT_AUTO_FIELD="django_mongodb_backend.fields.ObjectIdAutoField",
-        USE_TZ=True,
-    )
-    django.setup()
+django_setup.configure()
 
 FAST_FAILURE: dict[str, Any] = {"serverSelectionTimeoutMS": 1000, "connectTimeoutMS": 1000}
 TLS_1_3 = ssl.TLSVersion.TLSv1_3

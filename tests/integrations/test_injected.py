@@ -15,12 +15,12 @@ import ssl
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import django_setup
 import flask_pymongo
 import mongoengine
 import pytest
 import trustme
 from celery import Celery
-from django.conf import settings
 from django.db import connections
 from flask import Flask
 from motor.motor_asyncio import AsyncIOMotorClient
@@ -28,19 +28,10 @@ from servers import MongoServer, ProxiedUri, server_context
 
 import atlasconnect
 
-if not settings.configured:
-    settings.configure(
-        DATABASES={},
-        INSTALLED_APPS=[],
-        DEFAULT_AUTO_FIELD="django_mongodb_backend.fields.ObjectIdAutoField",
-        USE_TZ=True,
-    )
-    import django
-
-    django.setup()
+django_setup.configure()
 
 DATABASE = "injected"
-FAST = {"serverSelectionTimeoutMS": 2000, "connectTimeoutMS": 2000}
+FAST: dict[str, Any] = {"serverSelectionTimeoutMS": 2000, "connectTimeoutMS": 2000}
 _aliases = itertools.count()
 
 
