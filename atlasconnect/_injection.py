@@ -179,7 +179,9 @@ def _injected(original: Callable[..., Any]) -> Callable[..., Any]:
         try:
             _initialise(original, self, keywords, settings)
         except AtlasConnectError as error:
-            del args, kwargs, keywords  # they hold the password as written
+            # The arguments hold the password as written; a half-built client's repr may
+            # show other secrets (pymongo 4.13): no local of this frame may hold them.
+            del self, args, kwargs, keywords
             raise _in_library(error, builder).with_traceback(None) from None
 
     setattr(__init__, _MARK, True)
@@ -249,7 +251,15 @@ class _Builder(NamedTuple):
 
 # Modules whose frames sit between a library and the constructor: pymongo's own,
 # atlasconnect's, motor's delegation, and the wrappers of other instrumenters.
-_PASSING = ("pymongo.", "atlasconnect.", "motor.", "functools", "wrapt.", "ddtrace.")
+_PASSING = (
+    "pymongo.",
+    "atlasconnect.",
+    "motor.",
+    "functools",
+    "wrapt.",
+    "ddtrace.",
+    "opentelemetry.",
+)
 
 
 def _builder() -> _Builder:

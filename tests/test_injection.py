@@ -19,6 +19,7 @@ import trustme
 from pymongo import AsyncMongoClient, MongoClient
 from pymongo.errors import ConfigurationError, ServerSelectionTimeoutError
 from servers import MongoServer, ProxiedUri, server_context
+from shown import shown
 
 import atlasconnect
 from atlasconnect import CertificateVerificationError, InsecureConfigurationError
@@ -230,3 +231,15 @@ def test_a_bad_floor_in_the_environment_is_refused(monkeypatch: pytest.MonkeyPat
     with pytest.raises(atlasconnect.ConnectionStringError, match="ATLASCONNECT_MIN_TLS_VERSION"):
         atlasconnect.inject_into_pymongo()
     assert not is_injected()
+
+
+@pytest.mark.usefixtures("injected")
+def test_no_secret_in_anything_printed_of_a_refusal() -> None:
+    secret = "s3cret-Pa55"
+    with pytest.raises(InsecureConfigurationError) as info:
+        MongoClient(
+            f"mongodb://app:{secret}@db.example.test/?tlsInsecure=true",
+            connect=False,
+            tlsCertificateKeyFilePassword=secret,
+        )
+    assert secret not in shown(info.value)
