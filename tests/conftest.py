@@ -34,6 +34,8 @@ from servers import (
     use_fake_dns,
 )
 
+import atlasconnect
+
 USERNAME = "app"
 # Needs URL-escaping (/ @ : %) and is distinctive enough to grep for in any
 # message, repr or log that must never show it.
@@ -253,3 +255,13 @@ def encrypted_client_key(ca: trustme.CA, directory: Path, password: str) -> str:
     path = directory / "client.pem"
     path.write_bytes(encrypted + leaf.cert_chain_pems[0].bytes())
     return str(path)
+
+
+@pytest.fixture
+def injected() -> Iterator[None]:
+    """atlasconnect.inject_into_pymongo() for one test, extracted again whatever happens."""
+    atlasconnect.inject_into_pymongo()
+    try:
+        yield
+    finally:
+        atlasconnect.extract_from_pymongo()

@@ -11,7 +11,6 @@ import functools
 import pickle
 import ssl
 import types
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -30,15 +29,6 @@ from atlasconnect._injection import is_injected
 
 FAST: dict[str, Any] = {"serverSelectionTimeoutMS": 3000, "connectTimeoutMS": 3000}
 TLS_1_3 = ssl.TLSVersion.TLSv1_3
-
-
-@pytest.fixture
-def injected() -> Iterator[None]:
-    atlasconnect.inject_into_pymongo()
-    try:
-        yield
-    finally:
-        atlasconnect.extract_from_pymongo()
 
 
 def ping(client: Any) -> None:

@@ -19,12 +19,13 @@ import os
 import ssl
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pytest
 import trustme
+from chain import atlasconnect_error_in
 from servers import MongoServer, ProxiedUri, server_context
 
 import atlasconnect
@@ -192,25 +193,13 @@ def use(request: pytest.FixtureRequest) -> Use:
     return LIBRARIES[request.param]
 
 
-@pytest.fixture
-def injected() -> Iterator[None]:
-    atlasconnect.inject_into_pymongo()
-    yield
-    atlasconnect.extract_from_pymongo()
-
-
 def typed(
     error: BaseException, caplog: pytest.LogCaptureFixture
 ) -> atlasconnect.AtlasConnectError | str | None:
     """atlasconnect's error in what the library raised (its chain, or explained from it); for
     a library that drops the cause (Haystack's "Connection to MongoDB Atlas failed."), the
     name of the error atlasconnect's failure listener logged."""
-    seen: BaseException | None = error
-    while seen is not None:
-        if isinstance(seen, atlasconnect.AtlasConnectError):
-            return seen
-        seen = seen.__cause__ or seen.__context__
-    explained = atlasconnect.explain(error)
+    explained = atlasconnect_error_in(error)
     if explained is not None:
         return explained
     logged = [r.getMessage() for r in caplog.records if r.name == "atlasconnect"]

@@ -21,6 +21,7 @@ import mongoengine
 import pytest
 import trustme
 from celery import Celery
+from chain import atlasconnect_error_in
 from django.db import connections
 from flask import Flask
 from motor.motor_asyncio import AsyncIOMotorClient
@@ -122,28 +123,11 @@ def use(request: pytest.FixtureRequest) -> Callable[[str], int]:
 
 
 @pytest.fixture
-def injected() -> Iterator[None]:
-    atlasconnect.inject_into_pymongo()
-    yield
-    atlasconnect.extract_from_pymongo()
-
-
-@pytest.fixture
 def clean(mongo: MongoServer, ca_file: str) -> Iterator[None]:
     yield
     client = atlasconnect.connect(mongo.uri(), tlsCAFile=ca_file)
     client.drop_database(DATABASE)
     client.close()
-
-
-def typed(error: BaseException) -> atlasconnect.AtlasConnectError | None:
-    """atlasconnect's error in what a library raised: in its chain, or explained from it."""
-    seen: BaseException | None = error
-    while seen is not None:
-        if isinstance(seen, atlasconnect.AtlasConnectError):
-            return seen
-        seen = seen.__cause__ or seen.__context__
-    return atlasconnect.explain(error)
 
 
 @pytest.mark.usefixtures("injected", "clean")
@@ -160,14 +144,16 @@ def test_an_untrusted_server_is_refused_and_explained(
 ) -> None:
     with pytest.raises(Exception) as caught:  # noqa: PT011 (each library raises its own)
         use(mongo.uri(**FAST))  # certifi's bundle: the test CA is not in it
-    assert isinstance(typed(caught.value), atlasconnect.CertificateVerificationError)
+    assert isinstance(
+        atlasconnect_error_in(caught.value), atlasconnect.CertificateVerificationError
+    )
 
 
 @pytest.mark.usefixtures("injected")
 def test_tls_insecure_is_refused(use: Callable[[str], int], mongo: MongoServer) -> None:
     with pytest.raises(Exception) as caught:  # noqa: PT011
         use(mongo.uri(tlsInsecure=True, **FAST))
-    assert isinstance(typed(caught.value), atlasconnect.InsecureConfigurationError)
+    assert isinstance(atlasconnect_error_in(caught.value), atlasconnect.InsecureConfigurationError)
 
 
 def test_the_tls_1_3_floor_refuses_a_tls_1_2_server(
@@ -182,4 +168,4 @@ def test_the_tls_1_3_floor_refuses_a_tls_1_2_server(
             use(uri)
     finally:
         atlasconnect.extract_from_pymongo()
-    assert isinstance(typed(caught.value), atlasconnect.TLSVersionRefusedError)
+    assert isinstance(atlasconnect_error_in(caught.value), atlasconnect.TLSVersionRefusedError)
