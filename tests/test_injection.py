@@ -233,3 +233,17 @@ def test_no_secret_in_anything_printed_of_a_refusal() -> None:
             tlsCertificateKeyFilePassword=secret,
         )
     assert secret not in shown(info.value)
+
+
+@pytest.mark.skipif(internals.uses_pyopenssl(), reason="system_ca needs the stdlib backend")
+def test_the_injected_settings_reach_every_client(
+    mongo: MongoServer, ca_file: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """system_ca given once: a plain client trusts a CA only the (test) system store holds."""
+    monkeypatch.setenv("SSL_CERT_FILE", ca_file)
+    monkeypatch.setenv("SSL_CERT_DIR", ca_file + ".no-such-directory")
+    atlasconnect.inject_into_pymongo(system_ca=True)
+    try:
+        ping(MongoClient(mongo.uri(), **FAST))
+    finally:
+        atlasconnect.extract_from_pymongo()

@@ -17,9 +17,12 @@ import json
 import logging
 import os
 import ssl
+import subprocess
+import sys
 import tempfile
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -268,3 +271,30 @@ def test_airflows_allow_insecure_extra_is_refused_in_airflows_words(
     error = caught.value
     assert "The client was made by airflow.providers.mongo.hooks.mongo.get_conn" in error.found
     assert error.fix.startswith("change the setting in the Airflow connection's extras")
+
+
+def test_atlasconnect_run_gives_a_stock_library_the_policy(
+    mongo: MongoServer, ca_file: str, tmp_path: Path
+) -> None:
+    """A fresh process through ``atlasconnect run``, with no atlasconnect code in it."""
+    program = tmp_path / "cache.py"
+    program.write_text(
+        "import sys\n"
+        "from langchain_mongodb.cache import MongoDBCache\n"
+        "MongoDBCache(connection_string=sys.argv[1], database_name='run', collection_name='c')\n"
+        "print('made')\n"
+    )
+    command = [sys.executable, "-m", "atlasconnect", "run", "--", sys.executable, str(program)]
+    good = subprocess.run(
+        [*command, mongo.uri(tlsCAFile=ca_file)], capture_output=True, text=True, timeout=120
+    )
+    assert good.stdout.strip() == "made", good.stderr
+    insecure = subprocess.run(
+        [*command, mongo.uri(tlsCAFile=ca_file, tlsInsecure=True)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert insecure.returncode != 0
+    assert "atlasconnect.InsecureConfigurationError" in insecure.stderr
+    assert "The client was made by langchain_mongodb.cache" in insecure.stderr
