@@ -210,7 +210,14 @@ _ENDS_A_MESSAGE = re.compile(
 
 
 def _rebuilt(cls: type[BaseException], message: str) -> BaseException | None:
-    """``cls`` made from ``message``, or None for a class that takes other arguments."""
+    """``cls`` made from ``message``, or None for a class that takes other arguments.
+
+    A ``UserWarning`` is read as the ``ConfigurationError`` pymongo raises with the same
+    words: it warns of an unknown option in a connection string (``Unknown option
+    proxyHost``) where it refuses the same option given as a keyword.
+    """
+    if cls is UserWarning:
+        cls = ConfigurationError
     try:
         if issubclass(cls, OperationFailure):
             return cls(message, diagnosis.code_in_text(message))

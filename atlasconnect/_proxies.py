@@ -36,8 +36,19 @@ def refuse_proxy_options(parsed: ConnectionString, keywords: Mapping[str, Any]) 
         for names, place in ((written, "the connection string"), (given, "the keywords"))
         if names
     ]
-    raise ConnectionStringError(
-        f"A SOCKS5 proxy is set ({'; '.join(places)}), but pymongo does not support proxies.",
+    raise proxy_error("; ".join(places), parsed.redacted)
+
+
+def proxy_option(name: str) -> str | None:
+    """``name`` in the specification's spelling when it is a proxy option, else None."""
+    found = _proxy_options([name])
+    return found[0] if found else None
+
+
+def proxy_error(options: str, redacted_uri: str | None) -> ConnectionStringError:
+    """The error for proxy ``options`` (their names, and where they were set)."""
+    return ConnectionStringError(
+        f"A SOCKS5 proxy is set ({options}), but pymongo does not support proxies.",
         why="pymongo ignores these options with only a warning and connects to the servers "
         "directly, not through the proxy: traffic you meant to go through it would not. "
         "atlasconnect refuses them rather than connect around your proxy.",
@@ -45,7 +56,7 @@ def refuse_proxy_options(parsed: ConnectionString, keywords: Mapping[str, Any]) 
         "outbound TCP to port 27017 (with this machine's public IP address on the Atlas IP "
         "access list), or through a VPN or an Atlas private endpoint; mongosh and Compass "
         "support SOCKS5 proxies if you need one to explore the data.",
-        redacted_uri=parsed.redacted,
+        redacted_uri=redacted_uri,
     )
 
 

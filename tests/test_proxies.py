@@ -23,6 +23,7 @@ from shown import shown
 
 import atlasconnect
 from atlasconnect import ConnectionStringError
+from atlasconnect._pasted import explain_text
 
 SECRET = "pr0xy-s3cret"
 
@@ -116,3 +117,24 @@ def test_any_spelling_is_refused(name: str) -> None:
     value = "1080" if name.lower() == "proxyport" else "x"
     with pytest.raises(ConnectionStringError, match="pymongo does not support proxies"):
         atlasconnect.connect(f"mongodb://db.example.test/?{name}={value}", connect=False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # pymongo 4.13's warning for a proxy option in a connection string, as printed.
+        "/app/.venv/lib/python3.12/site-packages/pymongo/uri_parser_shared.py:398: "
+        "UserWarning: Unknown option proxyHost",
+        "pymongo.errors.ConfigurationError: Unknown option: proxyPort. Did you mean one of "
+        "(port, ...) or maybe a camelCase version of one? Refer to docstring.",
+    ],
+)
+def test_explain_reads_the_warning_of_an_ignored_proxy(text: str) -> None:
+    error = explain_text(text)
+    assert isinstance(error, ConnectionStringError)
+    assert "pymongo does not support proxies" in error.found
+
+
+def test_a_warning_of_another_unknown_option_shows_no_password_tail() -> None:
+    """'&' unescaped in a password makes its tail an "option": still neither shown nor named."""
+    assert explain_text("UserWarning: Unknown option Zq7wT3secret") is None

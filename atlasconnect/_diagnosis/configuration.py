@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from .. import _connection_string as connection_string
+from .. import _proxies as proxies
 from .. import _secrets as secrets
 from .. import _shell as shell
 from .._exceptions import (
@@ -25,6 +26,10 @@ def unknown_option(message: str, profile: ConnectionProfile) -> ConnectionString
     from .._tables import pymongo_options
 
     match = re.search(r"Unknown option:? ?'?(\w+)", message)
+    redacted_uri = None if profile is UNKNOWN_CLIENT else profile.redacted_uri
+    proxy = proxies.proxy_option(match.group(1)) if match else None
+    if proxy is not None:  # pymongo ignores it with this warning, and connects directly
+        return proxies.proxy_error(proxy, redacted_uri)
     meant = secrets.near_miss(match.group(1)) if match else None
     if match is None or meant is None:
         return None
@@ -35,7 +40,7 @@ def unknown_option(message: str, profile: ConnectionProfile) -> ConnectionString
         "with only a warning in a connection string: a misspelled option does nothing.",
         fix=f"write {spelled}; pymongo's options are listed at "
         "https://www.mongodb.com/docs/manual/reference/connection-string-options/",
-        redacted_uri=None if profile is UNKNOWN_CLIENT else profile.redacted_uri,
+        redacted_uri=redacted_uri,
     )
 
 
