@@ -12,7 +12,8 @@ order with the same errors. ``check_environment()`` and the doctor read a plan
 of the connection string they check (:meth:`ConnectionPlan.of`, no check made):
 its CA file, its authentication mechanism, and the profile its failures are
 explained with; the doctor's connection-string layer then runs ``connect()``'s
-own steps.
+own steps. :func:`build` makes a client of a plan and proves the policy on it,
+for ``connect()`` and for the clients of :func:`atlasconnect.inject_into_pymongo`.
 """
 
 from __future__ import annotations

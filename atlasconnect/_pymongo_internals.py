@@ -455,6 +455,8 @@ def install_srv_hook() -> bool:
             methods = {m: getattr(resolver_class, m, None) for m in ("get_options", "_resolve_uri")}
             if resolve is None or None in methods.values():
                 return False
+            if not _keeps_service_name(resolver_class):
+                return False
             if not getattr(resolve, _WRAPPED, False):
                 module._resolve = _with_servers(resolve, is_async=is_async)
             for method_name, method in methods.items():
@@ -464,6 +466,17 @@ def install_srv_hook() -> bool:
 
 
 _WRAPPED = "__atlasconnect_wrapped__"
+
+
+def _keeps_service_name(resolver_class: Any) -> bool:
+    """Whether a ``_SrvResolver`` keeps the ``srvServiceName`` it is given where the wrapped
+    methods read it: otherwise they would find no servers, and the system's would answer."""
+    service = dns_servers.ServiceName("mongodb", None)
+    try:
+        probe = resolver_class("cluster0.example.test", 1.0, service)
+    except Exception:  # a changed constructor: not the internal atlasconnect wraps
+        return False
+    return getattr(probe, "_SrvResolver__srv", None) is service
 
 
 def _with_servers(resolve: Callable[..., Any], *, is_async: bool) -> Callable[..., Any]:

@@ -375,3 +375,19 @@ def test_a_client_whose_context_pymongo_keeps_elsewhere_is_refused_and_closed(
     with pytest.raises(MissingDependencyError, match=r"PoolOptions\._ssl_context"):
         atlasconnect.connect(URI, connect=False)
     assert len(closed) == 1
+
+
+def test_dns_servers_are_refused_when_the_resolver_keeps_the_service_name_elsewhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A renamed private attribute would send the lookups to the system's resolver."""
+    import pymongo.synchronous.srv_resolver as srv_resolver
+
+    class Renamed(srv_resolver._SrvResolver):
+        def __init__(self, fqdn: str, timeout: Any, service: str, *args: Any) -> None:
+            super().__init__(fqdn, timeout, service, *args)
+            self._SrvResolver__srv = str(service)
+
+    monkeypatch.setattr(srv_resolver, "_SrvResolver", Renamed)
+    with pytest.raises(MissingDependencyError, match="_SrvResolver and _resolve"):
+        atlasconnect.connect(SRV_URI, dns_servers=["127.0.0.1"], connect=False)
