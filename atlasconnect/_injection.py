@@ -52,7 +52,7 @@ from ._plan import build, make_plan
 from ._pymongo_internals import FlooredCAFile
 
 MIN_TLS_VERSION_VARIABLE = "ATLASCONNECT_MIN_TLS_VERSION"
-"""The injected floor when :func:`inject_into_pymongo` is given none: ``1.2`` or ``1.3``."""
+"""The injected floor when :func:`inject_into_pymongo` is given none: ``1.1`` to ``1.3``."""
 
 
 class Settings(NamedTuple):
@@ -86,7 +86,7 @@ def inject_into_pymongo(
     raised from the constructor, as the pymongo exception it also is.
 
     ``min_tls_version`` (default: the ``ATLASCONNECT_MIN_TLS_VERSION``
-    variable, ``1.2`` or ``1.3``, else TLS 1.2) is also a floor for the whole
+    variable, ``1.1`` to ``1.3``, else TLS 1.2) is also a floor for the whole
     process: a client of :func:`connect` asking for a lower one gets this one.
     ``system_ca`` and ``dns_servers`` are :func:`connect`'s; None reads their
     environment variables, as :func:`connect` does.
