@@ -125,9 +125,10 @@ def _tcp(layer: Layer, host: str, port: int, target: Target, timeout: float) -> 
         _network_failure(layer, host, port, exc, target)
 
 
-def _verifying_context(target: Target) -> ssl.SSLContext:
-    """The context of the TLS layer's handshake: the trust and the floor of the application's."""
-    if target.plan.system_ca:
+def _verifying_context(target: Target, *, system_ca: bool) -> ssl.SSLContext:
+    """A context for the TLS layer's handshake: the CA file and floor of the application's,
+    and the system store too with ``system_ca``."""
+    if system_ca:
         context = system_trust.verifying_context(target.ca_file)
     else:
         context = ssl.create_default_context(cafile=target.ca_file)
@@ -136,7 +137,7 @@ def _verifying_context(target: Target) -> ssl.SSLContext:
 
 
 def _tls(layer: Layer, host: str, port: int, target: Target, timeout: float) -> None:
-    context = _verifying_context(target)
+    context = _verifying_context(target, system_ca=target.plan.system_ca)
     client_certificate = target.credentials.get("tlsCertificateKeyFile")
     if client_certificate:
         password = target.credentials.get("tlsCertificateKeyFilePassword")
@@ -240,8 +241,7 @@ def _ask_system_store(layer: Layer, host: str, port: int, target: Target, timeou
         return
     if target.plan.system_ca or system_trust.version() is None:
         return
-    context = system_trust.verifying_context(target.ca_file)
-    tls.raise_floor(context, tls.effective_min_tls_version(target.floor))
+    context = _verifying_context(target, system_ca=True)
     try:
         with (
             socket.create_connection((host, port), timeout=timeout) as sock,
