@@ -446,13 +446,19 @@ def install_srv_hook() -> bool:
     and ``_resolve`` to use them, retrying a timeout once. A resolver of any
     other client has a plain ``str`` and is left alone. Returns False when
     pymongo no longer has these internals as atlasconnect wraps them.
+
+    Cheap when the hook is in place: the internals are compared, by identity,
+    with those it was installed and proven on (as for the floor hook).
     """
+    global _installed_srv_hook
+    if _installed_srv_hook is not None and _installed_srv_hook == _srv_internals():
+        return True
     with _install_lock:
         for name, is_async in _SRV_MODULES.items():
             module = _module(name)
             resolver_class = getattr(module, "_SrvResolver", None)
             resolve = getattr(module, "_resolve", None)
-            methods = {m: getattr(resolver_class, m, None) for m in ("get_options", "_resolve_uri")}
+            methods = {m: getattr(resolver_class, m, None) for m in _SRV_METHODS}
             if resolve is None or None in methods.values():
                 return False
             if not _keeps_service_name(resolver_class):
@@ -462,7 +468,25 @@ def install_srv_hook() -> bool:
             for method_name, method in methods.items():
                 if method is not None and not getattr(method, _WRAPPED, False):
                     setattr(resolver_class, method_name, _scoped(method, is_async=is_async))
+        _installed_srv_hook = _srv_internals()
     return True
+
+
+_SRV_METHODS = ("get_options", "_resolve_uri")
+_installed_srv_hook: tuple[Any, ...] | None = None
+"""The internals the SRV hook was last installed and proven on; None before the first."""
+
+
+def _srv_internals() -> tuple[Any, ...]:
+    """What the SRV hook wraps, as pymongo has it now: each module's ``_resolve``,
+    ``_SrvResolver`` and its wrapped methods."""
+    found: list[Any] = []
+    for name in _SRV_MODULES:
+        module = _module(name)
+        resolver_class = getattr(module, "_SrvResolver", None)
+        found += [getattr(module, "_resolve", None), resolver_class]
+        found += [getattr(resolver_class, method, None) for method in _SRV_METHODS]
+    return tuple(found)
 
 
 _WRAPPED = "__atlasconnect_wrapped__"
