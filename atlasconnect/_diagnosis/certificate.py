@@ -71,15 +71,7 @@ def certificate_error(
     if kind in _UNKNOWN_ISSUER and not profile.system_ca:
         fix = f"{_SYSTEM_STORE_FIRST} {_system_store_fix('python')}. Otherwise, {fix}"
         cli_fix = f"{_SYSTEM_STORE_FIRST} {_system_store_fix('cli')}. Otherwise, {cli_fix}"
-    return CertificateVerificationError(
-        found,
-        why=why,
-        fix=fix,
-        cli_fix=cli_fix,
-        server_errors=errors,
-        reason=CERTIFICATE_KINDS[kind],
-        ca_file=profile.ca_file,
-    )
+    return _certificate_failure(found, why, fix, cli_fix, errors, CERTIFICATE_KINDS[kind], profile)
 
 
 def trusted_by_system_store(error: CertificateVerificationError) -> CertificateVerificationError:
@@ -272,7 +264,7 @@ def client_certificate_error(
             + "."
         )
         cli_fix = f"{phrasing.uri_setting(CLIENT_CERTIFICATE_SETTING, profile.redacted_uri)}."
-        return _client_certificate_refusal(found, why, fix, cli_fix, errors, reason, profile)
+        return _certificate_failure(found, why, fix, cli_fix, errors, reason, profile)
     said = {
         "client_certificate_expired": (
             "the TLS alert 'certificate expired' says it is expired or not yet valid by the "
@@ -319,10 +311,10 @@ def client_certificate_error(
         found = f"{hosts} refused {certificate} ({how})."
     else:
         found = f"{hosts} refused {certificate}: {how}."
-    return _client_certificate_refusal(found, why, fix, fix, errors, reason, profile)
+    return _certificate_failure(found, why, fix, fix, errors, reason, profile)
 
 
-def _client_certificate_refusal(
+def _certificate_failure(
     found: str,
     why: str,
     fix: str,
